@@ -175,6 +175,17 @@ void sys_heap_layout_get(const struct sys_heap *heap, struct sys_heap_layout *ou
 bool sys_heap_describe_offset(const struct sys_heap *heap, size_t off, char *buf,
 			      size_t buflen);
 
+/* Totals from one read-only walk of the chunk list (bounded; stops at the
+ * first inconsistency and returns false). Used for fragmentation figures. */
+struct sys_heap_usage {
+	size_t free_bytes;        /* usable bytes in free chunks */
+	size_t largest_free;      /* usable bytes of the largest free chunk */
+	uint32_t free_chunks;
+	uint32_t used_chunks;     /* excluding chunk 0 and the end marker */
+	size_t used_bytes;        /* usable bytes in used chunks */
+};
+bool sys_heap_usage_get(const struct sys_heap *heap, struct sys_heap_usage *out);
+
 /* ------------------------------------------------------------------------ */
 /* The check handler: every failed check (hardening, internal, caller error) */
 /* ------------------------------------------------------------------------ */
@@ -201,4 +212,10 @@ void sys_heap_default_check_handler(const struct sys_heap_check *check, void *ct
 #ifdef __cplusplus
 }
 #endif
+
+/* The out-of-band-metadata allocator with the same API (issue 7). */
+#if __has_include("oob_heap.h")
+#include "oob_heap.h"
+#endif
+
 #endif /* HEAPSIM_HEAP_H */
