@@ -187,6 +187,37 @@ struct sys_heap_usage {
 bool sys_heap_usage_get(const struct sys_heap *heap, struct sys_heap_usage *out);
 
 /* ------------------------------------------------------------------------ */
+/* heap-trace: replay a text trace of calls (shared/spec/heap-trace.md)      */
+/* ------------------------------------------------------------------------ */
+
+enum heap_trace_status {
+	HEAP_TRACE_OK = 0,
+	HEAP_TRACE_VALIDATE_FAILED = 1,
+	HEAP_TRACE_BAD_INPUT = 2,     /* malformed line, bad size: nothing ran */
+	HEAP_TRACE_CHECK_FIRED = 3,   /* a heap check fired; output stops there */
+};
+
+/* Where the runner writes: `out` gets the trace output, `err` diagnostics. */
+struct heap_trace_io {
+	void (*out)(void *ctx, const char *text, size_t len);
+	void (*err)(void *ctx, const char *text, size_t len);
+	void *ctx;
+};
+
+/* Checks the whole trace without running it. Returns HEAP_TRACE_OK and the
+ * number of slots it creates, or HEAP_TRACE_BAD_INPUT (reason to io->err). */
+int heap_trace_check(const char *text, size_t len, size_t *nslots,
+		     const struct heap_trace_io *io);
+
+/* Checks, then runs the trace on a heap initialised on buf/bytes with `cfg`
+ * (NULL: defaults). `slots` must hold the count heap_trace_check gives.
+ * Returns an enum heap_trace_status. Uses the check handler slot while
+ * running and restores the previous handler. */
+int heap_trace_run(const char *text, size_t len, void *buf, size_t bytes,
+		   const struct sys_heap_config *cfg, void **slots, size_t nslots,
+		   const struct heap_trace_io *io);
+
+/* ------------------------------------------------------------------------ */
 /* The check handler: every failed check (hardening, internal, caller error) */
 /* ------------------------------------------------------------------------ */
 

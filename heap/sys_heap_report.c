@@ -1,0 +1,17 @@
+/* The default check handler (host builds): say what failed, then abort. */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "heap.h"
+
+void sys_heap_default_check_handler(const struct sys_heap_check *check, void *ctx)
+{
+	(void)ctx;
+	fprintf(stderr, "sys_heap check failed: %s in %s (heap %p, chunk %u", check->name,
+		check->where ? check->where : "?", check->heap ? check->heap->heap : NULL,
+		check->chunk);
+	if (check->addr)
+		fprintf(stderr, ", address 0x%llx", (unsigned long long)check->addr);
+	fprintf(stderr, ")\n");
+	abort();
+}
