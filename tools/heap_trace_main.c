@@ -86,7 +86,7 @@ int main(int argc, char **argv)
 	sys_heap_config_default(&cfg);
 	cfg.runtime_stats = true;
 	cfg.internal_checks = true;
-	for (int i = 1; i < argc; i++) {
+	for (int i = 1; i < argc; i += 2) {
 		const char *val = i + 1 < argc ? argv[i + 1] : NULL;
 
 		if (!strcmp(argv[i], "--bytes")) {
@@ -109,7 +109,6 @@ int main(int argc, char **argv)
 		} else {
 			return usage("unknown argument");
 		}
-		i++;
 	}
 	if (!have_bytes)
 		return usage("--bytes is required");
