@@ -37,7 +37,7 @@ struct oob_heap {
  * address. With n = ⌊buffer_bytes/8⌋ units and W(m) the 64-bit words of a
  * bitmap of m bits plus its summary levels (⌈m/64⌉ + ⌈m/64²⌉ + … down to one
  * word):
- *     8·(W(n+1) + ⌈n/64⌉ + Σ_{b=0}^{⌊log2 n⌋} W(⌈n/2^b⌉)) + 64 + 48·(⌊log2 n⌋+2)
+ *     48 + 16·(⌊log2 n⌋ + 2) + 8·(W(n+1) + ⌈n/64⌉ + Σ_{b=0}^{⌊log2 n⌋} W(⌈n/2^b⌉))
  * i.e. about 4.1 bits per 8-byte unit (6.3 %) plus a small fixed part.
  * 0 when the buffer is too small (< 8 bytes) or too big (> 2^31 units).
  */
