@@ -99,6 +99,10 @@ void hz_open(struct hz *h, struct sys_heap *heap, const char *where, jmp_buf *jb
 	h->sh = heap;
 	h->S = S;
 	h->w64 = cfg->word_bits == 64;
+	if (h->w64 || cfg->size_mode == SYS_HEAP_SIZE_BIG_ONLY)
+		h->big_fixed = 1;
+	else
+		h->big_fixed = cfg->size_mode == SYS_HEAP_SIZE_SMALL_ONLY ? 0 : -1;
 	h->mask = h->w64 ? ~(uint64_t)0 : 0xffffffffu;
 	h->tS = (cfg->target_base + (uint64_t)(S - (uint8_t *)heap->init_mem)) & h->mask;
 	h->span = heap->init_bytes - (size_t)(S - (uint8_t *)heap->init_mem);
@@ -109,6 +113,14 @@ void hz_open(struct hz *h, struct sys_heap *heap, const char *where, jmp_buf *jb
 	h->jb = jb;
 	h->soft_fault = false;
 	h->where = where;
+	h->big = h->big_fixed > 0;
+	hz_width_refresh(h);
+}
+
+void hz_width_refresh(struct hz *h)
+{
+	if (h->big_fixed < 0)
+		h->big = end_chunk(h) > 0x7fffu;
 }
 
 /* Memory outside the init buffer: only a corrupted id leads here. */
@@ -135,11 +147,12 @@ uint8_t *hz_mem_slow(struct hz *h, uint64_t off, uint64_t len, bool write)
 
 void chunk_set(struct hz *h, uint32_t c, enum chunk_field f, uint32_t v)
 {
-	bool big;
+	bool big = big_heap(h);
 
-	hz_internal(h, c <= end_chunk(h), c);
-	big = big_heap(h);
-	hz_internal(h, big || v <= 0xffffu, c);
+	if (h->checks) {
+		hz_internal(h, c <= end_chunk(h), c);
+		hz_internal(h, big || v <= 0xffffu, c);
+	}
 	if (big)
 		wr32(h, field_off(c, f, true), v);
 	else
@@ -375,7 +388,8 @@ static uint32_t alloc_chunk(struct hz *h, uint32_t sz)
 
 	full_check(h);
 	b = bucket_idx(h, sz);
-	hz_internal(h, b <= bucket_idx(h, end_chunk(h)), 0);
+	if (h->checks)
+		hz_internal(h, b <= bucket_idx(h, end_chunk(h)), 0);
 
 	/* A bounded number of tries in the best-fit bucket; the head rotates. */
 	if (bucket_head(h, b) != 0) {

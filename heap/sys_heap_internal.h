@@ -16,6 +16,9 @@
 #define CHUNK_UNIT 8u
 #define CANARY_POISON 0xDEADBEEFu
 
+/* The accessors are the allocator's inner loop: keep them inline. */
+#define HZ_INLINE static inline __attribute__((always_inline))
+
 /* Chunk header fields, in field-width units from the chunk start. */
 enum chunk_field { LEFT_SIZE, SIZE_AND_USED, FREE_PREV, FREE_NEXT };
 
@@ -31,6 +34,8 @@ struct hz {
 	uint64_t span;        /* bytes from S to the end of the init buffer */
 	uint64_t mask;        /* the target's size_t: 0xffffffff or ~0 */
 	bool w64;
+	int8_t big_fixed;     /* 1 / 0: the width is fixed by mode; -1: from end_chunk */
+	bool big;             /* current width; re-derived whenever end_chunk may change */
 	unsigned T;           /* trailer units: 1 at FULL and EXTREME */
 	int hard;
 	bool checks;          /* internal checks */
@@ -63,7 +68,7 @@ static inline void hz_internal(struct hz *h, bool ok, uint32_t chunk)
 uint8_t *hz_mem_slow(struct hz *h, uint64_t off, uint64_t len, bool write);
 
 /* Host address of `len` bytes at byte offset `off` from S (target-wrapped). */
-static inline uint8_t *mem_at(struct hz *h, uint64_t off, uint64_t len, bool write)
+HZ_INLINE uint8_t *mem_at(struct hz *h, uint64_t off, uint64_t len, bool write)
 {
 	off &= h->mask;
 	if (len <= h->span && off <= h->span - len)
@@ -71,29 +76,46 @@ static inline uint8_t *mem_at(struct hz *h, uint64_t off, uint64_t len, bool wri
 	return hz_mem_slow(h, off, len, write);
 }
 
-static inline uint32_t rd16(struct hz *h, uint64_t off)
+HZ_INLINE uint32_t rd16(struct hz *h, uint64_t off)
 {
 	uint16_t v;
 	memcpy(&v, mem_at(h, off, 2, false), 2);
 	return v;
 }
 
-static inline uint32_t rd32(struct hz *h, uint64_t off)
+HZ_INLINE uint32_t rd32(struct hz *h, uint64_t off)
 {
 	uint32_t v;
 	memcpy(&v, mem_at(h, off, 4, false), 4);
 	return v;
 }
 
-static inline void wr16(struct hz *h, uint64_t off, uint32_t v)
+void hz_width_refresh(struct hz *h);
+
+/*
+ * Every write goes through here. A write that may land on end_chunk (bytes
+ * 8..11 of the header, or anything reached through the memory hook, which may
+ * alias it) re-derives the chunk width, as upstream re-reads it on each access.
+ */
+HZ_INLINE void wr_bytes(struct hz *h, uint64_t off, const void *src, unsigned len)
 {
-	uint16_t x = (uint16_t)v;
-	memcpy(mem_at(h, off, 2, true), &x, 2);
+	uint64_t o = off & h->mask;
+
+	memcpy(mem_at(h, off, len, true), src, len);
+	if (h->big_fixed < 0 && (o < HDR_END_CHUNK + 4 || o + len > h->span))
+		hz_width_refresh(h);
 }
 
-static inline void wr32(struct hz *h, uint64_t off, uint32_t v)
+HZ_INLINE void wr16(struct hz *h, uint64_t off, uint32_t v)
 {
-	memcpy(mem_at(h, off, 4, true), &v, 4);
+	uint16_t x = (uint16_t)v;
+
+	wr_bytes(h, off, &x, 2);
+}
+
+HZ_INLINE void wr32(struct hz *h, uint64_t off, uint32_t v)
+{
+	wr_bytes(h, off, &v, 4);
 }
 
 /* A size_t of the target (stats counters). */
@@ -106,31 +128,24 @@ static inline uint64_t rd_size(struct hz *h, uint64_t off)
 
 static inline void wr_size(struct hz *h, uint64_t off, uint64_t v)
 {
-	memcpy(mem_at(h, off, h->w64 ? 8 : 4, true), &v, h->w64 ? 8 : 4);
+	wr_bytes(h, off, &v, h->w64 ? 8 : 4);
 }
 
 /* ---- heap header -------------------------------------------------------- */
 
-static inline uint32_t end_chunk(struct hz *h) { return rd32(h, HDR_END_CHUNK); }
-static inline uint32_t avail_buckets(struct hz *h) { return rd32(h, HDR_AVAIL); }
-static inline void set_avail_buckets(struct hz *h, uint32_t v) { wr32(h, HDR_AVAIL, v); }
+HZ_INLINE uint32_t end_chunk(struct hz *h) { return rd32(h, HDR_END_CHUNK); }
+HZ_INLINE uint32_t avail_buckets(struct hz *h) { return rd32(h, HDR_AVAIL); }
+HZ_INLINE void set_avail_buckets(struct hz *h, uint32_t v) { wr32(h, HDR_AVAIL, v); }
 
 /* Big heaps have 32-bit chunk fields; decided from the header's end_chunk on
  * every access, as upstream does, so a rewritten end_chunk changes it. */
-static inline bool big_heap(struct hz *h)
+HZ_INLINE bool big_heap(struct hz *h)
 {
-	switch (h->sh->cfg.size_mode) {
-	case SYS_HEAP_SIZE_SMALL_ONLY:
-		return h->w64;
-	case SYS_HEAP_SIZE_BIG_ONLY:
-		return true;
-	default:
-		return h->w64 || end_chunk(h) > 0x7fffu;
-	}
+	return h->big;
 }
 
-static inline unsigned hdr_bytes(struct hz *h) { return big_heap(h) ? 8 : 4; }
-static inline unsigned min_chunk(struct hz *h) { return (big_heap(h) ? 2 : 1) + h->T; }
+HZ_INLINE unsigned hdr_bytes(struct hz *h) { return big_heap(h) ? 8 : 4; }
+HZ_INLINE unsigned min_chunk(struct hz *h) { return (big_heap(h) ? 2 : 1) + h->T; }
 
 /* Offset of the first bucket head: after the stats counters when kept. */
 static inline unsigned heads_offset(const struct hz *h)
@@ -140,12 +155,12 @@ static inline unsigned heads_offset(const struct hz *h)
 	return h->w64 ? 40 : 28;
 }
 
-static inline uint32_t bucket_head(struct hz *h, int b)
+HZ_INLINE uint32_t bucket_head(struct hz *h, int b)
 {
 	return rd32(h, heads_offset(h) + 4u * (unsigned)b);
 }
 
-static inline void set_bucket_head(struct hz *h, int b, uint32_t c)
+HZ_INLINE void set_bucket_head(struct hz *h, int b, uint32_t c)
 {
 	wr32(h, heads_offset(h) + 4u * (unsigned)b, c);
 }
@@ -163,12 +178,12 @@ static inline void stat_set(struct hz *h, int i, uint64_t v)
 
 /* ---- chunk fields ------------------------------------------------------- */
 
-static inline uint64_t field_off(uint32_t c, enum chunk_field f, bool big)
+HZ_INLINE uint64_t field_off(uint32_t c, enum chunk_field f, bool big)
 {
 	return (uint64_t)c * CHUNK_UNIT + (unsigned)f * (big ? 4u : 2u);
 }
 
-static inline uint32_t chunk_field(struct hz *h, uint32_t c, enum chunk_field f)
+HZ_INLINE uint32_t chunk_field(struct hz *h, uint32_t c, enum chunk_field f)
 {
 	bool big = big_heap(h);
 	uint64_t off = field_off(c, f, big);
@@ -178,23 +193,23 @@ static inline uint32_t chunk_field(struct hz *h, uint32_t c, enum chunk_field f)
 
 void chunk_set(struct hz *h, uint32_t c, enum chunk_field f, uint32_t v);
 
-static inline uint32_t chunk_size(struct hz *h, uint32_t c) { return chunk_field(h, c, SIZE_AND_USED) >> 1; }
-static inline bool chunk_used(struct hz *h, uint32_t c) { return chunk_field(h, c, SIZE_AND_USED) & 1u; }
-static inline uint32_t left_size(struct hz *h, uint32_t c) { return chunk_field(h, c, LEFT_SIZE); }
-static inline uint32_t prev_free(struct hz *h, uint32_t c) { return chunk_field(h, c, FREE_PREV); }
-static inline uint32_t next_free(struct hz *h, uint32_t c) { return chunk_field(h, c, FREE_NEXT); }
-static inline uint32_t right_chunk(struct hz *h, uint32_t c) { return c + chunk_size(h, c); }
-static inline uint32_t left_chunk(struct hz *h, uint32_t c) { return c - left_size(h, c); }
+HZ_INLINE uint32_t chunk_size(struct hz *h, uint32_t c) { return chunk_field(h, c, SIZE_AND_USED) >> 1; }
+HZ_INLINE bool chunk_used(struct hz *h, uint32_t c) { return chunk_field(h, c, SIZE_AND_USED) & 1u; }
+HZ_INLINE uint32_t left_size(struct hz *h, uint32_t c) { return chunk_field(h, c, LEFT_SIZE); }
+HZ_INLINE uint32_t prev_free(struct hz *h, uint32_t c) { return chunk_field(h, c, FREE_PREV); }
+HZ_INLINE uint32_t next_free(struct hz *h, uint32_t c) { return chunk_field(h, c, FREE_NEXT); }
+HZ_INLINE uint32_t right_chunk(struct hz *h, uint32_t c) { return c + chunk_size(h, c); }
+HZ_INLINE uint32_t left_chunk(struct hz *h, uint32_t c) { return c - left_size(h, c); }
 
 /* Writing a size clears the used bit. */
-static inline void set_chunk_size(struct hz *h, uint32_t c, uint32_t sz)
+HZ_INLINE void set_chunk_size(struct hz *h, uint32_t c, uint32_t sz)
 {
 	chunk_set(h, c, SIZE_AND_USED, sz << 1);
 }
 
-static inline void set_left_size(struct hz *h, uint32_t c, uint32_t sz) { chunk_set(h, c, LEFT_SIZE, sz); }
-static inline void set_prev_free(struct hz *h, uint32_t c, uint32_t p) { chunk_set(h, c, FREE_PREV, p); }
-static inline void set_next_free(struct hz *h, uint32_t c, uint32_t n) { chunk_set(h, c, FREE_NEXT, n); }
+HZ_INLINE void set_left_size(struct hz *h, uint32_t c, uint32_t sz) { chunk_set(h, c, LEFT_SIZE, sz); }
+HZ_INLINE void set_prev_free(struct hz *h, uint32_t c, uint32_t p) { chunk_set(h, c, FREE_PREV, p); }
+HZ_INLINE void set_next_free(struct hz *h, uint32_t c, uint32_t n) { chunk_set(h, c, FREE_NEXT, n); }
 
 /* Flipping the used bit bypasses chunk_set's checks, as upstream's does. */
 static inline void set_chunk_used(struct hz *h, uint32_t c, bool used)
@@ -211,13 +226,13 @@ static inline void set_chunk_used(struct hz *h, uint32_t c, bool used)
 }
 
 /* Chunks too small to hold free-list links stay off the lists. */
-static inline bool undersized(struct hz *h, uint32_t c)
+HZ_INLINE bool undersized(struct hz *h, uint32_t c)
 {
 	return chunk_size(h, c) < min_chunk(h) && (big_heap(h) || h->T);
 }
 
 /* Usable bytes of a chunk of `sz` units: minus header and trailer. */
-static inline uint64_t chunksz_to_bytes(struct hz *h, uint32_t sz)
+HZ_INLINE uint64_t chunksz_to_bytes(struct hz *h, uint32_t sz)
 {
 	return ((uint64_t)sz * CHUNK_UNIT - hdr_bytes(h) - CHUNK_UNIT * h->T) & h->mask;
 }
