@@ -66,6 +66,10 @@ bool hz_validate(struct hz *h)
 		for (c = c0; c != 0 && (n == 0 || c != c0); n++, c = next_free(h, c)) {
 			if (!valid_chunk(h, c))
 				return false;
+			/* Listed chunks are distinct ids below end until one repeats;
+			 * a repeat that is not the head loops forever upstream. */
+			if (n > end_chunk(h))
+				hz_fail(h, "endless loop", c, 0);
 			set_chunk_used(h, c, true);
 		}
 		if (empty != (n == 0))
