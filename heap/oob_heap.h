@@ -43,6 +43,14 @@ struct oob_heap {
  */
 size_t oob_heap_metadata_bytes(size_t buffer_bytes);
 
+/*
+ * A compile-time upper bound of oob_heap_metadata_bytes(bytes), for static
+ * metadata arrays: W(m) ≤ m/63 + 6 and Σ_b n/2^b ≤ 2n give at most
+ * 4n/63 + 202 words plus a header of at most 48 + 16·33 bytes.
+ */
+#define OOB_HEAP_METADATA_BYTES_MAX(bytes) \
+	(576u + 8u * ((4u * ((unsigned long long)(bytes) / 8u)) / 63u + 202u))
+
 /* Init with `cfg` (NULL: sys_heap_config_default). `meta` must be 8-aligned
  * and hold oob_heap_metadata_bytes(bytes). Returns SYS_HEAP_INIT_*; a
  * rejection is reported through the check handler unless `quiet`. */

@@ -141,6 +141,11 @@ PTEST(oob_metadata_formula)
 	if (sizeof(size_t) > 4)
 		PT_ASSERT_EQ(oob_heap_metadata_bytes((size_t)0x80000000u * 8), 0);
 
+	/* The compile-time bound holds (sizes near powers of two and odd ones). */
+	for (size_t bytes = 8; bytes <= 0x4000000; bytes = bytes * 3 / 2 + 1)
+		PT_ASSERT(oob_heap_metadata_bytes(bytes) <= OOB_HEAP_METADATA_BYTES_MAX(bytes));
+	PT_ASSERT(oob_heap_metadata_bytes(65536) <= OOB_HEAP_METADATA_BYTES_MAX(65536));
+
 	/* The ≤ 10 % goal, with room: under 7.5 % from 32 KiB up. */
 	for (size_t bytes = 32 * 1024; bytes <= 0x4000000; bytes *= 2)
 		PT_ASSERT(oob_heap_metadata_bytes(bytes) * 1000 <= bytes * 75);
