@@ -187,9 +187,8 @@ static void report(const struct oc *o, const char *name, uint32_t chunk,
 	void *ctx;
 
 	sys_heap_get_check_handler(&fn, &ctx);
-	if (!fn)
-		fn = sys_heap_default_check_handler;
-	fn(&chk, ctx);
+	if (fn)
+		fn(&chk, ctx);
 }
 
 /* ---- hierarchical bitmaps --------------------------------------------------------- */
