@@ -164,6 +164,23 @@ static void oc_open(struct oc *o, const struct oob_heap *heap, const char *where
 	o->where = where;
 }
 
+static void report(const struct oc *o, const char *name, uint32_t chunk,
+		   uint64_t addr);
+
+/* The public calls: a heap that was never set up (or whose init failed) is
+ * a caller error, not a crash. */
+static bool oc_enter(struct oc *o, const struct oob_heap *heap, const char *where)
+{
+	if (!heap || !heap->meta) {
+		struct oc none = { .where = where };
+
+		report(&none, "caller error", 0, 0);
+		return false;
+	}
+	oc_open(o, heap, where);
+	return true;
+}
+
 static uint64_t addr_mask(const struct oob_heap *heap)
 {
 	return heap->cfg.word_bits == 64 ? ~(uint64_t)0 : 0xffffffffu;
@@ -481,8 +498,7 @@ void *oob_heap_alloc(struct oob_heap *heap, size_t bytes)
 {
 	struct oc o;
 
-	oc_open(&o, heap, "oob_heap_alloc");
-	return do_alloc(&o, bytes);
+	return oc_enter(&o, heap, "oob_heap_alloc") ? do_alloc(&o, bytes) : NULL;
 }
 
 /*
@@ -534,8 +550,8 @@ void *oob_heap_aligned_alloc(struct oob_heap *heap, size_t align, size_t bytes)
 {
 	struct oc o;
 
-	oc_open(&o, heap, "oob_heap_aligned_alloc");
-	return do_aligned_alloc(&o, align, bytes);
+	return oc_enter(&o, heap, "oob_heap_aligned_alloc") ? do_aligned_alloc(&o, align, bytes)
+							      : NULL;
 }
 
 /* ---- pointers back to chunks ------------------------------------------------------- */
@@ -601,7 +617,8 @@ void oob_heap_free(struct oob_heap *heap, void *ptr)
 
 	if (!ptr)
 		return;
-	oc_open(&o, heap, "oob_heap_free");
+	if (!oc_enter(&o, heap, "oob_heap_free"))
+		return;
 	c = block_of(&o, ptr, "double free");
 	if (c != NONE && full_check(&o))
 		free_chunk(&o, c);
@@ -612,7 +629,8 @@ size_t oob_heap_usable_size(struct oob_heap *heap, void *ptr)
 	struct oc o;
 	uint32_t c;
 
-	oc_open(&o, heap, "oob_heap_usable_size");
+	if (!oc_enter(&o, heap, "oob_heap_usable_size"))
+		return 0;
 	c = block_of(&o, ptr, "not in use");
 	return c == NONE ? 0 : (size_t)chunk_size(&o, c) * UNIT;
 }
@@ -676,7 +694,8 @@ void *oob_heap_realloc(struct oob_heap *heap, void *ptr, size_t bytes)
 		oob_heap_free(heap, ptr);
 		return NULL;
 	}
-	oc_open(&o, heap, "oob_heap_realloc");
+	if (!oc_enter(&o, heap, "oob_heap_realloc"))
+		return NULL;
 	c = block_of(&o, ptr, "not in use");
 	if (c == NONE || !full_check(&o))
 		return NULL;
@@ -697,7 +716,8 @@ void *oob_heap_aligned_realloc(struct oob_heap *heap, void *ptr, size_t align,
 		oob_heap_free(heap, ptr);
 		return NULL;
 	}
-	oc_open(&o, heap, "oob_heap_aligned_realloc");
+	if (!oc_enter(&o, heap, "oob_heap_aligned_realloc"))
+		return NULL;
 	if (align & (align - 1)) {
 		report(&o, "caller error", 0, 0);
 		return NULL;
@@ -739,12 +759,12 @@ int oob_heap_runtime_stats_reset_max(struct oob_heap *heap)
 
 size_t oob_heap_payload_offset(const struct oob_heap *heap)
 {
-	return (size_t)((uint8_t *)heap->S - (uint8_t *)heap->init_mem);
+	return heap && heap->meta ? (size_t)((uint8_t *)heap->S - (uint8_t *)heap->init_mem) : 0;
 }
 
 uint32_t oob_heap_units(const struct oob_heap *heap)
 {
-	return ((const struct oob_meta *)heap->meta)->units;
+	return heap && heap->meta ? ((const struct oob_meta *)heap->meta)->units : 0;
 }
 
 /* ---- init ------------------------------------------------------------------------------ */

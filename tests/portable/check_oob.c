@@ -170,6 +170,15 @@ PTEST(oob_init_sizes)
 	PT_ASSERT_EQ(oob_heap_init_checked(&ha, A_BUF, 7, meta_a, sizeof(meta_a), NULL, false),
 		     SYS_HEAP_INIT_TOO_SMALL);
 	PT_ASSERT_CHECK("init too small");
+	/* A heap whose init failed refuses every call. */
+	pt_record_checks();
+	PT_ASSERT_NULL(oob_heap_alloc(&ha, 8));
+	PT_ASSERT_CHECK("caller error");
+	pt_record_checks();
+	oob_heap_free(&ha, A_BUF);
+	PT_ASSERT_CHECK("caller error");
+	PT_ASSERT(!oob_heap_validate(&ha));
+	PT_ASSERT_EQ(oob_heap_units(&ha), 0);
 	pt_record_checks();
 	/* 3 bytes in: S is 5 bytes on, the last whole unit ends at 96 → 11 units. */
 	memset(A_BUF, 0xa5, 200);
