@@ -40,6 +40,7 @@ struct test_allocator {
 };
 
 extern const struct test_allocator sys_heap_test_allocator;
+extern const struct test_allocator oob_heap_test_allocator;
 
 /* NULL-terminated list the generic suites run against. */
 extern const struct test_allocator *const test_allocators[];

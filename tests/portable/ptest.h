@@ -6,8 +6,8 @@
  *
  * Contract for check files (tests/portable/ *.c):
  *   - include only heap.h, ptest.h, the pt_*.h helpers of this directory and
- *     <stdint.h> <stddef.h> <stdbool.h> <string.h> (memset/memcpy/memcmp);
- *     no stdio, no malloc: static buffers (PT_ALIGNED(4096) where a result
+ *     <stdint.h> <stddef.h> <stdbool.h> <string.h> (memset/memcpy/memcmp)
+ *     and <errno.h> (constants); no stdio, no malloc: static buffers (PT_ALIGNED(4096) where a result
  *     depends on the target base modulo an alignment).
  *   - define checks with PTEST(name) { ... }; a check gets `ptest_arg`
  *     (void *): NULL for a plain suite, the allocator for a generic one.

@@ -1,0 +1,65 @@
+# Replays one golden trace through heap-trace and compares stdout and the exit
+# status byte for byte with the recorded ones.
+#   cmake -DTOOL=heap-trace -DGOLDEN=dir/NNN -DACTUAL=out/NNN.out -P replay.cmake
+# The tool's arguments come from the trace's own header (# bytes / # word /
+# # hardening), as golden/sys_heap/README.md describes.
+foreach(v TOOL GOLDEN ACTUAL)
+  if(NOT DEFINED ${v})
+    message(FATAL_ERROR "replay.cmake: -D${v}= missing")
+  endif()
+endforeach()
+
+file(STRINGS ${GOLDEN}.trace header REGEX "^# (bytes|word|hardening) ")
+set(args)
+foreach(line IN LISTS header)
+  string(REGEX REPLACE "^# ([a-z]+) +([^ ]+) *$" "--\\1;\\2" opt "${line}")
+  list(APPEND args ${opt})
+endforeach()
+if(NOT args MATCHES "--bytes")
+  message(FATAL_ERROR "${GOLDEN}.trace: no '# bytes' line")
+endif()
+
+execute_process(COMMAND ${TOOL} ${args}
+  INPUT_FILE ${GOLDEN}.trace
+  OUTPUT_VARIABLE out ERROR_VARIABLE err RESULT_VARIABLE rc)
+get_filename_component(dir ${ACTUAL} DIRECTORY)
+file(MAKE_DIRECTORY ${dir})
+file(WRITE ${ACTUAL} "${out}")
+
+file(READ ${GOLDEN}.out want)
+file(READ ${GOLDEN}.rc want_rc)
+string(STRIP "${want_rc}" want_rc)
+
+set(bad "")
+if(NOT rc STREQUAL want_rc)
+  set(bad "exit status ${rc}, expected ${want_rc}; stderr: ${err}\n")
+endif()
+if(NOT out STREQUAL want)
+  # name the first line that differs
+  string(REPLACE "\n" ";" got_lines "${out}")
+  string(REPLACE "\n" ";" want_lines "${want}")
+  list(LENGTH want_lines n)
+  set(i 0)
+  while(i LESS n)
+    list(GET want_lines ${i} w)
+    list(LENGTH got_lines gn)
+    if(i LESS gn)
+      list(GET got_lines ${i} g)
+    else()
+      set(g "<missing>")
+    endif()
+    if(NOT g STREQUAL w)
+      math(EXPR lineno "${i} + 1")
+      string(APPEND bad "stdout line ${lineno}: got '${g}', expected '${w}'\n")
+      break()
+    endif()
+    math(EXPR i "${i} + 1")
+  endwhile()
+  if(bad STREQUAL "" OR NOT bad MATCHES "stdout")
+    string(APPEND bad "stdout differs (length or trailing bytes)\n")
+  endif()
+endif()
+if(NOT bad STREQUAL "")
+  message(FATAL_ERROR "golden ${GOLDEN}: ${bad}actual output: ${ACTUAL}\nargs: ${args}")
+endif()
+message(STATUS "golden ${GOLDEN}: ${args}: identical")
