@@ -994,3 +994,50 @@ bool oob_heap_usage_get(const struct oob_heap *heap, struct sys_heap_usage *out)
 	}
 	return true;
 }
+
+/* ---- describe ---------------------------------------------------------------------------- */
+
+/* Appends `text` to buf[*at..], always NUL-terminated (no stdio on the target). */
+static void put_str(char *buf, size_t len, size_t *at, const char *text)
+{
+	while (*text && *at + 1 < len)
+		buf[(*at)++] = *text++;
+	if (len)
+		buf[*at < len ? *at : len - 1] = 0;
+}
+
+static void put_u32(char *buf, size_t len, size_t *at, uint32_t v)
+{
+	char digits[11];
+	int i = (int)sizeof(digits) - 1;
+
+	digits[i] = 0;
+	do {
+		digits[--i] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	put_str(buf, len, at, digits + i);
+}
+
+bool oob_heap_describe_offset(const struct oob_heap *heap, size_t off, char *buf,
+			      size_t buflen)
+{
+	size_t at = 0;
+	struct oc o;
+	uint32_t c;
+
+	if (!oob_heap_check(heap, NULL, NULL)) {
+		put_str(buf, buflen, &at, heap && heap->meta ? "inconsistent heap" : "no heap");
+		return false;
+	}
+	oc_open(&o, heap, "oob_heap_describe_offset");
+	if (off >= (uint64_t)o.n * UNIT) {
+		put_str(buf, buflen, &at, "outside the heap");
+		return false;
+	}
+	c = chunk_at_or_below(&o, (uint32_t)(off / UNIT));
+	put_str(buf, buflen, &at, "chunk ");
+	put_u32(buf, buflen, &at, c);
+	put_str(buf, buflen, &at, is_used(&o, c) ? " payload (used)" : " payload (free)");
+	return false;
+}

@@ -91,6 +91,15 @@ int oob_heap_runtime_stats_reset_max(struct oob_heap *heap);
 /* Totals from one walk of the chunk bitmap (fragmentation figures). */
 bool oob_heap_usage_get(const struct oob_heap *heap, struct sys_heap_usage *out);
 
+/*
+ * What byte `off` from S is, for the simulator's audit and reports (the
+ * counterpart of sys_heap_describe_offset): "chunk 12 payload (used)",
+ * "chunk 12 payload (free)" or "outside the heap". Always returns false:
+ * no byte of the payload buffer is metadata the kernel trusts.
+ */
+bool oob_heap_describe_offset(const struct oob_heap *heap, size_t off, char *buf,
+			      size_t buflen);
+
 /* Offset of the payload start S from init_mem, and the number of units. */
 size_t oob_heap_payload_offset(const struct oob_heap *heap);
 uint32_t oob_heap_units(const struct oob_heap *heap);

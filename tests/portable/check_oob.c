@@ -575,6 +575,33 @@ PTEST(oob_realloc_in_place_and_moving)
 	assert_intact(&ha);
 }
 
+/* Every byte of the payload is payload; the description names its chunk. */
+PTEST(oob_describe_offset)
+{
+	char d[40];
+	uint8_t *a;
+
+	pt_record_checks();
+	memset(meta_a, 0, sizeof(meta_a));
+	oob_init(&ha, A_BUF, 4096, meta_a, NULL);
+	PT_ASSERT_NOT_NULL(oob_heap_alloc(&ha, 100));
+	a = oob_heap_alloc(&ha, 8);
+	PT_ASSERT_PTR_EQ(a, A_BUF + 104);
+	PT_ASSERT(!oob_heap_describe_offset(&ha, 0, d, sizeof(d)));
+	PT_ASSERT(pt_streq(d, "chunk 0 payload (used)"));
+	PT_ASSERT(!oob_heap_describe_offset(&ha, 103, d, sizeof(d)));
+	PT_ASSERT(pt_streq(d, "chunk 0 payload (used)"));
+	PT_ASSERT(!oob_heap_describe_offset(&ha, 104, d, sizeof(d)));
+	PT_ASSERT(pt_streq(d, "chunk 13 payload (used)"));
+	PT_ASSERT(!oob_heap_describe_offset(&ha, 4095, d, sizeof(d)));
+	PT_ASSERT(pt_streq(d, "chunk 14 payload (free)"));
+	PT_ASSERT(!oob_heap_describe_offset(&ha, 4096, d, sizeof(d)));
+	PT_ASSERT(pt_streq(d, "outside the heap"));
+	PT_ASSERT(!oob_heap_describe_offset(&ha, 104, d, 9)); /* truncated, terminated */
+	PT_ASSERT(pt_streq(d, "chunk 13"));
+	PT_ASSERT_NO_CHECK();
+}
+
 PTEST_SUITE(oob_heap,
 	    PTEST_ENTRY(oob_metadata_formula),
 	    PTEST_ENTRY(oob_init_sizes),
@@ -587,4 +614,5 @@ PTEST_SUITE(oob_heap,
 	    PTEST_ENTRY(oob_extreme_refuses_broken_metadata),
 	    PTEST_ENTRY(oob_alloc_loops_rotate_like_sys_heap),
 	    PTEST_ENTRY(oob_aligned_and_rewind),
-	    PTEST_ENTRY(oob_realloc_in_place_and_moving));
+	    PTEST_ENTRY(oob_realloc_in_place_and_moving),
+	    PTEST_ENTRY(oob_describe_offset));
