@@ -1,0 +1,528 @@
+/*
+ * The syscall gate, Zephyr-like verification helpers, and least-privilege
+ * confinement: while a syscall runs, only its declared footprint (and the
+ * caller's stack) is writable; every other arena page is read-only. A kernel
+ * write to a read-only page opens that page for the rest of the window after
+ * taking a snapshot; pages only partly inside the footprint are snapshotted
+ * up front. At the window's end (syscall return, or the thread pending) the
+ * snapshots are compared with memory, bytes inside the footprint skipped,
+ * and every changed run is a confinement finding with old and new bytes.
+ * The simulator's own bookkeeping writes use the backdoor mapping and patch
+ * the snapshots, so they are never reported.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+
+#include "sim_internal.h"
+
+/* ---- footprints -------------------------------------------------------------------- */
+
+int sim_footprint_add(struct sim_footprint *fp, void *addr, size_t size)
+{
+	if (fp->n >= SIM_FOOTPRINT_MAX)
+		return -ENOSPC;
+	fp->r[fp->n].addr = addr;
+	fp->r[fp->n].size = size;
+	fp->n++;
+	return 0;
+}
+
+int sim_footprint_add_heap(struct sim_footprint *fp, struct k_heap *h)
+{
+	struct sim *s = g_sim;
+	struct sim_kobj *o = s ? sim_kobj_lookup_exact(s, h) : NULL;
+	int err;
+
+	if (!o || !o->heap)
+		return -EINVAL;
+	err = sim_footprint_add(fp, h, sizeof(*h));
+	return err ? err : sim_footprint_add(fp, o->heap->init_mem, o->heap->init_bytes);
+}
+
+static bool in_footprint(const struct sim *s, const struct sim_thread *t, size_t off)
+{
+	for (unsigned i = 0; i < t->fp.n; i++) {
+		size_t o;
+		enum sim_view v;
+
+		if (sim_locate(s, t->fp.r[i].addr, t->fp.r[i].size ? t->fp.r[i].size : 1, &o, &v) &&
+		    off >= o && off - o < t->fp.r[i].size)
+			return true;
+	}
+	return false;
+}
+
+/* ---- confinement windows --------------------------------------------------------------- */
+
+static void snap_page(struct sim *s, size_t page)
+{
+	struct sim_snap *sn = &s->snaps[s->nsnaps];
+
+	sn->page = page;
+	sn->copy = s->snap_pool + s->nsnaps * s->page;
+	memcpy(sn->copy, s->backdoor + page * s->page, s->page);
+	s->nsnaps++;
+}
+
+void sim_window_begin(struct sim *s, struct sim_thread *t)
+{
+	memset(s->fp_page, 0, s->npages);
+	for (unsigned i = 0; i < t->fp.n; i++) {
+		size_t off, end;
+		enum sim_view v;
+
+		if (!t->fp.r[i].size ||
+		    !sim_locate(s, t->fp.r[i].addr, t->fp.r[i].size, &off, &v))
+			continue; /* a range from forged arguments: nothing to open */
+		end = off + t->fp.r[i].size;
+		for (size_t pg = off / s->page; pg * s->page < end; pg++) {
+			bool full = off <= pg * s->page && end >= (pg + 1) * s->page;
+
+			if (full)
+				s->fp_page[pg] = 1;
+			else if (!s->fp_page[pg])
+				s->fp_page[pg] = 2;
+		}
+	}
+	s->nsnaps = 0;
+	for (size_t pg = 0; pg < s->npages; pg++) {
+		/* A page partly in the footprint is writable whole: keep its other bytes. */
+		if (s->fp_page[pg] == 2 && s->nsnaps < SIM_SNAP_PAGES)
+			snap_page(s, pg);
+	}
+	s->window_open = true;
+	sim_rights_for_thread(s, t);
+}
+
+bool sim_window_open_page(struct sim *s, size_t page)
+{
+	bool snapped = false;
+
+	if (s->nsnaps < SIM_SNAP_PAGES) {
+		snap_page(s, page);
+		snapped = true;
+	}
+	s->fp_page[page] = 3; /* opened by a fault */
+	for (int v = 0; v < 2; v++) {
+		mprotect(s->view[v] + page * s->page, s->page, R_RW);
+		s->stats.mprotect_calls++;
+	}
+	s->cur[page] = R_RW;
+	s->stats.pages_changed++;
+	if (!snapped) {
+		struct sim_finding f;
+
+		sim_finding_new(s, &f, SIM_FINDING_CONFINEMENT);
+		sim_finding_set_addr(s, &f, page * s->page, SIM_VIEW_CACHED);
+		sim_fmt(f.message, sizeof(f.message),
+			 "%s wrote page 0x%08llx outside its footprint (too many pages to compare)",
+			 f.syscall, (unsigned long long)f.taddr);
+		sim_finding_add(s, &f);
+	}
+	return snapped;
+}
+
+void sim_window_patch(struct sim *s, size_t off, const void *src, size_t n)
+{
+	for (unsigned i = 0; i < s->nsnaps; i++) {
+		size_t base = s->snaps[i].page * s->page;
+
+		for (size_t k = 0; k < n; k++)
+			if (off + k >= base && off + k < base + s->page)
+				s->snaps[i].copy[off + k - base] = ((const uint8_t *)src)[k];
+	}
+}
+
+#define WINDOW_FINDINGS_MAX 8
+
+static void report_run(struct sim *s, struct sim_thread *t, size_t off, const uint8_t *old,
+		       size_t n)
+{
+	struct sim_finding f;
+	char what[96];
+
+	sim_finding_new(s, &f, SIM_FINDING_CONFINEMENT);
+	sim_finding_set_addr(s, &f, off, SIM_VIEW_CACHED);
+	f.nbytes = (unsigned)n;
+	memcpy(f.old_bytes, old, n < SIM_FINDING_BYTES ? n : SIM_FINDING_BYTES);
+	memcpy(f.new_bytes, s->backdoor + off, n < SIM_FINDING_BYTES ? n : SIM_FINDING_BYTES);
+	if (f.field[0])
+		sim_fmt(what, sizeof(what), "%s %s +0x%zx (%s)", f.object_type, f.object, f.offset,
+			 f.field);
+	else
+		sim_fmt(what, sizeof(what), "%s %s +0x%zx", f.object_type, f.object, f.offset);
+	sim_fmt(f.message, sizeof(f.message),
+		 "%s wrote %zu byte%s outside its footprint at 0x%08llx: %s",
+		 s->syscalls[t->sc_id].name, n, n == 1 ? "" : "s", (unsigned long long)f.taddr, what);
+	sim_finding_add(s, &f);
+}
+
+void sim_window_end(struct sim *s, struct sim_thread *t)
+{
+	unsigned reported = 0;
+
+	if (!s->window_open)
+		return;
+	s->window_open = false;
+	for (unsigned i = 0; i < s->nsnaps; i++) {
+		size_t base = s->snaps[i].page * s->page;
+		const uint8_t *old = s->snaps[i].copy, *now = s->backdoor + base;
+
+		for (size_t k = 0; k < s->page; k++) {
+			size_t start, end, gap;
+
+			if (old[k] == now[k] || in_footprint(s, t, base + k))
+				continue;
+			/* A run of changed bytes; gaps of up to 3 equal bytes join it. */
+			start = end = k;
+			for (gap = 0, k++; k < s->page && gap < 4; k++) {
+				if (old[k] != now[k] && !in_footprint(s, t, base + k))
+					end = k, gap = 0;
+				else
+					gap++;
+			}
+			k = end;
+			if (reported++ < WINDOW_FINDINGS_MAX)
+				report_run(s, t, base + start, old + start, end - start + 1);
+		}
+	}
+	s->nsnaps = 0;
+	memset(s->fp_page, 0, s->npages);
+}
+
+/* ---- registration -------------------------------------------------------------------- */
+
+int sim_syscall_register(struct sim *s, const struct sim_syscall_def *def)
+{
+	struct sim_syscall *sc;
+
+	if (!def || !def->name || !def->name[0] || !def->impl || def->nargs > SIM_SYSCALL_ARGS ||
+	    def->writes.n > SIM_FOOTPRINT_MAX)
+		return -EINVAL;
+	if (sim_syscall_lookup(s, def->name) >= 0)
+		return -EEXIST;
+	if (s->nsyscalls == SIM_MAX_SYSCALLS)
+		return -ENOSPC;
+	sc = &s->syscalls[s->nsyscalls];
+	sc->def = *def;
+	sim_copy_name(sc->name, def->name, sizeof(sc->name));
+	sc->def.name = sc->name;
+	return (int)s->nsyscalls++;
+}
+
+int sim_syscall_lookup(const struct sim *s, const char *name)
+{
+	for (unsigned i = 0; i < s->nsyscalls; i++)
+		if (name && !strcmp(s->syscalls[i].name, name))
+			return (int)i;
+	return -ENOENT;
+}
+
+const char *sim_syscall_current(void)
+{
+	struct sim *s = g_sim;
+
+	return s && s->current && s->current->sc_id >= 0 ? s->syscalls[s->current->sc_id].name
+							   : NULL;
+}
+
+bool sim_syscall_aborted(void)
+{
+	struct sim *s = g_sim;
+
+	return s && s->current && s->current->sc_doomed;
+}
+
+/* ---- the gate ----------------------------------------------------------------------- */
+
+/* Arguments print as target addresses when they point into the arena, so
+ * traces do not depend on where the host mapped it. */
+static void fmt_args(const struct sim *s, const uintptr_t *a, unsigned n, char *buf, size_t len)
+{
+	size_t used = 0;
+
+	buf[0] = 0;
+	for (unsigned i = 0; i < n && used < len; i++) {
+		sim_taddr_t t = sim_host_to_target(s, (const void *)a[i]);
+
+		used += (size_t)snprintf(buf + used, len - used, "%s0x%llx", i ? ", " : "",
+					 t ? (unsigned long long)t : (unsigned long long)a[i]);
+	}
+}
+
+uintptr_t sim_syscall_n(int id, unsigned nargs, const uintptr_t *in)
+{
+	struct sim *s = g_sim;
+	struct sim_thread *t;
+	struct sim_syscall *sc;
+	uintptr_t a[SIM_SYSCALL_ARGS] = { 0 }, ret;
+	char args[128];
+
+	if (!s)
+		return (uintptr_t)-EINVAL;
+	for (unsigned i = 0; i < nargs && i < SIM_SYSCALL_ARGS; i++)
+		a[i] = in[i];
+	t = s->current;
+	if (!t || !t->in_user_mode) {
+		/* Kernel callers call the implementation directly, as z_impl_*. */
+		if (id < 0 || (unsigned)id >= s->nsyscalls)
+			return (uintptr_t)-ENOSYS;
+		return s->syscalls[id].def.impl(a);
+	}
+	s->stats.syscalls++;
+	t->in_user_mode = false;
+	s->stats.to_kernel++;
+	if (id < 0 || (unsigned)id >= s->nsyscalls)
+		sim_thread_die(s, t, SIM_OOPS_SYSCALL_UNKNOWN, "bad syscall id");
+	sc = &s->syscalls[id];
+	fmt_args(s, a, sc->def.nargs, args, sizeof(args));
+	sim_event(s, SIM_EV_SYSCALL, "%s %s(%s)", t->name, sc->name, args);
+	t->sc_id = id;
+	t->sc_doomed = false;
+	t->vrfy_msg[0] = 0;
+	t->fp = sc->def.writes;
+	if (sc->def.footprint)
+		sc->def.footprint(a, &t->fp);
+	if (s->confine && s->protect) {
+		t->confined = true;
+		sim_window_begin(s, t);
+	} else {
+		sim_rights_kernel(s);
+	}
+	if (sc->def.verify && sc->def.verify(a) != 0) {
+		char msg[200];
+
+		sim_fmt(msg, sizeof(msg), "%s: %s", sc->name,
+			 t->vrfy_msg[0] ? t->vrfy_msg : "verification failed");
+		sim_thread_die(s, t, SIM_OOPS_SYSCALL_VERIFY, msg);
+	}
+	ret = sc->def.impl(a);
+	if (t->confined) {
+		sim_window_end(s, t);
+		t->confined = false;
+	}
+	if (t->sc_doomed) {
+		char msg[200];
+
+		sim_fmt(msg, sizeof(msg), "%s stopped by a kernel finding", sc->name);
+		sim_thread_die(s, t, SIM_OOPS_KERNEL_FINDING, msg);
+	}
+	t->sc_id = -1;
+	{
+		sim_taddr_t rt = sim_host_to_target(s, (const void *)ret);
+
+		sim_event(s, SIM_EV_SYSCALL_RET, "%s %s -> 0x%llx", t->name, sc->name,
+			  rt ? (unsigned long long)rt : (unsigned long long)ret);
+	}
+	sim_mode_to_user(s, t);
+	return ret;
+}
+
+uintptr_t sim_syscall(int id, uintptr_t a0, uintptr_t a1, uintptr_t a2, uintptr_t a3,
+		      uintptr_t a4, uintptr_t a5)
+{
+	uintptr_t a[SIM_SYSCALL_ARGS] = { a0, a1, a2, a3, a4, a5 };
+
+	return sim_syscall_n(id, SIM_SYSCALL_ARGS, a);
+}
+
+/* ---- verification helpers ------------------------------------------------------------- */
+
+static void vrfy_note(const char *fmt, const char *a, const char *b)
+{
+	struct sim *s = g_sim;
+
+	if (s && s->current && !s->current->vrfy_msg[0])
+		sim_fmt(s->current->vrfy_msg, sizeof(s->current->vrfy_msg), fmt, a, b);
+}
+
+int sim_vrfy_obj(const void *obj, enum k_objects type, int init, const char *expr)
+{
+	int rc = k_object_validate(obj, type, init);
+
+	if (rc == 0)
+		return 0;
+	vrfy_note("K_SYSCALL_OBJ(%s): %s", expr ? expr : "obj",
+		  rc == -EBADF   ? "not a valid kernel object of that type (-EBADF)"
+		  : rc == -EPERM ? "no permission on the object (-EPERM)"
+				 : "object not in the required init state (-EINVAL)");
+	return 1;
+}
+
+bool sim_user_can_access(const struct sim *s, k_tid_t k, const void *p, size_t size, bool write)
+{
+	const struct sim_thread *t = sim_thread_of(s, k);
+	size_t off;
+	enum sim_view v;
+
+	if (!t)
+		return false;
+	if (!size)
+		return true;
+	if (!sim_locate(s, p, size, &off, &v))
+		return false;
+	sim_user_rights_of(s, t, s->scratch);
+	for (size_t pg = off / s->page; pg <= (off + size - 1) / s->page; pg++)
+		if (s->scratch[pg] < (write ? R_RW : R_RO))
+			return false;
+	return true;
+}
+
+int sim_vrfy_mem(const void *p, size_t size, bool write, const char *expr)
+{
+	struct sim *s = g_sim;
+
+	if (s && s->current && sim_user_can_access(s, s->current->k, p, size, write))
+		return 0;
+	vrfy_note(write ? "K_SYSCALL_MEMORY_WRITE(%s): %s" : "K_SYSCALL_MEMORY_READ(%s): %s",
+		  expr ? expr : "ptr", "caller cannot access the whole range");
+	return 1;
+}
+
+int sim_vrfy(bool ok, const char *expr, const char *msg)
+{
+	if (ok)
+		return 0;
+	vrfy_note("K_SYSCALL_VERIFY(%s)%s", expr ? expr : "", "");
+	if (msg) {
+		struct sim *s = g_sim;
+
+		if (s && s->current)
+			sim_fmt(s->current->vrfy_msg, sizeof(s->current->vrfy_msg), "%s", msg);
+	}
+	return 1;
+}
+
+/* ---- built-in syscalls ------------------------------------------------------------------ */
+
+static int id_sem_take, id_sem_give, id_sem_count, id_mutex_lock, id_mutex_unlock, id_yield,
+	id_sleep;
+
+static void fp_arg0_sem(uintptr_t a[SIM_SYSCALL_ARGS], struct sim_footprint *fp)
+{
+	sim_footprint_add(fp, (void *)a[0], sizeof(struct k_sem));
+}
+static void fp_arg0_mutex(uintptr_t a[SIM_SYSCALL_ARGS], struct sim_footprint *fp)
+{
+	sim_footprint_add(fp, (void *)a[0], sizeof(struct k_mutex));
+}
+static int vrfy_sem(uintptr_t a[SIM_SYSCALL_ARGS])
+{
+	K_OOPS(K_SYSCALL_OBJ(a[0], K_OBJ_SEM));
+	return 0;
+}
+static int vrfy_mutex(uintptr_t a[SIM_SYSCALL_ARGS])
+{
+	K_OOPS(K_SYSCALL_OBJ(a[0], K_OBJ_MUTEX));
+	return 0;
+}
+static uintptr_t impl_sem_take(uintptr_t a[SIM_SYSCALL_ARGS])
+{
+	return (uintptr_t)(intptr_t)sim_k_sem_take((struct k_sem *)a[0], K_USEC((int64_t)a[1]));
+}
+static uintptr_t impl_sem_give(uintptr_t a[SIM_SYSCALL_ARGS])
+{
+	sim_k_sem_give((struct k_sem *)a[0]);
+	return 0;
+}
+static uintptr_t impl_sem_count(uintptr_t a[SIM_SYSCALL_ARGS])
+{
+	return ((struct k_sem *)a[0])->count;
+}
+static uintptr_t impl_mutex_lock(uintptr_t a[SIM_SYSCALL_ARGS])
+{
+	return (uintptr_t)(intptr_t)sim_k_mutex_lock((struct k_mutex *)a[0], K_USEC((int64_t)a[1]));
+}
+static uintptr_t impl_mutex_unlock(uintptr_t a[SIM_SYSCALL_ARGS])
+{
+	return (uintptr_t)(intptr_t)sim_k_mutex_unlock((struct k_mutex *)a[0]);
+}
+static uintptr_t impl_yield(uintptr_t a[SIM_SYSCALL_ARGS])
+{
+	(void)a;
+	sim_k_yield(g_sim);
+	return 0;
+}
+static uintptr_t impl_sleep(uintptr_t a[SIM_SYSCALL_ARGS])
+{
+	sim_k_sleep(g_sim, K_USEC((int64_t)a[0]));
+	return 0;
+}
+
+void sim_syscalls_builtin(struct sim *s)
+{
+	struct sim_syscall_def d;
+
+#define REG(var, nm, n, v, im, fpfn)                                   \
+	do {                                                           \
+		memset(&d, 0, sizeof(d));                              \
+		d.name = nm, d.nargs = n, d.verify = v, d.impl = im;   \
+		d.footprint = fpfn;                                    \
+		var = sim_syscall_register(s, &d);                     \
+	} while (0)
+	REG(id_sem_take, "k_sem_take", 2, vrfy_sem, impl_sem_take, fp_arg0_sem);
+	REG(id_sem_give, "k_sem_give", 1, vrfy_sem, impl_sem_give, fp_arg0_sem);
+	REG(id_sem_count, "k_sem_count_get", 1, vrfy_sem, impl_sem_count, NULL);
+	REG(id_mutex_lock, "k_mutex_lock", 2, vrfy_mutex, impl_mutex_lock, fp_arg0_mutex);
+	REG(id_mutex_unlock, "k_mutex_unlock", 1, vrfy_mutex, impl_mutex_unlock, fp_arg0_mutex);
+	REG(id_yield, "k_yield", 0, NULL, impl_yield, NULL);
+	REG(id_sleep, "k_sleep", 1, NULL, impl_sleep, NULL);
+#undef REG
+}
+
+/* User calls of the Zephyr API go through the gate, as Zephyr's stubs do. */
+int k_sem_take(struct k_sem *sem, k_timeout_t t)
+{
+	if (sim_in_user_mode())
+		return (int)(intptr_t)sim_syscall(id_sem_take, (uintptr_t)sem, (uintptr_t)t.us, 0, 0,
+						  0, 0);
+	return sim_k_sem_take(sem, t);
+}
+
+void k_sem_give(struct k_sem *sem)
+{
+	if (sim_in_user_mode())
+		sim_syscall(id_sem_give, (uintptr_t)sem, 0, 0, 0, 0, 0);
+	else
+		sim_k_sem_give(sem);
+}
+
+unsigned k_sem_count_get(struct k_sem *sem)
+{
+	if (sim_in_user_mode())
+		return (unsigned)sim_syscall(id_sem_count, (uintptr_t)sem, 0, 0, 0, 0, 0);
+	return sem->count;
+}
+
+int k_mutex_lock(struct k_mutex *m, k_timeout_t t)
+{
+	if (sim_in_user_mode())
+		return (int)(intptr_t)sim_syscall(id_mutex_lock, (uintptr_t)m, (uintptr_t)t.us, 0, 0,
+						  0, 0);
+	return sim_k_mutex_lock(m, t);
+}
+
+int k_mutex_unlock(struct k_mutex *m)
+{
+	if (sim_in_user_mode())
+		return (int)(intptr_t)sim_syscall(id_mutex_unlock, (uintptr_t)m, 0, 0, 0, 0, 0);
+	return sim_k_mutex_unlock(m);
+}
+
+void k_yield(void)
+{
+	if (sim_in_user_mode())
+		sim_syscall(id_yield, 0, 0, 0, 0, 0, 0);
+	else if (g_sim)
+		sim_k_yield(g_sim);
+}
+
+int32_t k_sleep(k_timeout_t t)
+{
+	if (sim_in_user_mode())
+		sim_syscall(id_sleep, (uintptr_t)t.us, 0, 0, 0, 0, 0);
+	else if (g_sim)
+		sim_k_sleep(g_sim, t);
+	return 0;
+}
