@@ -1,0 +1,97 @@
+/* Findings as data: a readable report and a JSON record with stable keys. */
+#include <string.h>
+
+#include "fuzz.h"
+
+const char *fuzz_kind_name(enum fuzz_kind k)
+{
+	static const char *const names[] = {
+		[FUZZ_KERNEL_FAULT] = "kernel-fault",
+		[FUZZ_CONFINEMENT] = "confinement",
+		[FUZZ_KOBJ_CHANGED] = "kernel-object-changed",
+		[FUZZ_HEAP_CHECK] = "heap-check",
+		[FUZZ_VALIDATE] = "validate",
+		[FUZZ_HANG] = "hang",
+		[FUZZ_OTHER] = "other",
+		[FUZZ_MODEL_MISMATCH] = "model-mismatch",
+		[FUZZ_HARNESS] = "harness",
+	};
+
+	if ((unsigned)k < sizeof(names) / sizeof(names[0]) && names[k])
+		return names[k];
+	return "unknown";
+}
+
+static void hex_bytes(FILE *out, const uint8_t *b, unsigned n)
+{
+	for (unsigned i = 0; i < n && i < FUZZ_FINDING_BYTES; i++)
+		fprintf(out, "%02x", b[i]);
+}
+
+void fuzz_finding_print(const struct fuzz_finding *f, FILE *out)
+{
+	fprintf(out, "==heapsim== FINDING %s in %s on layout %s, hardening %s%s\n",
+		fuzz_kind_name(f->kind), f->target, f->layout[0] ? f->layout : "-",
+		f->hardening[0] ? f->hardening : "-",
+		f->by_design ? " (known by design on this layout)" : "");
+	fprintf(out, "==heapsim==   %s\n", f->message);
+	if (f->op >= 0)
+		fprintf(out, "==heapsim==   at operation #%ld", f->op);
+	else
+		fprintf(out, "==heapsim==  ");
+	if (f->syscall[0])
+		fprintf(out, " in syscall %s", f->syscall);
+	fputc('\n', out);
+	if (f->object[0] || f->object_type[0])
+		fprintf(out, "==heapsim==   object: %s %s%s%s +0x%zx\n", f->object_type, f->object,
+			f->field[0] ? " field " : "", f->field, f->offset);
+	if (f->nbytes) {
+		fprintf(out, "==heapsim==   bytes: ");
+		hex_bytes(out, f->old_bytes, f->nbytes);
+		fprintf(out, " -> ");
+		hex_bytes(out, f->new_bytes, f->nbytes);
+		fputc('\n', out);
+	}
+	fprintf(out, "==heapsim==   input sha1 %s; replay: heapsim replay crash-%s --target %s\n",
+		f->input_sha1, f->input_sha1, f->target);
+}
+
+static void json_str(FILE *out, const char *key, const char *s, bool comma)
+{
+	fprintf(out, "\"%s\":\"", key);
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c == '"' || c == '\\')
+			fprintf(out, "\\%c", c);
+		else if (c < 0x20)
+			fprintf(out, "\\u%04x", c);
+		else
+			fputc(c, out);
+	}
+	fprintf(out, "\"%s", comma ? "," : "");
+}
+
+void fuzz_finding_json(const struct fuzz_finding *f, FILE *out)
+{
+	fputc('{', out);
+	json_str(out, "kind", fuzz_kind_name(f->kind), true);
+	json_str(out, "target", f->target, true);
+	json_str(out, "layout", f->layout, true);
+	json_str(out, "hardening", f->hardening, true);
+	fprintf(out, "\"op\":%ld,", f->op);
+	json_str(out, "message", f->message, true);
+	json_str(out, "syscall", f->syscall, true);
+	json_str(out, "object", f->object, true);
+	json_str(out, "object_type", f->object_type, true);
+	json_str(out, "field", f->field, true);
+	fprintf(out, "\"taddr\":\"0x%llx\",\"offset\":%zu,", (unsigned long long)f->taddr,
+		f->offset);
+	fprintf(out, "\"old_bytes\":\"");
+	hex_bytes(out, f->old_bytes, f->nbytes);
+	fprintf(out, "\",\"new_bytes\":\"");
+	hex_bytes(out, f->new_bytes, f->nbytes);
+	fprintf(out, "\",\"by_design\":%s,", f->by_design ? "true" : "false");
+	json_str(out, "input_sha1", f->input_sha1, false);
+	fputs("}\n", out);
+}

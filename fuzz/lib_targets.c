@@ -1,0 +1,261 @@
+/*
+ * The target table, one run of one input, the libFuzzer glue shared by the
+ * thin target files, and the random driver used where libFuzzer is absent.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "fuzz.h"
+
+const struct fuzz_layout fuzz_layouts[] = {
+	{ "pr10807-v2", true },   /* k_heap + buffer in one user-writable region */
+	{ "pr10807-v3", true },   /* k_heap in kernel memory, in-band metadata user-writable */
+	{ "kernel-only", false }, /* buffer and metadata kernel-only */
+	{ "oob", false },         /* metadata out of band, buffer payload only */
+};
+const size_t fuzz_nlayouts = sizeof(fuzz_layouts) / sizeof(fuzz_layouts[0]);
+
+const struct fuzz_layout *fuzz_layout_find(const char *name)
+{
+	for (size_t i = 0; name && i < fuzz_nlayouts; i++)
+		if (!strcmp(fuzz_layouts[i].name, name))
+			return &fuzz_layouts[i];
+	return NULL;
+}
+
+const struct fuzz_target fuzz_targets[] = {
+	{ "fuzz_heap_ops", fuzz_heap_ops_run, 4096, false,
+	  "heap calls on one sys_heap/oob_heap against a shadow model" },
+};
+const size_t fuzz_ntargets = sizeof(fuzz_targets) / sizeof(fuzz_targets[0]);
+
+const struct fuzz_target *fuzz_target_find(const char *name)
+{
+	if (!name)
+		return NULL;
+	for (size_t i = 0; i < fuzz_ntargets; i++)
+		if (!strcmp(fuzz_targets[i].name, name) || !strcmp(fuzz_targets[i].name + 5, name))
+			return &fuzz_targets[i];
+	return NULL;
+}
+
+void fuzz_opts_default(struct fuzz_opts *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->hardening = -1;
+}
+
+void fuzz_run(const struct fuzz_target *t, const uint8_t *data, size_t size,
+	      const struct fuzz_opts *o, struct fuzz_result *res)
+{
+	struct fuzz_finding *f = &res->finding;
+	const struct fuzz_layout *l;
+
+	memset(res, 0, sizeof(*res));
+	f->op = -1;
+	t->run(data, size, o, res);
+	if (!res->found)
+		return;
+	snprintf(f->target, sizeof(f->target), "%s", t->name);
+	if (!f->layout[0] && o->layout)
+		snprintf(f->layout, sizeof(f->layout), "%s", o->layout);
+	l = fuzz_layout_find(f->layout);
+	/* Only what the simulator sees counts as a design flaw; a model
+	 * mismatch or harness error is a bug on any layout. */
+	f->by_design = t->uses_layout && l && l->vulnerable && f->kind < FUZZ_MODEL_MISMATCH;
+	fuzz_sha1_hex(data, size, f->input_sha1);
+}
+
+/* ---- libFuzzer glue ---- */
+
+static struct fuzz_opts lf_opts = { .hardening = -1 };
+static const char *lf_prefix = "";
+static bool lf_save_input;
+
+static const char *flag_value(const char *arg, const char *name)
+{
+	size_t n = strlen(name);
+
+	return !strncmp(arg, name, n) && arg[n] == '=' ? arg + n + 1 : NULL;
+}
+
+int fuzz_lf_init(const char *target, int *argc, char ***argv)
+{
+	const char *layout = getenv("HEAPSIM_LAYOUT"), *hard = getenv("HEAPSIM_HARDENING");
+
+	for (int i = 1; argc && argv && i < *argc; i++) {
+		const char *v;
+
+		if ((v = flag_value((*argv)[i], "-layout")))
+			layout = v;
+		else if ((v = flag_value((*argv)[i], "-hardening")))
+			hard = v;
+		else if ((v = flag_value((*argv)[i], "-artifact_prefix")))
+			lf_prefix = v;
+	}
+	if (layout && *layout && !fuzz_layout_find(layout)) {
+		fprintf(stderr, "%s: unknown layout '%s' (known:", target, layout);
+		for (size_t i = 0; i < fuzz_nlayouts; i++)
+			fprintf(stderr, " %s", fuzz_layouts[i].name);
+		fprintf(stderr, ")\n");
+		exit(2);
+	}
+	lf_opts.layout = layout && *layout ? layout : NULL;
+	/* HEAPSIM_TRACE=1: print each run's readable trace on stderr. */
+	if (getenv("HEAPSIM_TRACE") && *getenv("HEAPSIM_TRACE") && strcmp(getenv("HEAPSIM_TRACE"), "0"))
+		lf_opts.trace = stderr;
+	if (hard && *hard) {
+		lf_opts.hardening = sys_heap_hardening_parse(hard);
+		if (lf_opts.hardening < 0) {
+			fprintf(stderr, "%s: unknown hardening '%s' (none basic moderate full extreme)\n",
+				target, hard);
+			exit(2);
+		}
+	}
+	return 0;
+}
+
+void fuzz_lf_set_artifact_prefix(const char *prefix, bool save_input)
+{
+	lf_prefix = prefix ? prefix : "";
+	lf_save_input = save_input;
+}
+
+static void save_json(const char *dir_prefix, const struct fuzz_finding *f)
+{
+	char path[4096];
+	FILE *out;
+
+	snprintf(path, sizeof(path), "%sfinding-%s.json", dir_prefix, f->input_sha1);
+	out = fopen(path, "w");
+	if (!out)
+		return;
+	fuzz_finding_json(f, out);
+	fclose(out);
+}
+
+static void save_input(const struct fuzz_finding *f, const uint8_t *data, size_t size)
+{
+	char path[4096];
+	FILE *out;
+
+	if (!lf_save_input)
+		return;
+	snprintf(path, sizeof(path), "%scrash-%s", lf_prefix, f->input_sha1);
+	out = fopen(path, "wb");
+	if (!out)
+		return;
+	fwrite(data, 1, size, out);
+	fclose(out);
+	fprintf(stderr, "==heapsim== input saved to %s\n", path);
+}
+
+int fuzz_lf_run(const char *target, const uint8_t *data, size_t size)
+{
+	const struct fuzz_target *t = fuzz_target_find(target);
+	struct fuzz_result res;
+	const char *dir;
+
+	if (!t)
+		abort(); /* a target file names itself: cannot happen */
+	fuzz_run(t, data, size, &lf_opts, &res);
+	if (!res.found)
+		return 0;
+	fuzz_finding_print(&res.finding, stderr);
+	fprintf(stderr, "HEAPSIM-FINDING-JSON: ");
+	fuzz_finding_json(&res.finding, stderr);
+	save_json(lf_prefix, &res.finding);
+	dir = getenv("HEAPSIM_FINDINGS_DIR");
+	if (dir && *dir) {
+		char prefix[4096];
+
+		snprintf(prefix, sizeof(prefix), "%s/", dir);
+		save_json(prefix, &res.finding);
+	}
+	save_input(&res.finding, data, size);
+	fflush(stderr);
+	abort();
+}
+
+/* ---- random driver ---- */
+
+static uint64_t rng_next(uint64_t *s)
+{
+	uint64_t x = *s;
+
+	x ^= x << 13;
+	x ^= x >> 7;
+	x ^= x << 17;
+	return *s = x;
+}
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* A fresh random input, or the previous one with a few bytes changed:
+ * without coverage feedback, small mutations of a long program still reach
+ * deeper states than independent draws. */
+size_t fuzz_random_input(uint64_t *rng, uint8_t *buf, size_t len, size_t max)
+{
+	uint64_t r = rng_next(rng);
+
+	if (len && (r & 3)) {
+		unsigned nmut = 1 + (unsigned)(r >> 8) % 4;
+
+		for (unsigned i = 0; i < nmut; i++) {
+			uint64_t m = rng_next(rng);
+			size_t at = (size_t)(m >> 16) % len;
+
+			switch (m & 3) {
+			case 0: buf[at] ^= (uint8_t)(1u << ((m >> 8) & 7)); break;
+			case 1: buf[at] = (uint8_t)(m >> 40); break;
+			case 2: if (len < max) buf[len++] = (uint8_t)(m >> 40); break;
+			default: if (len > 1) len--; break;
+			}
+		}
+		return len;
+	}
+	len = 1 + (size_t)(r >> 20) % (max < 256 ? max : 256);
+	for (size_t i = 0; i < len; i++)
+		buf[i] = (uint8_t)(rng_next(rng) >> 32);
+	return len;
+}
+
+void fuzz_drive(const struct fuzz_target *t, const struct fuzz_opts *o, uint64_t seed,
+		unsigned long max_execs, unsigned budget_ms, struct fuzz_drive_stats *st)
+{
+	uint8_t *buf = malloc(t->max_len ? t->max_len : 1);
+	uint64_t rng = seed * 0x9E3779B97F4A7C15ull + 1;
+	double t0 = now_s(), limit = budget_ms / 1000.0;
+	struct fuzz_result res;
+	size_t len = 0;
+
+	memset(st, 0, sizeof(*st));
+	if (!buf)
+		return;
+	while (!max_execs || st->execs < max_execs) {
+		if (budget_ms && (st->execs & 15) == 0 && now_s() - t0 >= limit)
+			break;
+		len = fuzz_random_input(&rng, buf, len, t->max_len);
+		fuzz_run(t, buf, len, o, &res);
+		st->execs++;
+		if (res.found) {
+			st->found = true;
+			st->finding = res.finding;
+			st->crash = malloc(len);
+			if (st->crash) {
+				memcpy(st->crash, buf, len);
+				st->crash_len = len;
+			}
+			break;
+		}
+	}
+	st->seconds = now_s() - t0;
+	free(buf);
+}
