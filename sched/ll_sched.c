@@ -1,0 +1,633 @@
+/*
+ * The LL scheduler: SOF's zephyr_ll (user-space variant) on the simulator.
+ *
+ * Rules modelled from SOF's src/schedule/zephyr_ll.c (docs/sof-ll.md):
+ *  - the task list is kept in priority order, FIFO within a priority;
+ *  - each tick, under the LL lock, the head of the list is taken until the
+ *    list is empty: a CANCEL task is completed without running, any other is
+ *    moved to the tick's run list, marked RUNNING and run; COMPLETED, a
+ *    pending free or a cancel during the run complete it; otherwise it stays
+ *    (still RUNNING) and the run list is put back at the end of the tick;
+ *  - so a task scheduled from inside a task runs in the same tick, placed by
+ *    priority among the tasks not yet run; a task cancelled from inside a
+ *    task is dropped when the loop reaches it (not yet run) or at the start
+ *    of the next tick (already run);
+ *  - free waits (up to 100 periods) for a task that is running, or cancelled
+ *    after having run, to be completed by the LL thread.
+ * In the user-space variant the lock is a k_mutex held while tasks run; in
+ * the kernel variant it is dropped around each task, as SOF does.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sched.h"
+
+#define FREE_WAIT_PERIODS 100 /* SOF: LL_TIMER_PERIOD_US * 100 */
+#define IPC_TIMEOUT_TICKS 1000
+
+struct ll_sched {
+	struct sim *sim;
+	struct ll_sched_config cfg;
+	struct ll_sched_kdata *kdata;    /* kernel memory */
+	uint32_t kdata_sem;              /* what the kernel wrote there */
+	bool kdata_reported;
+	struct k_sem *sem;
+	struct k_mutex *lock;
+	struct k_sem *ipc_sem;
+	k_tid_t thread, ipc;
+	int timer;
+	bool started, stopping;
+
+	struct ll_task head;             /* the task list (sentinel) */
+	struct ll_task run_head;         /* tasks run in the current tick */
+	unsigned n_tasks;
+
+	uint64_t processed, task_runs;
+
+	void (*ipc_fn)(void *arg);
+	void *ipc_arg;
+	bool ipc_busy, ipc_done;
+};
+
+#define F(member, name) \
+	{ (uint32_t)offsetof(struct ll_sched_kdata, member), \
+	  (uint32_t)sizeof(((struct ll_sched_kdata *)0)->member), name, NULL }
+static const struct sim_field kdata_fields[] = {
+	F(ticks, "ticks"),         F(sem, "sem"),          F(lock, "lock"),
+	F(thread, "thread"),       F(period_us, "period_us"), F(n_tasks, "n_tasks"),
+	F(handler, "handler"),     F(arg, "arg"),
+};
+#undef F
+
+const char *ll_task_state_name(enum ll_task_state s)
+{
+	static const char *const names[] = {
+		[LL_TASK_INIT] = "init",         [LL_TASK_QUEUED] = "queued",
+		[LL_TASK_RUNNING] = "running",   [LL_TASK_RESCHEDULE] = "reschedule",
+		[LL_TASK_COMPLETED] = "completed", [LL_TASK_CANCEL] = "cancel",
+		[LL_TASK_FREE] = "free",
+	};
+
+	return (unsigned)s < sizeof(names) / sizeof(names[0]) ? names[s] : "?";
+}
+
+void ll_sched_config_default(struct ll_sched_config *cfg)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->period_us = 1000;
+	cfg->user_space = true;
+	cfg->thread_prio = -1;
+}
+
+/* ---- lists (circular, with a sentinel) ---------------------------------- */
+
+static void list_init(struct ll_task *h)
+{
+	h->next = h->prev = h;
+}
+
+static bool list_empty(const struct ll_task *h)
+{
+	return h->next == h;
+}
+
+static void list_del(struct ll_task *t)
+{
+	t->prev->next = t->next;
+	t->next->prev = t->prev;
+	t->next = t->prev = NULL;
+	t->on_list = false;
+}
+
+/* Inserts t before `at` (at == head: append). */
+static void list_insert_before(struct ll_task *t, struct ll_task *at)
+{
+	t->prev = at->prev;
+	t->next = at;
+	at->prev->next = t;
+	at->prev = t;
+	t->on_list = true;
+}
+
+static bool on_main_list(const struct ll_sched *s, const struct ll_task *t)
+{
+	for (const struct ll_task *it = s->head.next; it != &s->head; it = it->next)
+		if (it == t)
+			return true;
+	return false;
+}
+
+/* ---- the LL lock -------------------------------------------------------- */
+
+/*
+ * Threads take the k_mutex (recursive, so ops from inside a task work). The
+ * main context stands for SOF's kernel-side IPC path: it only runs while
+ * every thread is switched out, which never happens inside a locked section
+ * here (nothing in it pends), so it needs no lock.
+ */
+static void ll_lock(struct ll_sched *s)
+{
+	if (k_current_get())
+		k_mutex_lock(s->lock, K_FOREVER);
+}
+
+static void ll_unlock(struct ll_sched *s)
+{
+	if (k_current_get())
+		k_mutex_unlock(s->lock);
+}
+
+/* ---- task ops ------------------------------------------------------------ */
+
+int ll_task_init(struct ll_task *t, const char *name, int priority, ll_task_fn run, void *data)
+{
+	if (!t || !run)
+		return -EINVAL;
+	if (t->initialised)
+		return -EEXIST;
+	memset(t, 0, sizeof(*t));
+	snprintf(t->name, sizeof(t->name), "%s", name ? name : "task");
+	t->priority = priority;
+	t->run = run;
+	t->data = data;
+	t->state = LL_TASK_INIT;
+	t->initialised = true;
+	return 0;
+}
+
+/* Off the list it is on, state FREE; wakes a waiting free. Lock held. */
+static void task_done(struct ll_sched *s, struct ll_task *t)
+{
+	if (t->on_list)
+		list_del(t);
+	if (!s->n_tasks) {
+		/* SOF panics here; only a bug in this model can get here. */
+		fprintf(stderr, "ll_sched: task count underrun (task %s)\n", t->name);
+		abort();
+	}
+	t->state = LL_TASK_FREE;
+	s->n_tasks--;
+}
+
+/* Priority order, FIFO within a priority: before the first lower-priority task. */
+static void task_insert(struct ll_sched *s, struct ll_task *t)
+{
+	struct ll_task *it;
+
+	t->state = LL_TASK_QUEUED;
+	for (it = s->head.next; it != &s->head; it = it->next)
+		if (t->priority < it->priority)
+			break;
+	list_insert_before(t, it);
+}
+
+int ll_schedule_task(struct ll_sched *s, struct ll_task *t)
+{
+	int ret = 0;
+
+	if (!s || !t)
+		return -EINVAL;
+	ll_lock(s);
+	if (!t->initialised || t->freeing) {
+		/* schedule after free: an application bug SOF guards against */
+		ret = -EDEADLK;
+	} else if (on_main_list(s, t) && t->state != LL_TASK_CANCEL) {
+		ret = 0; /* already scheduled: SOF keeps it as it is */
+	} else if (t->state == LL_TASK_CANCEL) {
+		/* still on a list: revive it instead of queueing it twice */
+		t->state = LL_TASK_QUEUED;
+	} else if (t->on_list) {
+		/*
+		 * On this tick's run list (it ran and asked to be rescheduled).
+		 * SOF does not look there and would link the node into the main
+		 * list while it is still on the run list, corrupting both; the
+		 * model refuses instead (docs/sof-ll.md).
+		 */
+		ret = -EBUSY;
+	} else {
+		task_insert(s, t);
+		s->n_tasks++;
+	}
+	ll_unlock(s);
+	return ret;
+}
+
+int ll_schedule_task_cancel(struct ll_sched *s, struct ll_task *t)
+{
+	if (!s || !t)
+		return -EINVAL;
+	ll_lock(s);
+	/* only a task on a list can be cancelled; the LL thread completes it */
+	if (t->state != LL_TASK_INIT && t->state != LL_TASK_FREE)
+		t->state = LL_TASK_CANCEL;
+	ll_unlock(s);
+	return 0;
+}
+
+/* Lets virtual time pass for one period, from any context. */
+static void wait_one_period(struct ll_sched *s)
+{
+	if (k_current_get())
+		k_sleep(K_USEC(s->cfg.period_us));
+	else
+		sim_run(s->sim, sim_now_us(s->sim) + s->cfg.period_us);
+}
+
+int ll_schedule_task_free(struct ll_sched *s, struct ll_task *t)
+{
+	bool must_wait, on_list = true;
+
+	if (!s || !t)
+		return -EINVAL;
+	ll_lock(s);
+	switch (t->state) {
+	case LL_TASK_INIT:
+	case LL_TASK_FREE:
+		on_list = false;
+		must_wait = false;
+		break;
+	case LL_TASK_QUEUED:
+		must_wait = false;
+		break;
+	case LL_TASK_CANCEL:
+		/* a task that never ran is only on the main list: safe to drop */
+		must_wait = t->ran;
+		break;
+	default:
+		must_wait = true;
+	}
+	if (on_list && !must_wait)
+		task_done(s, t);
+	t->freeing = true;
+	ll_unlock(s);
+
+	/* SOF waits on a per-task semaphore that task_done gives; polling each
+	 * period gives the same outcome in virtual time. */
+	for (unsigned i = 0; must_wait && i < FREE_WAIT_PERIODS && t->state != LL_TASK_FREE; i++)
+		wait_one_period(s);
+
+	ll_lock(s);
+	if (must_wait && t->state != LL_TASK_FREE) {
+		fprintf(stderr, "ll_sched: task %s still active on free (state %s)\n", t->name,
+			ll_task_state_name(t->state));
+		task_done(s, t);
+	}
+	t->initialised = false;
+	ll_unlock(s);
+	return 0;
+}
+
+/* ---- one tick ------------------------------------------------------------ */
+
+static void ll_run(struct ll_sched *s)
+{
+	struct ll_task *t;
+
+	ll_lock(s);
+	while (!list_empty(&s->head)) {
+		enum ll_task_state st;
+
+		t = s->head.next;
+		if (t->state == LL_TASK_CANCEL) {
+			task_done(s, t);
+			continue;
+		}
+		t->ran = true;
+		t->state = LL_TASK_RUNNING;
+		list_del(t);
+		list_insert_before(t, &s->run_head);
+
+		if (!s->cfg.user_space)
+			ll_unlock(s);
+		st = t->run(t, t->data);
+		t->runs++;
+		s->task_runs++;
+		if (st != LL_TASK_COMPLETED && st != LL_TASK_RESCHEDULE)
+			st = LL_TASK_RESCHEDULE;
+		if (!s->cfg.user_space)
+			ll_lock(s);
+
+		if (t->freeing || st == LL_TASK_COMPLETED || t->state == LL_TASK_CANCEL)
+			task_done(s, t);
+	}
+	/* rescheduled tasks go back in the order they ran */
+	while (!list_empty(&s->run_head)) {
+		t = s->run_head.next;
+		list_del(t);
+		list_insert_before(t, &s->head);
+	}
+	ll_unlock(s);
+}
+
+static void ll_thread_entry(void *p1, void *p2, void *p3)
+{
+	struct ll_sched *s = p1;
+
+	(void)p2, (void)p3;
+	for (;;) {
+		if (k_sem_take(s->sem, K_FOREVER))
+			continue;
+		if (s->stopping)
+			return;
+		ll_run(s);
+		s->processed++;
+	}
+}
+
+static void ipc_thread_entry(void *p1, void *p2, void *p3)
+{
+	struct ll_sched *s = p1;
+
+	(void)p2, (void)p3;
+	for (;;) {
+		if (k_sem_take(s->ipc_sem, K_FOREVER))
+			continue;
+		if (s->stopping)
+			return;
+		if (s->ipc_fn)
+			s->ipc_fn(s->ipc_arg);
+		s->ipc_done = true;
+	}
+}
+
+/* ---- the timer domain ---------------------------------------------------- */
+
+static void report_forged_sem(struct ll_sched *s)
+{
+	struct sim_finding f;
+
+	memset(&f, 0, sizeof(f));
+	f.kind = SIM_FINDING_KOBJ_CHANGED;
+	snprintf(f.message, sizeof(f.message),
+		 "timer ISR reads ll_sched domain.sem = 0x%08x (kernel wrote 0x%08x): it would "
+		 "give a k_sem at an address it did not set",
+		 (unsigned)s->kdata->sem, (unsigned)s->kdata_sem);
+	snprintf(f.object, sizeof(f.object), "ll_sched domain");
+	snprintf(f.object_type, sizeof(f.object_type), "ll_sched_domain");
+	snprintf(f.field, sizeof(f.field), "sem");
+	f.taddr = sim_host_to_target(s->sim, &s->kdata->sem);
+	f.view = SIM_VIEW_CACHED;
+	f.offset = offsetof(struct ll_sched_kdata, sem);
+	f.nbytes = 4;
+	memcpy(f.old_bytes, &s->kdata_sem, 4);
+	memcpy(f.new_bytes, &s->kdata->sem, 4);
+	f.time_us = sim_now_us(s->sim);
+	sim_report_finding(s->sim, &f);
+}
+
+/* Kernel context, like SOF's timer ISR: count the tick, give the semaphore
+ * whose address the domain object holds. */
+static void ll_timer_fn(struct sim *sim, void *arg)
+{
+	struct ll_sched *s = arg;
+
+	(void)sim;
+	s->kdata->ticks++;
+	if (s->kdata->sem != s->kdata_sem) {
+		/* the kernel would follow a pointer it did not write: report, and
+		 * stop ticking rather than give a forged object */
+		if (!s->kdata_reported)
+			report_forged_sem(s);
+		s->kdata_reported = true;
+		return;
+	}
+	k_sem_give(s->sem);
+}
+
+/* ---- lifetime ------------------------------------------------------------ */
+
+static k_tid_t spawn(struct ll_sched *s, const char *name, k_thread_entry_t entry, int prio)
+{
+	struct sim_thread_params p;
+
+	memset(&p, 0, sizeof(p));
+	p.name = name;
+	p.entry = entry;
+	p.p1 = s;
+	p.prio = prio;
+	p.options = s->cfg.user_space ? K_USER : 0;
+	p.domain = s->cfg.user_space ? s->cfg.domain : NULL;
+	p.delay = K_NO_WAIT;
+	return sim_thread_create(s->sim, &p);
+}
+
+static void grant(struct ll_sched *s, k_tid_t t)
+{
+	k_object_access_grant(s->sem, t);
+	k_object_access_grant(s->lock, t);
+	k_object_access_grant(s->ipc_sem, t);
+}
+
+static int kernel_objects(struct ll_sched *s)
+{
+	struct sim *sim = s->sim;
+	int err;
+
+	if (!s->kdata)
+		s->kdata = sim_kobj_alloc(sim, sizeof(*s->kdata), 8, "ll_sched domain");
+	s->sem = sim_kobj_alloc(sim, sizeof(*s->sem), 8, "ll_sched sem");
+	s->lock = sim_kobj_alloc(sim, sizeof(*s->lock), 8, "ll_sched lock");
+	s->ipc_sem = sim_kobj_alloc(sim, sizeof(*s->ipc_sem), 8, "ll_ipc sem");
+	if (!s->kdata || !s->sem || !s->lock || !s->ipc_sem)
+		return -ENOMEM;
+	err = sim_kobj_register(sim, s->kdata, sizeof(*s->kdata), K_OBJ_DATA, "ll_sched_domain",
+				"ll_sched domain", kdata_fields,
+				sizeof(kdata_fields) / sizeof(kdata_fields[0]));
+	if (err)
+		return err;
+	if (k_sem_init(s->sem, 0, 1) || k_mutex_init(s->lock) || k_sem_init(s->ipc_sem, 0, 1))
+		return -EINVAL;
+	return 0;
+}
+
+struct ll_sched *ll_sched_create(struct sim *sim, const struct ll_sched_config *cfg)
+{
+	struct ll_sched *s;
+	int err;
+
+	if (!sim || (cfg && cfg->user_space && !cfg->domain) || (cfg && !cfg->period_us)) {
+		errno = EINVAL;
+		return NULL;
+	}
+	s = calloc(1, sizeof(*s));
+	if (!s) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	s->sim = sim;
+	if (cfg)
+		s->cfg = *cfg;
+	else
+		ll_sched_config_default(&s->cfg);
+	s->kdata = s->cfg.kdata;
+	s->timer = -1;
+	list_init(&s->head);
+	list_init(&s->run_head);
+
+	err = kernel_objects(s);
+	if (!err) {
+		s->thread = spawn(s, "ll_thread", ll_thread_entry, s->cfg.thread_prio);
+		s->ipc = spawn(s, "ipc_thread", ipc_thread_entry, s->cfg.thread_prio + 1);
+		if (!s->thread || !s->ipc)
+			err = -ENOMEM;
+	}
+	if (err) {
+		if (s->thread)
+			k_thread_abort(s->thread);
+		if (s->ipc)
+			k_thread_abort(s->ipc);
+		free(s);
+		errno = -err;
+		return NULL;
+	}
+	grant(s, s->thread);
+	grant(s, s->ipc);
+
+	/* what the kernel writes into the domain object at init */
+	s->kdata_sem = sim_host_to_target(sim, s->sem);
+	s->kdata->sem = s->kdata_sem;
+	s->kdata->lock = sim_host_to_target(sim, s->lock);
+	s->kdata->thread = sim_host_to_target(sim, s->thread);
+	s->kdata->period_us = s->cfg.period_us;
+	s->kdata->handler = 1; /* "zephyr_ll_run" */
+	s->kdata->arg = 0;
+	return s;
+}
+
+int ll_sched_start(struct ll_sched *s)
+{
+	uint64_t now;
+
+	if (!s || s->started)
+		return -EINVAL;
+	now = sim_now_us(s->sim);
+	s->timer = sim_timer_start(s->sim, now + s->cfg.period_us, s->cfg.period_us, ll_timer_fn, s);
+	if (s->timer < 0)
+		return s->timer;
+	s->started = true;
+	/* let both threads reach their semaphores before the first tick */
+	sim_run(s->sim, now);
+	return 0;
+}
+
+void ll_sched_destroy(struct ll_sched *s)
+{
+	if (!s)
+		return;
+	s->stopping = true;
+	if (s->timer >= 0)
+		sim_timer_stop(s->sim, s->timer);
+	if (sim_current() == s->sim) {
+		k_thread_abort(s->thread);
+		k_thread_abort(s->ipc);
+	}
+	free(s);
+}
+
+/* ---- running ------------------------------------------------------------- */
+
+static bool alive(const struct ll_sched *s, k_tid_t t)
+{
+	enum sim_thread_state st = sim_thread_state(s->sim, t);
+
+	return st != SIM_THREAD_EXITED && st != SIM_THREAD_OOPSED && st != SIM_THREAD_ABORTED;
+}
+
+uint64_t ll_sched_run_ticks(struct ll_sched *s, uint64_t n)
+{
+	uint64_t start, target, last;
+	unsigned stalls = 0;
+
+	if (!s || !s->started)
+		return 0;
+	start = s->processed;
+	target = start + n;
+	while (s->processed < target && alive(s, s->thread)) {
+		enum sim_run_result r;
+
+		last = s->processed;
+		r = sim_run(s->sim, sim_now_us(s->sim) + (target - s->processed) * s->cfg.period_us);
+		if (r == SIM_RUN_BUDGET || r == SIM_RUN_STOPPED || r == SIM_RUN_IDLE)
+			break;
+		/* no progress twice in a row: ticks are not getting through */
+		stalls = s->processed == last ? stalls + 1 : 0;
+		if (stalls >= 2)
+			break;
+	}
+	return s->processed - start;
+}
+
+int ll_sched_ipc_call(struct ll_sched *s, void (*fn)(void *arg), void *arg)
+{
+	uint64_t deadline;
+
+	if (!s || !fn || s->ipc_busy || k_current_get())
+		return -EINVAL;
+	if (!alive(s, s->ipc))
+		return -EIO;
+	s->ipc_fn = fn;
+	s->ipc_arg = arg;
+	s->ipc_done = false;
+	s->ipc_busy = true;
+	k_sem_give(s->ipc_sem);
+	deadline = sim_now_us(s->sim) + (uint64_t)IPC_TIMEOUT_TICKS * s->cfg.period_us;
+	/* first without letting time pass, then a period at a time */
+	sim_run(s->sim, sim_now_us(s->sim));
+	while (!s->ipc_done && alive(s, s->ipc) && sim_now_us(s->sim) < deadline) {
+		enum sim_run_result r = sim_run(s->sim, sim_now_us(s->sim) + s->cfg.period_us);
+
+		if (r == SIM_RUN_BUDGET || r == SIM_RUN_STOPPED || r == SIM_RUN_IDLE)
+			break;
+	}
+	s->ipc_busy = false;
+	if (s->ipc_done)
+		return 0;
+	return alive(s, s->ipc) ? -ETIMEDOUT : -EIO;
+}
+
+void ll_sched_stats_get(const struct ll_sched *s, struct ll_sched_stats *out)
+{
+	memset(out, 0, sizeof(*out));
+	if (!s)
+		return;
+	out->ticks = s->kdata->ticks;
+	out->ticks_processed = s->processed;
+	out->task_runs = s->task_runs;
+	out->n_tasks = s->n_tasks;
+	out->ll_thread_alive = alive(s, s->thread);
+	out->ipc_thread_alive = alive(s, s->ipc);
+}
+
+struct sim *ll_sched_sim(const struct ll_sched *s)
+{
+	return s ? s->sim : NULL;
+}
+
+k_tid_t ll_sched_thread(const struct ll_sched *s)
+{
+	return s ? s->thread : NULL;
+}
+
+k_tid_t ll_sched_ipc_thread(const struct ll_sched *s)
+{
+	return s ? s->ipc : NULL;
+}
+
+struct ll_sched_kdata *ll_sched_kdata(const struct ll_sched *s)
+{
+	return s ? s->kdata : NULL;
+}
+
+void ll_sched_foreach(const struct ll_sched *s, void (*fn)(struct ll_task *t, void *ctx), void *ctx)
+{
+	struct ll_task *it, *next;
+
+	if (!s || !fn)
+		return;
+	for (it = s->head.next; it != &s->head; it = next) {
+		next = it->next;
+		fn(it, ctx);
+	}
+}

@@ -1,0 +1,317 @@
+/*
+ * sched/ — SOF's low-latency (LL) scheduler in a user-space thread and the LL
+ * heap layouts of SOF PR #10807, on top of sim/ (docs/sof-ll.md).
+ *
+ *   - an LL scheduler with zephyr_ll's task rules: tasks run each tick in
+ *     priority order, FIFO within a priority; schedule/cancel/free from any
+ *     context, including from inside a running task;
+ *   - a timer domain: a virtual-time timer whose "ISR" gives the semaphore the
+ *     LL thread takes; in the user-space variant the LL thread is a K_USER
+ *     thread in the LL memory domain, holding a k_mutex while it runs tasks;
+ *   - the LL heap layouts, selectable by name (ll_layout_find);
+ *   - the syscalls sof_heap_alloc / sof_heap_free with SOF's verification;
+ *   - a small set of user-mode modules and a pipeline driver that runs them.
+ *
+ * Public header of the layer: fuzz/ and tools/ include only this file (and
+ * sim.h, heap.h through it). One environment exists at a time, like the sim.
+ */
+#ifndef HEAPSIM_SCHED_H
+#define HEAPSIM_SCHED_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "sim.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ======================================================================== */
+/* LL scheduler (SOF src/schedule/zephyr_ll.c, user-space variant)           */
+/* ======================================================================== */
+
+/*
+ * Task states. INIT, QUEUED, RUNNING, CANCEL and FREE are what SOF stores in
+ * task->state; RESCHEDULE and COMPLETED are what a task's run function
+ * returns (SOF never stores them). FREE is "completed": off every list.
+ * As in SOF's user-space zephyr_ll, a task that returned RESCHEDULE keeps
+ * RUNNING while it waits for the next tick.
+ */
+enum ll_task_state {
+	LL_TASK_INIT = 0,
+	LL_TASK_QUEUED,
+	LL_TASK_RUNNING,
+	LL_TASK_RESCHEDULE, /* return value: run me again next tick */
+	LL_TASK_COMPLETED,  /* return value: done, take me off the list */
+	LL_TASK_CANCEL,
+	LL_TASK_FREE,
+};
+const char *ll_task_state_name(enum ll_task_state s);
+
+struct ll_task;
+/* Runs on the LL thread (user mode in the user-space variant). Anything other
+ * than RESCHEDULE or COMPLETED counts as RESCHEDULE, as in SOF. */
+typedef enum ll_task_state (*ll_task_fn)(struct ll_task *task, void *data);
+
+/*
+ * A task. The caller owns the memory; the fields are the scheduler's (read
+ * them, do not write them). Lower priority value = runs first.
+ */
+struct ll_task {
+	struct ll_task *next, *prev;   /* on the task list or the tick's run list */
+	bool on_list;
+	bool initialised;              /* SOF: task->priv_data != NULL */
+	bool ran;                      /* SOF: pdata->run (set once it has run) */
+	bool freeing;                  /* SOF: pdata->freeing */
+	enum ll_task_state state;
+	int priority;
+	ll_task_fn run;
+	void *data;
+	char name[32];
+	uint64_t runs;                 /* times run() was called */
+};
+
+struct ll_sched;
+
+struct ll_sched_config {
+	uint32_t period_us;            /* tick period; default 1000 */
+	bool user_space;               /* LL thread K_USER in `domain`; default true */
+	struct k_mem_domain *domain;   /* the LL memory domain (user_space) */
+	int thread_prio;               /* LL thread priority; default -1 (IPC runs at 0) */
+	/* Where the scheduler's kernel data (the timer domain object) goes: NULL
+	 * = sim_kobj_alloc; layouts place it right after the heap buffer. */
+	void *kdata;
+};
+void ll_sched_config_default(struct ll_sched_config *cfg);
+
+/*
+ * Kernel data of the timer domain (SOF's zephyr_domain): read by the timer
+ * "ISR" in kernel context, registered as "ll_sched domain" (type
+ * "ll_sched_domain") so faults, confinement and the audit name it.
+ * Pointers are target addresses, as on the target.
+ */
+struct ll_sched_kdata {
+	uint32_t ticks;       /* timer expiries so far */
+	uint32_t sem;         /* the semaphore the ISR gives each tick */
+	uint32_t lock;        /* the LL k_mutex */
+	uint32_t thread;      /* the LL k_thread */
+	uint32_t period_us;
+	uint32_t n_tasks;     /* tasks on the list, as last published by the kernel */
+	uint32_t handler;     /* SOF: domain handler cookie (ll run) */
+	uint32_t arg;         /* SOF: handler argument */
+};
+
+/* Creates the scheduler: kernel data, k_sem, k_mutex, the LL thread (not
+ * started). NULL with errno (EINVAL, ENOMEM). Needs a live sim. */
+struct ll_sched *ll_sched_create(struct sim *sim, const struct ll_sched_config *cfg);
+/* Aborts the threads and stops the timer; the sim stays alive. */
+void ll_sched_destroy(struct ll_sched *s);
+/* Starts the timer (first tick one period from now) and the threads. */
+int ll_sched_start(struct ll_sched *s);
+
+/*
+ * SOF's scheduler ops. Callable from the main context (kernel, as SOF's IPC
+ * paths once were), from a thread (the IPC thread below) and from inside a
+ * running task. Return values as SOF: schedule 0 or -EDEADLK (task being
+ * freed / not initialised), cancel 0, free 0.
+ *   init: -EEXIST if already initialised (SOF: priv_data set), -EINVAL.
+ */
+int ll_task_init(struct ll_task *t, const char *name, int priority, ll_task_fn run, void *data);
+int ll_schedule_task(struct ll_sched *s, struct ll_task *t);
+int ll_schedule_task_cancel(struct ll_sched *s, struct ll_task *t);
+int ll_schedule_task_free(struct ll_sched *s, struct ll_task *t);
+
+/*
+ * Runs the simulator until `n` more ticks have been processed by the LL
+ * thread (or it died / the sim got stuck). Returns the ticks processed.
+ */
+uint64_t ll_sched_run_ticks(struct ll_sched *s, uint64_t n);
+
+/*
+ * Runs fn(arg) on the IPC thread: a thread in the LL domain (K_USER in the
+ * user-space variant) that stands for SOF's IPC handler — module creation
+ * and teardown happen there. Returns when fn returned: 0; -EIO if the
+ * thread died (oops) meanwhile; -ETIMEDOUT if it did not finish within
+ * 1000 ticks of virtual time.
+ */
+int ll_sched_ipc_call(struct ll_sched *s, void (*fn)(void *arg), void *arg);
+
+struct ll_sched_stats {
+	uint64_t ticks;           /* timer expiries */
+	uint64_t ticks_processed; /* ticks the LL thread ran the task list for */
+	uint64_t task_runs;
+	uint32_t n_tasks;         /* tasks on the list now */
+	bool ll_thread_alive;
+	bool ipc_thread_alive;
+};
+void ll_sched_stats_get(const struct ll_sched *s, struct ll_sched_stats *out);
+struct sim *ll_sched_sim(const struct ll_sched *s);
+k_tid_t ll_sched_thread(const struct ll_sched *s);
+k_tid_t ll_sched_ipc_thread(const struct ll_sched *s);
+struct ll_sched_kdata *ll_sched_kdata(const struct ll_sched *s);
+/* Visits the task list in order (tasks not yet run this tick). */
+void ll_sched_foreach(const struct ll_sched *s, void (*fn)(struct ll_task *t, void *ctx),
+		      void *ctx);
+
+/* ======================================================================== */
+/* SOF heap syscalls                                                          */
+/* ======================================================================== */
+
+/* Memory flags of sof_heap_alloc (symbolic values; SOF's names). */
+#define SOF_MEM_FLAG_KERNEL 0x01u
+#define SOF_MEM_FLAG_USER 0x02u
+#define SOF_MEM_FLAG_COHERENT 0x04u
+#define SOF_MEM_FLAG_DMA 0x08u
+#define SOF_MEM_FLAG_LARGE_BUFFER 0x10u
+#define SOF_MEM_FLAG_L3 0x20u
+/* What z_vrfy_sof_heap_alloc lets user mode pass. */
+#define SOF_MEM_FLAG_USER_ALLOWED \
+	(SOF_MEM_FLAG_USER | SOF_MEM_FLAG_COHERENT | SOF_MEM_FLAG_DMA | SOF_MEM_FLAG_LARGE_BUFFER)
+/* PLATFORM_DCACHE_ALIGN: the cached heap aligns and rounds every block. */
+#define LL_DCACHE_LINE 64u
+
+/*
+ * The syscalls as user code calls them (through the sim's gate; from kernel
+ * context they run verify + impl directly). They act on the current
+ * environment. `heap` is what zephyr_ll_user_heap() returns.
+ */
+void *sof_heap_alloc(struct k_heap *heap, uint32_t flags, size_t bytes, size_t align);
+void sof_heap_free(struct k_heap *heap, void *ptr);
+/* Reads the user-visible variable `zephyr_ll_heap` (a target address in a
+ * user partition) as user code does: the heap handle to pass to syscalls. */
+struct k_heap *zephyr_ll_user_heap(void);
+
+/* ======================================================================== */
+/* Layouts and the environment                                               */
+/* ======================================================================== */
+
+struct ll_env;
+
+struct ll_layout {
+	const char *name;
+	const char *description;
+	bool vulnerable;                /* vulnerable by design (findings expected) */
+	bool user_heap_access;          /* user mode can read/write heap blocks */
+	int (*setup)(struct ll_env *env);
+};
+size_t ll_layout_count(void);
+const struct ll_layout *ll_layout_at(size_t i);
+/* NULL for an unknown name. Names are matched exactly. */
+const struct ll_layout *ll_layout_find(const char *name);
+
+struct ll_env_config {
+	const char *layout;             /* name; default "pr10807-v3" */
+	size_t heap_bytes;              /* default 0x20000; multiple of the page size */
+	unsigned word_bits;             /* 32 (default) or 64 */
+	enum sys_heap_hardening hardening; /* default MODERATE */
+	bool cached_heap;               /* CONFIG_SOF_ZEPHYR_HEAP_CACHED; default true */
+	bool alias_partition;           /* also add the uncached alias partition; default true */
+	bool strict_verify;             /* --strict-verify: free needs a live block start */
+	bool user_space;                /* user-space LL (default true) */
+	uint32_t period_us;             /* default 1000 */
+	struct sim_config sim;          /* default: 2 MiB arena, 64 KiB kernel region */
+};
+void ll_env_config_default(struct ll_env_config *cfg);
+
+/*
+ * Creates the sim, the layout, the LL domain and scheduler, and registers the
+ * syscalls. 0, -ENOENT (unknown layout), -EINVAL (bad config), -EBUSY (a sim
+ * or env is alive), -ENOMEM, or the layout's error. *out is NULL on error.
+ */
+int ll_env_create(const struct ll_env_config *cfg, struct ll_env **out);
+void ll_env_destroy(struct ll_env *env);
+struct ll_env *ll_env_current(void);
+
+struct sim *ll_env_sim(const struct ll_env *env);
+struct ll_sched *ll_env_sched(const struct ll_env *env);
+const struct ll_layout *ll_env_layout(const struct ll_env *env);
+const struct ll_env_config *ll_env_config(const struct ll_env *env);
+struct k_mem_domain *ll_env_domain(const struct ll_env *env);
+/* The kernel's heap object (struct k_heap, or the oob heap object). */
+struct k_heap *ll_env_heap(const struct ll_env *env);
+/* The host sys_heap behind it (NULL for oob). */
+struct sys_heap *ll_env_sys_heap(const struct ll_env *env);
+/* The heap buffer through the cached view, and its size. */
+void *ll_env_heap_buffer(const struct ll_env *env, size_t *bytes);
+/* The user variable zephyr_ll_heap (a 32-bit target address). */
+uint32_t *ll_env_user_heap_var(const struct ll_env *env);
+int ll_env_syscall_id(const struct ll_env *env, const char *name);
+
+/* Kernel-side accounting of the syscalls (the kernel's own bookkeeping). */
+struct ll_heap_stats {
+	uint64_t allocs;          /* successful sof_heap_alloc */
+	uint64_t alloc_failures;  /* NULL returned */
+	uint64_t frees;           /* sof_heap_free of a non-NULL pointer */
+	size_t in_use;            /* usable bytes of live blocks */
+	size_t peak;
+	size_t live_blocks;
+};
+void ll_env_heap_stats(const struct ll_env *env, struct ll_heap_stats *out);
+
+/*
+ * The kernel's view of heap consistency: sys_heap_validate (oob:
+ * oob_heap_validate) run in kernel context. On false, reports a VALIDATE
+ * finding naming the heap (once per env) and returns false.
+ */
+bool ll_env_validate(struct ll_env *env);
+
+/* ======================================================================== */
+/* Modules and the pipeline                                                   */
+/* ======================================================================== */
+
+enum ll_module_kind {
+	LL_MOD_COPIER,    /* period buffers allocated at start, freed at stop */
+	LL_MOD_RESIZER,   /* buffer size changes every period */
+	LL_MOD_LEAKER,    /* allocates every tick, frees everything on cancel */
+};
+const char *ll_module_kind_name(enum ll_module_kind k);
+
+struct ll_module;
+/* Creates a module (on the IPC thread: user mode) and schedules its task. */
+struct ll_module *ll_module_start(struct ll_env *env, enum ll_module_kind kind, int priority,
+				  uint32_t seed);
+/* Cancels the task, frees it and the module's memory (IPC thread). 0 or -EIO. */
+int ll_module_stop(struct ll_env *env, struct ll_module *m);
+struct ll_task *ll_module_task(struct ll_module *m);
+
+/* Module-level counters (user-side view). */
+struct ll_module_stats {
+	uint64_t runs;
+	uint64_t allocs;
+	uint64_t alloc_failures;
+	uint64_t frees;
+	uint64_t data_errors;     /* a module's own data changed under it */
+};
+void ll_module_stats_get(const struct ll_module *m, struct ll_module_stats *out);
+
+struct ll_pipeline_result {
+	uint64_t ticks;           /* ticks the LL thread processed */
+	uint64_t task_runs;
+	uint64_t allocs, frees, alloc_failures;
+	size_t peak_bytes;        /* peak heap use (usable bytes of live blocks) */
+	size_t heap_bytes;
+	uint64_t module_restarts;
+	uint64_t data_errors;
+	size_t findings;
+	bool heap_valid;          /* kernel validate at the end */
+	bool leaked;              /* live blocks after every module stopped */
+	double seconds;           /* wall time of the run */
+};
+
+/*
+ * The standard pipeline: two copiers, a resizer and a leaker; the leaker is
+ * restarted every 500 ticks and one copier every 1500 ticks; everything is
+ * stopped at the end and the heap validated. Stops early at the first
+ * finding or when the LL thread dies. 0 (clean), 1 (findings or leaks),
+ * negative errno on a setup error.
+ */
+int ll_pipeline_run(struct ll_env *env, uint64_t ticks, struct ll_pipeline_result *out);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* HEAPSIM_SCHED_H */
