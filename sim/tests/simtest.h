@@ -32,6 +32,8 @@ static inline void fx_init_cfg(struct fx *f, const struct sim_config *cfg)
 	struct k_mem_partition *parts[2];
 
 	memset(f, 0, sizeof(*f));
+	if (sim_current()) /* left over by a failed test: start clean */
+		sim_destroy(sim_current());
 	f->s = sim_create(cfg);
 	assert_non_null(f->s);
 	f->pg = sim_page_size();
