@@ -24,6 +24,14 @@ static uint8_t buf[1 << 20] __attribute__((aligned(4096)));
 
 /* ---- default check handler ---------------------------------------------- */
 
+/* The child turns SIGABRT into exit status 100 so that coverage profiles
+ * are still written; seeing 100 proves abort() was called. */
+static void on_abort(int sig)
+{
+	(void)sig;
+	exit(100);
+}
+
 /* Runs fn in a child with stderr captured; returns the wait status. */
 static int run_child(void (*fn)(void), char *err, size_t errlen)
 {
@@ -36,7 +44,7 @@ static int run_child(void (*fn)(void), char *err, size_t errlen)
 	pid = fork();
 	assert_true(pid >= 0);
 	if (pid == 0) {
-		signal(SIGABRT, SIG_DFL);
+		signal(SIGABRT, on_abort);
 		dup2(fds[1], 2);
 		close(fds[0]);
 		fn();
@@ -86,7 +94,7 @@ static void expect_abort(void (*fn)(void), const char *name)
 	char err[4096];
 	int status = run_child(fn, err, sizeof(err));
 
-	if (!WIFSIGNALED(status) || WTERMSIG(status) != SIGABRT)
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 100)
 		fail_msg("child did not abort (status 0x%x); stderr: %s", status, err);
 	if (!strstr(err, name))
 		fail_msg("stderr does not name \"%s\": %s", name, err);
@@ -153,6 +161,79 @@ static void describe_offset_names_metadata(void **state)
 	assert_true(sys_heap_describe_offset(&h, uoff - l.hdr_bytes + 2 * l.field_bytes +
 						   8 * (100 / 8 + (100 % 8 + l.hdr_bytes + 7) / 8),
 					   d, sizeof(d)));
+}
+
+/* Every byte of a small heap: headers, links and the heap header are
+ * metadata, a used block's payload is not (offsets from the spec's layout). */
+static void describe_offset_every_byte(void **state)
+{
+	struct sys_heap h;
+	struct sys_heap_config cfg;
+	struct sys_heap_layout l;
+	char d[96];
+	uint32_t c0, cb, tail, end;
+	size_t off;
+
+	(void)state;
+	sys_heap_config_default(&cfg);
+	cfg.runtime_stats = true;
+	memset(buf, 0, 2048);
+	assert_int_equal(sys_heap_init_checked(&h, buf, 2048, &cfg, true), 0);
+	sys_heap_layout_get(&h, &l);
+	c0 = l.chunk0_units;
+	end = l.end_chunk;
+	void *a = sys_heap_alloc(&h, 100); /* 13 units */
+	void *b = sys_heap_alloc(&h, 40);  /* 6 units */
+	sys_heap_free(&h, a);
+	cb = c0 + 13;
+	tail = cb + 6;
+	assert_ptr_equal(b, (uint8_t *)h.heap + 8 * cb + 4);
+	for (off = 8; off < l.heads_offset + 4 * l.nb_buckets; off++)
+		assert_true(sys_heap_describe_offset(&h, off, d, sizeof(d)));
+	for (off = 0; off < 8; off++) {
+		/* headers of the free chunk, b, the tail and the end marker */
+		assert_true(sys_heap_describe_offset(&h, 8 * c0 + off, d, sizeof(d)));
+		assert_true(sys_heap_describe_offset(&h, 8 * tail + off, d, sizeof(d)));
+		if (off < 4) {
+			assert_true(sys_heap_describe_offset(&h, 8 * cb + off, d, sizeof(d)));
+			assert_true(sys_heap_describe_offset(&h, 8 * end + off, d, sizeof(d)));
+		}
+	}
+	for (off = 8 * cb + 4; off < 8 * tail; off++)
+		assert_false(sys_heap_describe_offset(&h, off, d, sizeof(d)));
+	/* a tiny output buffer is fine */
+	sys_heap_describe_offset(&h, 12, d, 4);
+	assert_true(strlen(d) < 4);
+	/* past the end of the heap: not metadata */
+	assert_false(sys_heap_describe_offset(&h, 1 << 20, d, sizeof(d)));
+}
+
+/* FULL: the canary unit belongs to the allocator */
+static void describe_offset_canary(void **state)
+{
+	struct sys_heap h;
+	struct sys_heap_config cfg;
+	struct sys_heap_layout l;
+	char d[96];
+	uint8_t *p;
+	size_t last;
+
+	(void)state;
+	sys_heap_config_default(&cfg);
+	cfg.hardening = SYS_HEAP_HARDENING_FULL;
+	memset(buf, 0, 2048);
+	assert_int_equal(sys_heap_init_checked(&h, buf, 2048, &cfg, true), 0);
+	sys_heap_layout_get(&h, &l);
+	p = sys_heap_alloc(&h, 20); /* 20 + 4 -> 3 units + trailer = 4 units */
+	last = 8 * (l.chunk0_units + 3);
+	assert_ptr_equal(p, (uint8_t *)h.heap + 8 * l.chunk0_units + 4);
+	assert_true(sys_heap_describe_offset(&h, last, d, sizeof(d)));
+	assert_non_null(strstr(d, "canary"));
+	assert_true(sys_heap_describe_offset(&h, 8 * (l.chunk0_units - 1), d, sizeof(d)));
+	/* a broken chunk list is still described, never followed blindly */
+	((uint8_t *)h.heap)[8 * l.chunk0_units + 2] = 0xff;
+	sys_heap_describe_offset(&h, last + 16, d, sizeof(d));
+	assert_true(strlen(d) > 0);
 }
 
 /* ---- golden stress.tsv -------------------------------------------------- */
@@ -281,6 +362,8 @@ int main(int argc, char **argv)
 		cmocka_unit_test(default_handler_aborts_on_caller_error),
 		cmocka_unit_test(default_handler_aborts_on_init_too_small),
 		cmocka_unit_test(describe_offset_names_metadata),
+		cmocka_unit_test(describe_offset_every_byte),
+		cmocka_unit_test(describe_offset_canary),
 	};
 	struct CMUnitTest golden[64];
 	int failed;

@@ -16,6 +16,7 @@
 	X(heap_realloc)                                                       \
 	X(heap_stats)                                                         \
 	X(heap_validate)                                                      \
+	X(heap_strict)                                                        \
 	X(heap_hardening)                                                     \
 	X(heap_stress)                                                        \
 	X(alloc_generic)                                                      \
