@@ -25,6 +25,7 @@ struct bench_alloc {
 	/* optional: bytes of metadata kept outside the buffer for `bytes` */
 	size_t (*metadata_bytes)(size_t bytes);
 	bool is_reference; /* the ratio column divides by this row */
+	bool is_sys_heap;  /* the "x sys_heap" column divides by this row */
 };
 
 /* NULL-terminated; the reference (glibc) first. */

@@ -110,7 +110,7 @@ static bool sh_check(void *st)
 static const struct bench_alloc sys_heap_alloc_moderate = {
 	.name = "sys_heap (moderate)", .setup = sh_setup, .teardown = sh_teardown,
 	.alloc = sh_alloc, .aligned_alloc = sh_aligned, .realloc = sh_realloc,
-	.free = sh_free, .check = sh_check,
+	.free = sh_free, .check = sh_check, .is_sys_heap = true,
 };
 
 static const struct bench_alloc sys_heap_alloc_full = {
@@ -119,9 +119,12 @@ static const struct bench_alloc sys_heap_alloc_full = {
 	.free = sh_free, .check = sh_check,
 };
 
+extern const struct bench_alloc oob_heap_bench_alloc; /* bench_oob.c */
+
 const struct bench_alloc *const bench_allocators[] = {
 	&glibc_alloc,
 	&sys_heap_alloc_moderate,
 	&sys_heap_alloc_full,
+	&oob_heap_bench_alloc,
 	NULL,
 };
