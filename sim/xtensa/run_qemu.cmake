@@ -1,9 +1,13 @@
 # Runs one Xtensa program under QEMU for ctest (sim/xtensa/CMakeLists.txt):
-#   cmake -DQEMU=… -DCPU=… -DELF=… [-DRC=0] [-DEXPECT=file] [-DREGEX=re;re]
-#         [-DERR_REGEX=re;re] -P run_qemu.cmake
+#   cmake -DQEMU=… -DCPU=… -DELF=… [-DRC=0] [-DEXPECT=file] [-DREGEX=re@@re]
+#         [-DERR_REGEX=re@@re] -P run_qemu.cmake
 # Passes when QEMU's exit status (the program's, via semihosting) is RC,
 # stdout equals EXPECT byte for byte, each REGEX matches stdout and each
 # ERR_REGEX matches stderr.
+if(NOT EXISTS "${ELF}")
+  # QEMU without a program would spin in the double-exception vector.
+  message(FATAL_ERROR "no program ${ELF}: build first")
+endif()
 set(cmd ${QEMU} -M sim -cpu ${CPU} -semihosting -display none -monitor none
         -serial none -kernel ${ELF})
 string(REPLACE ";" " " shown "${cmd}")
@@ -16,6 +20,8 @@ if(NOT err STREQUAL "")
 endif()
 
 set(fail "")
+string(REPLACE "@@" ";" REGEX "${REGEX}")
+string(REPLACE "@@" ";" ERR_REGEX "${ERR_REGEX}")
 if(NOT DEFINED RC OR RC STREQUAL "")
   set(RC 0)
 endif()

@@ -23,6 +23,10 @@ const char *xrt_cause_name(uint32_t cause)
 	case 6: return "IntegerDivideByZero";
 	case 8: return "Privileged";
 	case 9: return "LoadStoreAlignment";
+	case 12: return "InstrPIFDataError";
+	case 13: return "LoadStorePIFDataError";
+	case 14: return "InstrPIFAddrError";
+	case 15: return "LoadStorePIFAddrError";
 	case 16: return "InstTLBMiss";
 	case 17: return "InstTLBMultiHit";
 	case 18: return "InstFetchPrivilege";
