@@ -373,6 +373,7 @@ static void report_forged_sem(struct ll_sched *s)
 	f.nbytes = 4;
 	memcpy(f.old_bytes, &s->kdata_sem, 4);
 	memcpy(f.new_bytes, &s->kdata->sem, 4);
+	snprintf(f.thread_name, sizeof(f.thread_name), "timer ISR");
 	f.time_us = sim_now_us(s->sim);
 	sim_report_finding(s->sim, &f);
 }

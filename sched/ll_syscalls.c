@@ -240,6 +240,11 @@ static void report_cache_overrun(struct ll_env *env, const uint8_t *ptr, size_t 
 	f.view = SIM_VIEW_CACHED;
 	f.offset = (size_t)(at - end);
 	f.user = false;
+	if (k_current_get()) {
+		f.thread = k_current_get()->id;
+		snprintf(f.thread_name, sizeof(f.thread_name), "%s",
+			 sim_thread_name(env->sim, k_current_get()));
+	}
 	f.time_us = sim_now_us(env->sim);
 	sim_report_finding(env->sim, &f);
 }

@@ -60,4 +60,13 @@ static inline void ll_test_print_findings(struct ll_env *env)
 	}
 }
 
+/* After a failed assertion the test's env is still alive: drop it so the
+ * next test can create its own. */
+static inline int ll_test_teardown(void **state)
+{
+	(void)state;
+	ll_env_destroy(ll_env_current());
+	return 0;
+}
+
 #endif

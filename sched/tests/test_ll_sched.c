@@ -363,20 +363,20 @@ static void test_bad_arguments(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_priority_order_fifo),
-		cmocka_unit_test(test_already_scheduled_is_kept),
-		cmocka_unit_test(test_completed_leaves_list),
-		cmocka_unit_test(test_schedule_from_inside_runs_same_tick),
-		cmocka_unit_test(test_cancel_from_inside_not_yet_run),
-		cmocka_unit_test(test_cancel_from_inside_already_run),
-		cmocka_unit_test(test_cancel_self),
-		cmocka_unit_test(test_cancel_then_schedule_revives),
-		cmocka_unit_test(test_cancel_unscheduled_is_noop),
-		cmocka_unit_test(test_free_rules),
-		cmocka_unit_test(test_schedule_self_while_running),
-		cmocka_unit_test(test_user_mode_thread_and_kernel_data),
-		cmocka_unit_test(test_kernel_variant),
-		cmocka_unit_test(test_bad_arguments),
+		cmocka_unit_test_teardown(test_priority_order_fifo, ll_test_teardown),
+		cmocka_unit_test_teardown(test_already_scheduled_is_kept, ll_test_teardown),
+		cmocka_unit_test_teardown(test_completed_leaves_list, ll_test_teardown),
+		cmocka_unit_test_teardown(test_schedule_from_inside_runs_same_tick, ll_test_teardown),
+		cmocka_unit_test_teardown(test_cancel_from_inside_not_yet_run, ll_test_teardown),
+		cmocka_unit_test_teardown(test_cancel_from_inside_already_run, ll_test_teardown),
+		cmocka_unit_test_teardown(test_cancel_self, ll_test_teardown),
+		cmocka_unit_test_teardown(test_cancel_then_schedule_revives, ll_test_teardown),
+		cmocka_unit_test_teardown(test_cancel_unscheduled_is_noop, ll_test_teardown),
+		cmocka_unit_test_teardown(test_free_rules, ll_test_teardown),
+		cmocka_unit_test_teardown(test_schedule_self_while_running, ll_test_teardown),
+		cmocka_unit_test_teardown(test_user_mode_thread_and_kernel_data, ll_test_teardown),
+		cmocka_unit_test_teardown(test_kernel_variant, ll_test_teardown),
+		cmocka_unit_test_teardown(test_bad_arguments, ll_test_teardown),
 	};
 
 	return cmocka_run_group_tests_name("ll_sched", tests, NULL, NULL);
