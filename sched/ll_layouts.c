@@ -265,11 +265,25 @@ static int frame(struct ll_env *env)
 	return ll_env_add_partition(env, env->sysuser, env->page, K_MEM_PARTITION_P_RW_U_RW);
 }
 
+/* Grows the arena to hold the kernel region, the heap (and oob metadata),
+ * the user and kernel-data pages, two thread stacks and some room. */
+static void fit_arena(struct ll_env_config *c)
+{
+	size_t page = sim_page_size(), stack = c->sim.stack_bytes ? c->sim.stack_bytes : 65536;
+	size_t need = c->sim.kernel_bytes + c->heap_bytes + oob_heap_metadata_bytes(c->heap_bytes) +
+		      2 * stack + 8 * page + (256u << 10);
+
+	need = (need + page - 1) / page * page;
+	if (c->sim.arena_bytes < need)
+		c->sim.arena_bytes = need;
+}
+
 static int build(struct ll_env *env)
 {
 	struct ll_sched_config sc;
 	int err;
 
+	fit_arena(&env->cfg);
 	env->sim = sim_create(&env->cfg.sim);
 	if (!env->sim)
 		return errno ? -errno : -ENOMEM;

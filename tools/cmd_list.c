@@ -1,0 +1,41 @@
+/* heapsim list-layouts [--json]: the layout table. */
+#include <string.h>
+
+#include "heapsim.h"
+
+int heapsim_cmd_list_layouts(int argc, char **argv)
+{
+	bool json = false;
+
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--json")) {
+			json = true;
+		} else if (!strcmp(argv[i], "--help")) {
+			printf("usage: heapsim list-layouts [--json]\n");
+			return HEAPSIM_EXIT_CLEAN;
+		} else {
+			fprintf(stderr, "heapsim list-layouts: unexpected '%s'\n", argv[i]);
+			return HEAPSIM_EXIT_USAGE;
+		}
+	}
+	if (json)
+		printf("[");
+	for (size_t i = 0; i < ll_layout_count(); i++) {
+		const struct ll_layout *l = ll_layout_at(i);
+
+		if (!json) {
+			printf("%-12s %-10s %s\n", l->name, l->vulnerable ? "vulnerable" : "safe",
+			       l->description);
+			continue;
+		}
+		printf("%s{\"name\":", i ? "," : "");
+		cli_json_string(stdout, l->name);
+		printf(",\"vulnerable_by_design\":%s,\"user_heap_access\":%s,\"description\":",
+		       l->vulnerable ? "true" : "false", l->user_heap_access ? "true" : "false");
+		cli_json_string(stdout, l->description);
+		printf("}");
+	}
+	if (json)
+		printf("]\n");
+	return HEAPSIM_EXIT_CLEAN;
+}

@@ -1,0 +1,169 @@
+/*
+ * heapsim run --layout NAME --ticks N [--json] [options]: runs the LL module
+ * pipeline (two copiers, a resizer, a leaker; restarts; teardown) and prints
+ * ticks run, allocations, peak heap use and findings. Exit 1 on any finding,
+ * leak or inconsistency, 0 when clean.
+ *
+ * heapsim run SCENARIOFILE [...]: handed to the scenario runner when it is
+ * built in (heapsim_run_scenario_file).
+ */
+#include <string.h>
+
+#include "heapsim.h"
+
+#define MAX_TICKS 100000000ull
+
+static void help(FILE *out)
+{
+	fprintf(out, "usage: heapsim run --layout NAME --ticks N [--json] [options]\n"
+		     "       heapsim run SCENARIOFILE\n\n"
+		     "Runs the LL module pipeline on a layout and reports what the kernel\n"
+		     "did with memory it trusts.\n\noptions:\n");
+	cli_env_options_help(out);
+	fprintf(out, "  --ticks N            LL ticks to run (default 1000)\n"
+		     "  --json               one JSON object on stdout\n"
+		     "exit codes: 0 clean, 1 findings (or leaks, inconsistent heap), 2 usage\n");
+}
+
+static const char *verdict(int rc)
+{
+	return rc == 0 ? "clean" : "findings";
+}
+
+static void print_text(const struct ll_env *env, uint64_t want,
+		       const struct ll_pipeline_result *r, int rc)
+{
+	const struct ll_env_config *c = ll_env_config(env);
+	size_t n;
+	const struct sim_finding *f = sim_findings(ll_env_sim(env), &n);
+	char line[512];
+
+	printf("layout: %s (%s), hardening %s, %u-bit heap of %zu bytes, %s, %s LL\n",
+	       c->layout, ll_env_layout(env)->vulnerable ? "vulnerable by design" : "safe",
+	       sys_heap_hardening_name(c->hardening), c->word_bits, r->heap_bytes,
+	       c->cached_heap ? "cached" : "uncached", c->user_space ? "user-space" : "kernel");
+	printf("ticks run:      %llu of %llu\n", (unsigned long long)r->ticks,
+	       (unsigned long long)want);
+	printf("task runs:      %llu\n", (unsigned long long)r->task_runs);
+	printf("allocations:    %llu (%llu failed), frees: %llu\n", (unsigned long long)r->allocs,
+	       (unsigned long long)r->alloc_failures, (unsigned long long)r->frees);
+	printf("peak heap use:  %zu bytes (%.1f%% of %zu)\n", r->peak_bytes,
+	       r->heap_bytes ? 100.0 * (double)r->peak_bytes / (double)r->heap_bytes : 0.0,
+	       r->heap_bytes);
+	printf("module restarts: %llu, data errors: %llu, leaked blocks: %s, heap consistent: %s\n",
+	       (unsigned long long)r->module_restarts, (unsigned long long)r->data_errors,
+	       r->leaked ? "yes" : "no", r->heap_valid ? "yes" : "no");
+	printf("findings:       %zu\n", n);
+	for (size_t i = 0; i < n; i++) {
+		sim_finding_format(&f[i], line, sizeof(line));
+		printf("  %zu. %s\n", i + 1, line);
+	}
+	printf("verdict: %s\n", verdict(rc));
+}
+
+static void print_json(const struct ll_env *env, uint64_t want,
+		       const struct ll_pipeline_result *r, int rc)
+{
+	const struct ll_env_config *c = ll_env_config(env);
+	size_t n;
+	const struct sim_finding *f = sim_findings(ll_env_sim(env), &n);
+
+	printf("{\"command\":\"run\",\"layout\":");
+	cli_json_string(stdout, c->layout);
+	printf(",\"vulnerable_by_design\":%s,\"hardening\":\"%s\",\"word_bits\":%u,"
+	       "\"heap_bytes\":%zu,\"cached_heap\":%s,\"user_space\":%s,\"strict_verify\":%s,"
+	       "\"ticks_requested\":%llu,\"ticks\":%llu,\"task_runs\":%llu,\"allocations\":%llu,"
+	       "\"alloc_failures\":%llu,\"frees\":%llu,\"peak_heap_bytes\":%zu,"
+	       "\"module_restarts\":%llu,\"data_errors\":%llu,\"leaked\":%s,\"heap_valid\":%s,"
+	       "\"findings\":[",
+	       ll_env_layout(env)->vulnerable ? "true" : "false",
+	       sys_heap_hardening_name(c->hardening), c->word_bits, r->heap_bytes,
+	       c->cached_heap ? "true" : "false", c->user_space ? "true" : "false",
+	       c->strict_verify ? "true" : "false", (unsigned long long)want,
+	       (unsigned long long)r->ticks, (unsigned long long)r->task_runs,
+	       (unsigned long long)r->allocs, (unsigned long long)r->alloc_failures,
+	       (unsigned long long)r->frees, r->peak_bytes,
+	       (unsigned long long)r->module_restarts, (unsigned long long)r->data_errors,
+	       r->leaked ? "true" : "false", r->heap_valid ? "true" : "false");
+	for (size_t i = 0; i < n; i++) {
+		if (i)
+			printf(",");
+		fflush(stdout);
+		sim_finding_json(&f[i], stdout);
+	}
+	printf("],\"finding_count\":%zu,\"verdict\":\"%s\"}\n", n, verdict(rc));
+}
+
+static int scenario_file(int argc, char **argv)
+{
+	if (heapsim_run_scenario_file)
+		return heapsim_run_scenario_file(argc, argv);
+	fprintf(stderr, "heapsim run %s: scenario files: not built yet\n", argv[1]);
+	return HEAPSIM_EXIT_USAGE;
+}
+
+int heapsim_cmd_run(int argc, char **argv)
+{
+	struct ll_env_config cfg;
+	struct ll_pipeline_result r;
+	struct ll_env *env;
+	uint64_t ticks = 1000;
+	bool json = false;
+	int rc, err;
+
+	if (argc > 1 && argv[1][0] != '-')
+		return scenario_file(argc, argv);
+	ll_env_config_default(&cfg);
+	cfg.layout = NULL; /* required */
+	for (int i = 1; i < argc; i++) {
+		const char *v;
+		int o = cli_env_option(argc, argv, &i, &cfg);
+
+		if (o < 0)
+			return HEAPSIM_EXIT_USAGE;
+		if (o > 0)
+			continue;
+		o = cli_opt_value(argc, argv, &i, "--ticks", &v);
+		if (o < 0)
+			return HEAPSIM_EXIT_USAGE;
+		if (o > 0) {
+			if (!cli_parse_u64(v, &ticks) || !ticks || ticks > MAX_TICKS) {
+				fprintf(stderr, "heapsim run: bad --ticks '%s' (1..%llu)\n", v,
+					MAX_TICKS);
+				return HEAPSIM_EXIT_USAGE;
+			}
+		} else if (!strcmp(argv[i], "--json")) {
+			json = true;
+		} else if (!strcmp(argv[i], "--help")) {
+			help(stdout);
+			return HEAPSIM_EXIT_CLEAN;
+		} else {
+			fprintf(stderr, "heapsim run: unexpected '%s'\n", argv[i]);
+			help(stderr);
+			return HEAPSIM_EXIT_USAGE;
+		}
+	}
+	if (!cfg.layout) {
+		fprintf(stderr, "heapsim run: --layout NAME (or a scenario file) is required\n");
+		cli_list_layout_names(stderr);
+		return HEAPSIM_EXIT_USAGE;
+	}
+	err = ll_env_create(&cfg, &env);
+	if (err) {
+		fprintf(stderr, "heapsim run: cannot build layout %s: %s\n", cfg.layout,
+			strerror(-err));
+		return HEAPSIM_EXIT_USAGE;
+	}
+	rc = ll_pipeline_run(env, ticks, &r);
+	if (rc < 0) {
+		fprintf(stderr, "heapsim run: the pipeline could not run: %s\n", strerror(-rc));
+		ll_env_destroy(env);
+		return HEAPSIM_EXIT_USAGE;
+	}
+	if (json)
+		print_json(env, ticks, &r, rc);
+	else
+		print_text(env, ticks, &r, rc);
+	ll_env_destroy(env);
+	return rc ? HEAPSIM_EXIT_FINDINGS : HEAPSIM_EXIT_CLEAN;
+}

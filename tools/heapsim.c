@@ -1,0 +1,54 @@
+/*
+ * heapsim: the project's command-line tool. A dispatcher only: every command
+ * lives in its own file and is listed here.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "heapsim.h"
+
+static int cmd_help(int argc, char **argv);
+
+static const struct heapsim_command commands[] = {
+	{ "audit", "--layout NAME [--json]",
+	  "static audit: which kernel-trusted bytes user mode can write", heapsim_cmd_audit },
+	{ "run", "--layout NAME --ticks N [--json] [--hardening L] | SCENARIOFILE",
+	  "run the LL module pipeline and report findings", heapsim_cmd_run },
+	{ "list-layouts", "[--json]", "the LL heap layouts and what they model",
+	  heapsim_cmd_list_layouts },
+	{ "help", "", "this text", cmd_help },
+};
+#define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
+
+static void usage(FILE *out)
+{
+	fprintf(out, "usage: heapsim <command> [args]\n\ncommands:\n");
+	for (size_t i = 0; i < NCOMMANDS; i++)
+		fprintf(out, "  %-13s %s\n  %-13s   %s\n", commands[i].name, commands[i].args, "",
+			commands[i].summary);
+	fprintf(out, "\n`heapsim <command> --help` describes a command's options.\n"
+		     "exit codes: 0 clean, 1 findings, 2 usage or input error\n");
+}
+
+static int cmd_help(int argc, char **argv)
+{
+	(void)argc, (void)argv;
+	usage(stdout);
+	return HEAPSIM_EXIT_CLEAN;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2) {
+		usage(stderr);
+		return HEAPSIM_EXIT_USAGE;
+	}
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))
+		return cmd_help(argc - 1, argv + 1);
+	for (size_t i = 0; i < NCOMMANDS; i++)
+		if (!strcmp(argv[1], commands[i].name))
+			return commands[i].run(argc - 1, argv + 1);
+	fprintf(stderr, "heapsim: unknown command '%s'\n\n", argv[1]);
+	usage(stderr);
+	return HEAPSIM_EXIT_USAGE;
+}

@@ -1,0 +1,58 @@
+/*
+ * The `heapsim` CLI: `heapsim <command> [args]`. Each command is one function
+ * in its own file (cmd_*.c), listed in the table in heapsim.c. A command gets
+ * argv[0] = its own name and returns the process exit code.
+ */
+#ifndef HEAPSIM_CLI_H
+#define HEAPSIM_CLI_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "sched.h"
+
+/* Exit codes of every command. */
+#define HEAPSIM_EXIT_CLEAN 0
+#define HEAPSIM_EXIT_FINDINGS 1
+#define HEAPSIM_EXIT_USAGE 2 /* usage, unknown layout, bad input, could not run */
+
+struct heapsim_command {
+	const char *name;
+	const char *args;
+	const char *summary;
+	int (*run)(int argc, char **argv);
+};
+
+int heapsim_cmd_audit(int argc, char **argv);
+int heapsim_cmd_run(int argc, char **argv);
+int heapsim_cmd_list_layouts(int argc, char **argv);
+
+/*
+ * `heapsim run SCENARIOFILE`: the scenario runner (fuzz layer) defines this
+ * when it is built; argv[0] is "run", argv[1..] the arguments as given.
+ * Weak: absent, `run` with a file says so and exits 2.
+ */
+int heapsim_run_scenario_file(int argc, char **argv) __attribute__((weak));
+
+/* ---- helpers shared by the commands (cli_util.c) ---- */
+
+/*
+ * Matches option `name` ("--layout") at argv[*i], as "--layout V" or
+ * "--layout=V". Returns 1 and sets *val (advancing *i past a separate value),
+ * 0 if argv[*i] is another option, -1 if the value is missing.
+ */
+int cli_opt_value(int argc, char **argv, int *i, const char *name, const char **val);
+/* Decimal or 0x-hex, no sign, no trailing junk, fits in uint64_t. */
+bool cli_parse_u64(const char *s, uint64_t *out);
+/* Layout options shared by audit and run. 1 consumed, 0 not ours, -1 error
+ * (message printed). */
+int cli_env_option(int argc, char **argv, int *i, struct ll_env_config *cfg);
+/* Prints what --help shows for those options. */
+void cli_env_options_help(FILE *out);
+/* Prints the layout names for an error message. */
+void cli_list_layout_names(FILE *out);
+/* A JSON string literal (quotes and escapes). */
+void cli_json_string(FILE *out, const char *s);
+
+#endif /* HEAPSIM_CLI_H */
