@@ -355,15 +355,16 @@ void sim_rights_user(struct sim *s, struct sim_thread *t)
 	sim_apply_rights(s, s->want);
 }
 
-/* Confinement: everything read-only except the footprint pages and the stack. */
-static void rights_confined(struct sim *s, struct sim_thread *t)
+/* One page, both views: the lazy kernel-rights path (from the fault handler). */
+void sim_page_set(struct sim *s, size_t page, uint8_t r)
 {
-	size_t sp = (size_t)((uint8_t *)t->stack - s->view[0]) / s->page;
-
-	for (size_t i = 0; i < s->npages; i++)
-		s->want[i] = s->fp_page[i] ? R_RW : R_RO;
-	memset(s->want + sp, R_RW, t->stack_bytes / s->page);
-	sim_apply_rights(s, s->want);
+	for (int v = 0; v < 2; v++) {
+		if (mprotect(s->view[v] + page * s->page, s->page, r) != 0)
+			mprotect_failed(page, 1);
+		s->stats.mprotect_calls++;
+	}
+	s->cur[page] = r;
+	s->stats.pages_changed++;
 }
 
 void sim_rights_for_thread(struct sim *s, struct sim_thread *t)
@@ -372,8 +373,6 @@ void sim_rights_for_thread(struct sim *s, struct sim_thread *t)
 		sim_rights_kernel(s);
 	else if (t->in_user_mode)
 		sim_rights_user(s, t);
-	else if (t->confined)
-		rights_confined(s, t);
 	else
 		sim_rights_kernel(s);
 }

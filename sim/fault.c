@@ -164,12 +164,11 @@ static void on_segv(int sig, siginfo_t *si, void *uc)
 			 (unsigned long long)s->access_fault.taddr, s->access_fault.where);
 		sim_thread_die(s, t, SIM_OOPS_FAULT, msg); /* leaves through setcontext */
 	}
-	if (t && t->confined && rights == R_RO && write) {
-		sim_window_open_page(s, page);
-		return; /* retried on the now writable page; the window's diff reports it */
-	}
-	/* Kernel rights are read-write everywhere outside confinement: a fault
-	 * the table cannot explain is a simulator bug. */
+	/* Kernel mode: rights are opened lazily (and confined) page by page; the
+	 * access is retried. A fault on a page the table says is writable is
+	 * not ours to explain. */
+	if (sim_kernel_fault(s, t, page, write))
+		return;
 	chain(sig, si, uc);
 }
 

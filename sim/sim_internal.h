@@ -23,6 +23,8 @@
 
 /* Page rights, as PROT_* bits (both views always carry the same). */
 enum { R_NONE = 0, R_RO = 1, R_RW = 3 };
+/* Footprint page flags of a confinement window. */
+enum { FP_FULL = 1, FP_PART = 2, FP_SNAPPED = 4 };
 
 #define SIM_MAX_DOMAINS 16
 #define SIM_MAX_REGIONS 128
@@ -105,7 +107,8 @@ struct sim_thread {
 	int sc_id;               /* -1: none */
 	bool sc_doomed;
 	struct sim_footprint fp;
-	bool confined;
+	bool windowed;           /* a syscall window (footprint opened) is active */
+	bool confined;           /* ...and it is confined */
 	char vrfy_msg[160];
 };
 
@@ -166,7 +169,11 @@ struct sim {
 	struct sim_snap snaps[SIM_SNAP_PAGES];
 	unsigned nsnaps;
 	uint8_t *snap_pool;
-	uint8_t *fp_page;        /* per page: 1 fully, 2 partly inside the footprint */
+	uint8_t *fp_page;        /* per page: FP_* flags for the open window */
+	struct {
+		size_t off, end;
+	} fpr[SIM_FOOTPRINT_MAX];  /* the window's footprint as arena offsets */
+	unsigned nfpr;
 	bool window_open;
 
 	/* findings and events */
@@ -202,6 +209,7 @@ extern struct sim *g_sim;
 /* arena.c */
 size_t sim_off_page(const struct sim *s, size_t off);
 void sim_apply_rights(struct sim *s, const uint8_t *want);
+void sim_page_set(struct sim *s, size_t page, uint8_t r);
 void sim_rights_kernel(struct sim *s);
 void sim_rights_user(struct sim *s, struct sim_thread *t);
 void sim_rights_for_thread(struct sim *s, struct sim_thread *t);
@@ -246,7 +254,7 @@ void sim_k_sleep(struct sim *s, k_timeout_t to);
 void sim_syscalls_builtin(struct sim *s);
 void sim_window_begin(struct sim *s, struct sim_thread *t);
 void sim_window_end(struct sim *s, struct sim_thread *t);
-bool sim_window_open_page(struct sim *s, size_t page);
+bool sim_kernel_fault(struct sim *s, struct sim_thread *t, size_t page, bool write);
 void sim_window_patch(struct sim *s, size_t off, const void *src, size_t n);
 
 /* fault.c */

@@ -1,14 +1,22 @@
 /*
  * The syscall gate, Zephyr-like verification helpers, and least-privilege
- * confinement: while a syscall runs, only its declared footprint (and the
- * caller's stack) is writable; every other arena page is read-only. A kernel
- * write to a read-only page opens that page for the rest of the window after
- * taking a snapshot; pages only partly inside the footprint are snapshotted
- * up front. At the window's end (syscall return, or the thread pending) the
- * snapshots are compared with memory, bytes inside the footprint skipped,
- * and every changed run is a confinement finding with old and new bytes.
- * The simulator's own bookkeeping writes use the backdoor mapping and patch
- * the snapshots, so they are never reported.
+ * confinement.
+ *
+ * Kernel rights inside a syscall are lazy: entering the gate changes no page
+ * rights; the kernel's first access to a page the user could not reach
+ * faults, and the handler opens that page (sim_kernel_fault). That makes a
+ * syscall cost page changes only for the pages it really touches, and makes
+ * confinement nearly free: while a syscall runs (a "window"), a page it may
+ * write (its declared footprint) is opened read-write, a page it only reads
+ * is opened read-only, and a page outside the footprint that it writes is
+ * snapshotted first, then opened. Pages the user can already write are made
+ * read-only at the window's start unless wholly inside the footprint (pages
+ * partly inside are snapshotted instead). At the window's end (return, or
+ * the thread pending) every snapshot is compared with memory, bytes inside
+ * the footprint skipped, and each changed run is a confinement finding with
+ * old and new bytes. The simulator's own bookkeeping writes use the backdoor
+ * mapping and patch the snapshots, so they are never reported. Returning to
+ * user mode re-applies the user's rights, which closes what was opened.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -40,16 +48,15 @@ int sim_footprint_add_heap(struct sim_footprint *fp, struct k_heap *h)
 	return err ? err : sim_footprint_add(fp, o->heap->init_mem, o->heap->init_bytes);
 }
 
-static bool in_footprint(const struct sim *s, const struct sim_thread *t, size_t off)
-{
-	for (unsigned i = 0; i < t->fp.n; i++) {
-		size_t o;
-		enum sim_view v;
+/* Writable pages outside the footprint: runs up to this long are compared
+ * (memcpy, memcmp), longer ones made read-only (an mprotect pair). */
+#define SNAP_RUN_MAX 4
 
-		if (sim_locate(s, t->fp.r[i].addr, t->fp.r[i].size ? t->fp.r[i].size : 1, &o, &v) &&
-		    off >= o && off - o < t->fp.r[i].size)
+static bool in_footprint(const struct sim *s, size_t off)
+{
+	for (unsigned i = 0; i < s->nfpr; i++)
+		if (off >= s->fpr[i].off && off < s->fpr[i].end)
 			return true;
-	}
 	return false;
 }
 
@@ -57,17 +64,38 @@ static bool in_footprint(const struct sim *s, const struct sim_thread *t, size_t
 
 static void snap_page(struct sim *s, size_t page)
 {
-	struct sim_snap *sn = &s->snaps[s->nsnaps];
+	struct sim_snap *sn;
 
+	if (s->fp_page[page] & FP_SNAPPED)
+		return;
+	if (s->nsnaps == SIM_SNAP_PAGES) {
+		struct sim_finding f;
+
+		/* Out of snapshot room: still say where the syscall wrote. */
+		sim_finding_new(s, &f, SIM_FINDING_CONFINEMENT);
+		sim_finding_set_addr(s, &f, page * s->page, SIM_VIEW_CACHED);
+		sim_fmt(f.message, sizeof(f.message),
+			"%s wrote page 0x%08llx outside its footprint (too many pages to compare)",
+			f.syscall, (unsigned long long)f.taddr);
+		sim_finding_add(s, &f);
+		s->fp_page[page] |= FP_SNAPPED;
+		return;
+	}
+	sn = &s->snaps[s->nsnaps];
 	sn->page = page;
 	sn->copy = s->snap_pool + s->nsnaps * s->page;
 	memcpy(sn->copy, s->backdoor + page * s->page, s->page);
 	s->nsnaps++;
+	s->fp_page[page] |= FP_SNAPPED;
 }
 
 void sim_window_begin(struct sim *s, struct sim_thread *t)
 {
+	size_t sp = (size_t)((uint8_t *)t->stack - s->view[0]) / s->page;
+	size_t sn = t->stack_bytes / s->page;
+
 	memset(s->fp_page, 0, s->npages);
+	s->nfpr = 0;
 	for (unsigned i = 0; i < t->fp.n; i++) {
 		size_t off, end;
 		enum sim_view v;
@@ -76,51 +104,63 @@ void sim_window_begin(struct sim *s, struct sim_thread *t)
 		    !sim_locate(s, t->fp.r[i].addr, t->fp.r[i].size, &off, &v))
 			continue; /* a range from forged arguments: nothing to open */
 		end = off + t->fp.r[i].size;
+		s->fpr[s->nfpr].off = off;
+		s->fpr[s->nfpr++].end = end;
 		for (size_t pg = off / s->page; pg * s->page < end; pg++) {
-			bool full = off <= pg * s->page && end >= (pg + 1) * s->page;
-
-			if (full)
-				s->fp_page[pg] = 1;
-			else if (!s->fp_page[pg])
-				s->fp_page[pg] = 2;
+			if (off <= pg * s->page && end >= (pg + 1) * s->page)
+				s->fp_page[pg] = (s->fp_page[pg] & ~FP_PART) | FP_FULL;
+			else if (!(s->fp_page[pg] & FP_FULL))
+				s->fp_page[pg] |= FP_PART;
 		}
 	}
 	s->nsnaps = 0;
-	for (size_t pg = 0; pg < s->npages; pg++) {
-		/* A page partly in the footprint is writable whole: keep its other bytes. */
-		if (s->fp_page[pg] == 2 && s->nsnaps < SIM_SNAP_PAGES)
-			snap_page(s, pg);
-	}
 	s->window_open = true;
-	sim_rights_for_thread(s, t);
+	/* Open the footprint now (it will be touched; a fault per page costs
+	 * more), snapshotting pages only partly inside. Pages writable already
+	 * (user rights, or kernel rights after a pend) would not fault: keep the
+	 * stack, snapshot short runs, close long runs to read-only. */
+	memcpy(s->want, s->cur, s->npages);
+	for (size_t pg = 0; pg < s->npages; pg++) {
+		if (pg >= sp && pg < sp + sn)
+			continue;
+		if (s->fp_page[pg] & (FP_FULL | FP_PART)) {
+			if ((s->fp_page[pg] & FP_PART) && t->confined)
+				snap_page(s, pg);
+			s->want[pg] = R_RW;
+		} else if (s->cur[pg] == R_RW && t->confined) {
+			size_t run = 0;
+
+			while (pg + run < s->npages && s->cur[pg + run] == R_RW && !s->fp_page[pg + run] &&
+			       !(pg + run >= sp && pg + run < sp + sn))
+				run++;
+			for (size_t k = pg; k < pg + run; k++) {
+				if (run <= SNAP_RUN_MAX)
+					snap_page(s, k);
+				else
+					s->want[k] = R_RO;
+			}
+			pg += run - 1;
+		}
+	}
+	sim_apply_rights(s, s->want);
 }
 
-bool sim_window_open_page(struct sim *s, size_t page)
+/* Called from the SIGSEGV handler: the kernel touched a page it cannot reach
+ * yet. Returns false if that cannot be explained (a simulator bug). */
+bool sim_kernel_fault(struct sim *s, struct sim_thread *t, size_t page, bool write)
 {
-	bool snapped = false;
+	uint8_t r = R_RW;
 
-	if (s->nsnaps < SIM_SNAP_PAGES) {
-		snap_page(s, page);
-		snapped = true;
+	if (s->cur[page] == R_RW)
+		return false;
+	if (t && s->window_open && t->confined && !(s->fp_page[page] & FP_FULL)) {
+		if (!write && s->cur[page] == R_NONE)
+			r = R_RO;    /* reading is always allowed */
+		else
+			snap_page(s, page); /* a write outside (or partly outside) the footprint */
 	}
-	s->fp_page[page] = 3; /* opened by a fault */
-	for (int v = 0; v < 2; v++) {
-		mprotect(s->view[v] + page * s->page, s->page, R_RW);
-		s->stats.mprotect_calls++;
-	}
-	s->cur[page] = R_RW;
-	s->stats.pages_changed++;
-	if (!snapped) {
-		struct sim_finding f;
-
-		sim_finding_new(s, &f, SIM_FINDING_CONFINEMENT);
-		sim_finding_set_addr(s, &f, page * s->page, SIM_VIEW_CACHED);
-		sim_fmt(f.message, sizeof(f.message),
-			 "%s wrote page 0x%08llx outside its footprint (too many pages to compare)",
-			 f.syscall, (unsigned long long)f.taddr);
-		sim_finding_add(s, &f);
-	}
-	return snapped;
+	sim_page_set(s, page, r);
+	return true;
 }
 
 void sim_window_patch(struct sim *s, size_t off, const void *src, size_t n)
@@ -172,12 +212,12 @@ void sim_window_end(struct sim *s, struct sim_thread *t)
 		for (size_t k = 0; k < s->page; k++) {
 			size_t start, end, gap;
 
-			if (old[k] == now[k] || in_footprint(s, t, base + k))
+			if (old[k] == now[k] || in_footprint(s, base + k))
 				continue;
 			/* A run of changed bytes; gaps of up to 3 equal bytes join it. */
 			start = end = k;
 			for (gap = 0, k++; k < s->page && gap < 4; k++) {
-				if (old[k] != now[k] && !in_footprint(s, t, base + k))
+				if (old[k] != now[k] && !in_footprint(s, base + k))
 					end = k, gap = 0;
 				else
 					gap++;
@@ -284,11 +324,12 @@ uintptr_t sim_syscall_n(int id, unsigned nargs, const uintptr_t *in)
 	t->fp = sc->def.writes;
 	if (sc->def.footprint)
 		sc->def.footprint(a, &t->fp);
-	if (s->confine && s->protect) {
-		t->confined = true;
+	/* Only the footprint is opened here; the kernel opens anything else it
+	 * touches through faults (lazily). */
+	if (s->protect) {
+		t->confined = s->confine;
+		t->windowed = true;
 		sim_window_begin(s, t);
-	} else {
-		sim_rights_kernel(s);
 	}
 	if (sc->def.verify && sc->def.verify(a) != 0) {
 		char msg[200];
@@ -298,9 +339,9 @@ uintptr_t sim_syscall_n(int id, unsigned nargs, const uintptr_t *in)
 		sim_thread_die(s, t, SIM_OOPS_SYSCALL_VERIFY, msg);
 	}
 	ret = sc->def.impl(a);
-	if (t->confined) {
+	if (t->windowed) {
 		sim_window_end(s, t);
-		t->confined = false;
+		t->windowed = t->confined = false;
 	}
 	if (t->sc_doomed) {
 		char msg[200];

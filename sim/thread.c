@@ -70,7 +70,7 @@ static void fiber_started(struct sim *s, struct sim_thread *t)
 /* From a fiber in kernel mode to the scheduler; returns when resumed. */
 static void switch_out(struct sim *s, struct sim_thread *t)
 {
-	if (t->confined)
+	if (t->windowed)
 		sim_window_end(s, t);
 	s->current = NULL;
 #ifdef SIM_ASAN
@@ -78,7 +78,7 @@ static void switch_out(struct sim *s, struct sim_thread *t)
 #endif
 	swapcontext(&t->ctx, &s->sched_ctx);
 	fiber_started(s, t);
-	if (t->confined)
+	if (t->windowed)
 		sim_window_begin(s, t);
 }
 
@@ -102,7 +102,7 @@ static void finish(struct sim *s, struct sim_thread *t, enum sim_thread_state st
 	if (t->pended_on)
 		waitq_remove(s, t);
 	t->sc_id = -1;
-	t->confined = false;
+	t->confined = t->windowed = false;
 	t->in_user_mode = false;
 	set_state(s, t, st);
 	wake_joiners(s, t);
@@ -112,7 +112,7 @@ void sim_thread_die(struct sim *s, struct sim_thread *t, int reason, const char 
 {
 	if (s->window_open)
 		sim_window_end(s, t);
-	t->confined = false;
+	t->confined = t->windowed = false;
 	sim_rights_kernel(s);
 	if (reason) {
 		t->oops.reason = reason;

@@ -1,9 +1,18 @@
 /*
  * Console and exit through QEMU semihosting (the `simcall` instruction, only
  * executed when QEMU runs with -semihosting): a2 = call, a3.. = arguments,
- * result in a2. Only ring 0 may execute it; user code goes through syscall.
+ * result in a2. Only ring 0 may execute it: while a user task runs
+ * (xrt_user_mode), output and exit go through syscall instead.
  */
 #include "xrt.h"
+#include "xrt_user.h"
+
+/* Readable by ring 1 on the MMU core (user partition), so shared code can
+ * tell which way to reach the console. Only the kernel writes it. */
+#ifdef XRT_MMU
+__attribute__((section(".xrt.user.console")))
+#endif
+volatile bool xrt_user_mode;
 
 #define SEMIHOST_EXIT 1
 #define SEMIHOST_WRITE 4
@@ -54,6 +63,10 @@ void xrt_flush(void)
 
 void xrt_putc(int fd, char c)
 {
+	if (xrt_user_mode) {
+		xrt_sys_write(fd, &c, 1);
+		return;
+	}
 	if (fd != 1) {
 		xrt_flush(); /* keep stdout and stderr in program order */
 		xrt_semihost_write(fd, &c, 1);
@@ -66,6 +79,10 @@ void xrt_putc(int fd, char c)
 
 void xrt_write(int fd, const char *s, size_t len)
 {
+	if (xrt_user_mode) {
+		xrt_sys_write(fd, s, len);
+		return;
+	}
 	if (fd != 1) {
 		xrt_flush();
 		while (len > 0) {
@@ -83,6 +100,8 @@ void xrt_write(int fd, const char *s, size_t len)
 
 void xrt_exit(int status)
 {
+	if (xrt_user_mode)
+		xrt_sys_exit(status); /* ends the task, not the run */
 	xrt_flush();
 	xrt_semihost_exit(status);
 }

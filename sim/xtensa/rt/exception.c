@@ -42,10 +42,14 @@ const char *xrt_cause_name(uint32_t cause)
 
 void xrt_exception(struct xrt_frame *f)
 {
+	bool user_mode = xrt_user_mode;
+
+	xrt_user_mode = false; /* the handler is kernel code: console direct */
 	if (f->cause == XRT_CAUSE_SYSCALL) {
 		f->pc += SYSCALL_INSN_BYTES;
 		if (!xrt_syscall(f))
 			f->a[2] = (uint32_t)-ENOSYS;
+		xrt_user_mode = user_mode;
 		return;
 	}
 	xrt_user_fault(f);

@@ -16,7 +16,9 @@ struct sink {
 	char *buf;     /* snprintf: destination */
 	size_t cap;    /* snprintf: bytes available, including the NUL */
 	size_t len;    /* characters produced so far */
-	int fd;        /* console sink */
+	int fd;        /* console sink: pending bytes, written in pieces */
+	char pend[64];
+	size_t npend;
 };
 
 static void put_mem(struct sink *s, char c)
@@ -28,7 +30,11 @@ static void put_mem(struct sink *s, char c)
 
 static void put_console(struct sink *s, char c)
 {
-	xrt_putc(s->fd, c);
+	s->pend[s->npend++] = c;
+	if (s->npend == sizeof(s->pend)) {
+		xrt_write(s->fd, s->pend, s->npend);
+		s->npend = 0;
+	}
 	s->len++;
 }
 
@@ -284,6 +290,7 @@ int vfprintf(FILE *stream, const char *fmt, va_list ap)
 	struct sink s = { .put = put_console, .fd = xrt_file_fd(stream) };
 
 	format(&s, fmt, ap);
+	xrt_write(s.fd, s.pend, s.npend);
 	return (int)s.len;
 }
 

@@ -48,8 +48,11 @@ void xrt_user_run(void (*fn)(void *), void *arg, void *stack_top,
 {
 	*res = (struct xrt_task_result){ 0 };
 	task_res = res;
-	if (setjmp(kernel_ctx) == 0)
+	if (setjmp(kernel_ctx) == 0) {
+		xrt_user_mode = true;
 		xrt_enter_user(fn, arg, stack_top);
+	}
+	xrt_user_mode = false;
 	task_res = NULL;
 }
 

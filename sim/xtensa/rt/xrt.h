@@ -25,6 +25,9 @@ void xrt_putc(int fd, char c);
 void xrt_write(int fd, const char *s, size_t len);
 void xrt_flush(void);
 
+/* True while a user task runs (MMU core): console and exit use syscalls. */
+extern volatile bool xrt_user_mode;
+
 /* Flushes the console and ends the QEMU run with `status`. */
 __attribute__((noreturn)) void xrt_exit(int status);
 
