@@ -1,9 +1,10 @@
 # Runs one Xtensa program under QEMU for ctest (sim/xtensa/CMakeLists.txt):
 #   cmake -DQEMU=… -DCPU=… -DELF=… [-DRC=0] [-DEXPECT=file] [-DREGEX=re@@re]
-#         [-DERR_REGEX=re@@re] -P run_qemu.cmake
+#         [-DERR_REGEX=re@@re] [-DSAME=re1@@re2] -P run_qemu.cmake
 # Passes when QEMU's exit status (the program's, via semihosting) is RC,
 # stdout equals EXPECT byte for byte, each REGEX matches stdout and each
-# ERR_REGEX matches stderr.
+# ERR_REGEX matches stderr; with SAME, re1 and re2 both match stdout and
+# capture the same text (e.g. the address a fault report names).
 if(NOT EXISTS "${ELF}")
   # QEMU without a program would spin in the double-exception vector.
   message(FATAL_ERROR "no program ${ELF}: build first")
@@ -51,6 +52,25 @@ foreach(re IN LISTS ERR_REGEX)
     string(APPEND fail "stderr does not match: ${re}\n")
   endif()
 endforeach()
+if(SAME)
+  string(REPLACE "@@" ";" SAME "${SAME}")
+  set(caps "")
+  foreach(re IN LISTS SAME)
+    if(out MATCHES "${re}")
+      list(APPEND caps "${CMAKE_MATCH_1}")
+    else()
+      string(APPEND fail "stdout does not match: ${re}\n")
+    endif()
+  endforeach()
+  list(LENGTH caps ncaps)
+  if(ncaps EQUAL 2)
+    list(GET caps 0 c0)
+    list(GET caps 1 c1)
+    if(NOT c0 STREQUAL c1 OR c0 STREQUAL "")
+      string(APPEND fail "'${c0}' and '${c1}' differ\n")
+    endif()
+  endif()
+endif()
 if(NOT fail STREQUAL "")
   message(FATAL_ERROR "${fail}")
 endif()
