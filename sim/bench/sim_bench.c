@@ -129,20 +129,34 @@ static double run_user(struct sim *s, k_thread_entry_t fn, struct sim_stats *st)
 	return t0;
 }
 
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Seconds for n_iter direct pairs: the median of 5 runs of 10 * n_iter
+ * (one run is too short to time steadily). */
 static double direct_pairs(void)
 {
 	struct sim *s = make_sim(false, false);
 	struct sys_heap *h = sim_k_heap_sys(kh);
-	double t0 = now_s();
+	double runs[5];
 
-	for (long i = 0; i < n_iter; i++) {
-		void *p = sys_heap_alloc(h, 64);
+	for (int r = 0; r < 5; r++) {
+		double t0 = now_s();
 
-		sys_heap_free(h, p);
+		for (long i = 0; i < 10 * n_iter; i++) {
+			void *p = sys_heap_alloc(h, 64);
+
+			sys_heap_free(h, p);
+		}
+		runs[r] = (now_s() - t0) / 10;
 	}
-	t0 = now_s() - t0;
 	sim_destroy(s);
-	return t0;
+	qsort(runs, 5, sizeof(runs[0]), cmp_double);
+	return runs[2];
 }
 
 int main(int argc, char **argv)
