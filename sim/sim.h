@@ -221,12 +221,15 @@ struct k_mem_domain {
 
 /*
  * Zephyr's rules, checked in this order for each partition:
- *   NULL / size 0 / W^X (writable and executable) / start or size not aligned
- *   to the host page / start+size wraps / outside the arena (simulator rule) /
- *   overlaps a partition of the same domain (compared as addresses, so a
- *   buffer's cached and uncached partitions do not overlap) → -EINVAL.
- * k_mem_domain_init: num_parts > max_partitions → -EINVAL; domain not in the
- * arena's kernel memory → -EINVAL. add_partition: no free slot → -ENOSPC.
+ *   NULL / size 0 / unknown attribute bits or W^X (writable and executable) /
+ *   start or size not aligned to the host page / start+size wraps / outside
+ *   the arena (simulator rule) / overlaps a partition of the same domain
+ *   (compared as addresses, so a buffer's cached and uncached partitions do
+ *   not overlap) → -EINVAL.
+ * k_mem_domain_init: num_parts > max_partitions, or parts NULL with
+ * num_parts > 0 → -EINVAL; domain not in the arena → -EINVAL (re-init of a
+ * known domain replaces its partitions). add_partition: unknown domain →
+ * -EINVAL; checks first, then no free slot → -ENOSPC.
  * remove_partition: not found → -ENOENT. add_thread: not a thread → -EINVAL.
  * Domain calls are supervisor-only: called from user mode they oops the caller.
  *
@@ -523,8 +526,8 @@ bool sim_kobj_find(const struct sim *sim, const void *p, struct sim_kobj_info *o
  * Zephyr's k_object_validate: the object at exactly `obj` (the view it was
  * registered through) of type `type` (K_OBJ_ANY: any), usable by the current
  * thread. Returns 0; -EBADF (not an object of that type), -EPERM (the current
- * user thread has no permission), -EINVAL (init: 1 must be initialised,
- * -1 must not be, 0 either).
+ * user thread has no permission), -EINVAL (init 1: not initialised),
+ * -EADDRINUSE (init -1: already initialised); init 0: either.
  */
 int k_object_validate(const void *obj, enum k_objects type, int init);
 void k_object_access_grant(const void *obj, k_tid_t thread);
@@ -561,8 +564,9 @@ int sim_footprint_add_heap(struct sim_footprint *fp, struct k_heap *h);
  * verify: runs in kernel mode first; returns 0 to go on, or non-zero
  *   (use the K_SYSCALL_* helpers, which record why) to oops the caller.
  * impl: the implementation; its return value is the syscall's.
- * footprint: optional; adds ranges from the (verified) arguments to the
- *   static `writes`.
+ * footprint: optional; adds ranges computed from the raw (not yet verified)
+ *   arguments to the static `writes`. It must not dereference them; ranges
+ *   outside the arena are ignored.
  */
 typedef int (*sim_syscall_verify_fn)(uintptr_t args[SIM_SYSCALL_ARGS]);
 typedef uintptr_t (*sim_syscall_impl_fn)(uintptr_t args[SIM_SYSCALL_ARGS]);
@@ -585,10 +589,12 @@ int sim_syscall_register(struct sim *sim, const struct sim_syscall_def *def);
 int sim_syscall_lookup(const struct sim *sim, const char *name);
 
 /*
- * The gate. From a user thread: switch to kernel mode, verify, (confine,)
- * impl, check confinement, back to user mode. A failed check oopses the
- * caller (does not return). From kernel context: runs verify+impl directly
- * (as z_impl_ would be called), no mode switch.
+ * The gate. From a user thread: kernel mode, open the footprint (confined
+ * window), verify, impl, close the window (confinement diff), back to user
+ * mode. A failed check, an unknown id, or a finding during the call oopses
+ * the caller (does not return). From kernel context (main, a kernel thread,
+ * or inside another syscall): calls impl directly, as z_impl_* would be,
+ * without verification; an unknown id returns -ENOSYS.
  */
 uintptr_t sim_syscall(int id, uintptr_t a0, uintptr_t a1, uintptr_t a2, uintptr_t a3,
 		      uintptr_t a4, uintptr_t a5);
