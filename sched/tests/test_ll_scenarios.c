@@ -157,16 +157,15 @@ static void test_v3_spinlock_store_faults(void **state)
 	ll_env_destroy(env);
 }
 
-static void test_v3_unlink_writes_kernel_data(void **state)
+static void unlink_writes_kernel_data(const char *layout)
 {
 	struct attacker a;
-	struct ll_env *env = attack("pr10807-v3", SYS_HEAP_HARDENING_BASIC, A_UNLINK, &a);
+	struct ll_env *env = attack(layout, SYS_HEAP_HARDENING_BASIC, A_UNLINK, &a);
 	const struct sim_finding *f = ll_test_finding(env, SIM_FINDING_CONFINEMENT);
 	struct ll_sched_kdata *kd = ll_sched_kdata(ll_env_sched(env));
 	size_t bytes;
 	uint8_t *buf = ll_env_heap_buffer(env, &bytes);
 
-	(void)state;
 	ll_test_print_findings(env);
 	assert_true(a.forged >= 1);
 	/* the modelled memory map: kernel data right after the buffer */
@@ -178,6 +177,19 @@ static void test_v3_unlink_writes_kernel_data(void **state)
 	assert_string_equal(f->field, "sem");
 	assert_false(f->user);
 	ll_env_destroy(env);
+}
+
+static void test_v3_unlink_writes_kernel_data(void **state)
+{
+	(void)state;
+	unlink_writes_kernel_data("pr10807-v3");
+}
+
+/* v2's buffer is user RW as well: the same forgery works there. */
+static void test_v2_unlink_writes_kernel_data(void **state)
+{
+	(void)state;
+	unlink_writes_kernel_data("pr10807-v2");
 }
 
 /* MODERATE checks the list links before unlinking: the forgery is caught
@@ -197,19 +209,36 @@ static void test_v3_unlink_caught_at_moderate(void **state)
 	ll_env_destroy(env);
 }
 
-static void test_v3_cache_invalidate_past_buffer(void **state)
+static void test_cache_invalidate_past_buffer(void **state)
 {
-	struct attacker a;
-	struct ll_env *env = attack("pr10807-v3", -1, A_CACHE_SIZE, &a);
-	const struct sim_finding *f = ll_test_finding(env, SIM_FINDING_CONFINEMENT);
-
 	(void)state;
-	ll_test_print_findings(env);
-	assert_non_null(f);
-	assert_string_equal(f->syscall, "sof_heap_free");
-	assert_string_equal(f->field, "cache invalidate");
-	assert_string_equal(f->object, "ll_sched domain");
-	ll_env_destroy(env);
+	for (int i = 0; i < 2; i++) {
+		struct attacker a;
+		struct ll_env *env =
+			attack(i ? "pr10807-v2" : "pr10807-v3", -1, A_CACHE_SIZE, &a);
+		const struct sim_finding *f = ll_test_finding(env, SIM_FINDING_CONFINEMENT);
+
+		ll_test_print_findings(env);
+		assert_non_null(f);
+		assert_string_equal(f->syscall, "sof_heap_free");
+		assert_string_equal(f->field, "cache invalidate");
+		assert_string_equal(f->object, "ll_sched domain");
+		ll_env_destroy(env);
+	}
+}
+
+/* Where the heap object is kernel data, the lock store is a user fault. */
+static void test_safe_layouts_spinlock_store_faults(void **state)
+{
+	(void)state;
+	for (int i = 0; i < 2; i++) {
+		struct attacker a;
+		struct ll_env *env = attack(i ? "oob" : "kernel-only", -1, A_SPINLOCK, &a);
+
+		assert_int_equal(ll_test_findings(env), 0);
+		assert_true(ll_thread_oopsed(env, SIM_OOPS_FAULT));
+		ll_env_destroy(env);
+	}
 }
 
 /* oob: the buffer holds payload only; scribbling over all of it changes
@@ -246,7 +275,9 @@ int main(void)
 		cmocka_unit_test_teardown(test_v3_spinlock_store_faults, ll_test_teardown),
 		cmocka_unit_test_teardown(test_v3_unlink_writes_kernel_data, ll_test_teardown),
 		cmocka_unit_test_teardown(test_v3_unlink_caught_at_moderate, ll_test_teardown),
-		cmocka_unit_test_teardown(test_v3_cache_invalidate_past_buffer, ll_test_teardown),
+		cmocka_unit_test_teardown(test_v2_unlink_writes_kernel_data, ll_test_teardown),
+		cmocka_unit_test_teardown(test_cache_invalidate_past_buffer, ll_test_teardown),
+		cmocka_unit_test_teardown(test_safe_layouts_spinlock_store_faults, ll_test_teardown),
 		cmocka_unit_test_teardown(test_oob_scribble_harmless, ll_test_teardown),
 		cmocka_unit_test_teardown(test_v3_scribble_reported, ll_test_teardown),
 	};
