@@ -1,6 +1,7 @@
 # Runs one Xtensa program under QEMU for ctest (sim/xtensa/CMakeLists.txt):
 #   cmake -DQEMU=… -DCPU=… -DELF=… [-DRC=0] [-DEXPECT=file] [-DREGEX=re@@re]
-#         [-DERR_REGEX=re@@re] [-DSAME=re1@@re2] -P run_qemu.cmake
+#         [-DERR_REGEX=re@@re] [-DSAME=re1@@re2]
+#         [-DSAVE=file] [-DEXPECT_SAVED=file] -P run_qemu.cmake
 # Passes when QEMU's exit status (the program's, via semihosting) is RC,
 # stdout equals EXPECT byte for byte, each REGEX matches stdout and each
 # ERR_REGEX matches stderr; with SAME, re1 and re2 both match stdout and
@@ -40,6 +41,27 @@ if(EXPECT)
     execute_process(COMMAND diff -u ${EXPECT} ${actual} OUTPUT_VARIABLE d)
     string(SUBSTRING "${d}" 0 4000 d)
     string(APPEND fail "stdout differs from ${EXPECT} (saved as ${actual}):\n${d}\n")
+  endif()
+endif()
+if(SAVE)
+  file(WRITE ${SAVE} "${out}")
+endif()
+if(EXPECT_SAVED)
+  # Same output as another variant's run, except the first line (its name).
+  if(NOT EXISTS ${EXPECT_SAVED})
+    string(APPEND fail "${EXPECT_SAVED} missing (its test must run first)\n")
+  else()
+    file(READ ${EXPECT_SAVED} other)
+    # (REGEX REPLACE "^…" would strip every line: ^ re-anchors per match)
+    string(FIND "${other}" "\n" nl)
+    math(EXPR nl "${nl} + 1")
+    string(SUBSTRING "${other}" ${nl} -1 other_rest)
+    string(FIND "${out}" "\n" nl)
+    math(EXPR nl "${nl} + 1")
+    string(SUBSTRING "${out}" ${nl} -1 out_rest)
+    if(NOT out_rest STREQUAL other_rest OR out_rest STREQUAL "")
+      string(APPEND fail "stdout differs from ${EXPECT_SAVED} (first line aside)\n")
+    endif()
   endif()
 endif()
 foreach(re IN LISTS REGEX)
