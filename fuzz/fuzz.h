@@ -127,6 +127,9 @@ struct fuzz_opts {
 	int hardening;          /* enum sys_heap_hardening, -1: the input chooses */
 	FILE *trace;            /* non-NULL: print a numbered, readable trace */
 	bool protect_off;       /* sim: no page-rights switching (benchmark baseline) */
+	bool escape_only;       /* user targets: report only escapes (kernel fault,
+				 * confinement, object changed, hang, overlap), not
+				 * corruption the kernel has not acted on yet */
 };
 void fuzz_opts_default(struct fuzz_opts *o);
 
@@ -173,7 +176,8 @@ void fuzz_ll_sched_run(const uint8_t *d, size_t n, const struct fuzz_opts *o,
 /*
  * LLVMFuzzerInitialize: takes the layout from -layout=NAME (argv) or the
  * HEAPSIM_LAYOUT environment variable, the hardening from -hardening=LEVEL or
- * HEAPSIM_HARDENING. Unknown names: message and exit(2).
+ * HEAPSIM_HARDENING, escape-only oracles from -oracle=escape or
+ * HEAPSIM_ORACLE=escape. Unknown names: message and exit(2).
  */
 int fuzz_lf_init(const char *target, int *argc, char ***argv);
 /*

@@ -27,6 +27,8 @@ const struct fuzz_layout *fuzz_layout_find(const char *name)
 const struct fuzz_target fuzz_targets[] = {
 	{ "fuzz_heap_ops", fuzz_heap_ops_run, 4096, false,
 	  "heap calls on one sys_heap/oob_heap against a shadow model" },
+	{ "fuzz_user_syscalls", fuzz_user_syscalls_run, 1024, true,
+	  "a user thread's syscalls and raw writes on an LL heap layout" },
 };
 const size_t fuzz_ntargets = sizeof(fuzz_targets) / sizeof(fuzz_targets[0]);
 
@@ -83,6 +85,7 @@ static const char *flag_value(const char *arg, const char *name)
 int fuzz_lf_init(const char *target, int *argc, char ***argv)
 {
 	const char *layout = getenv("HEAPSIM_LAYOUT"), *hard = getenv("HEAPSIM_HARDENING");
+	const char *oracle = getenv("HEAPSIM_ORACLE");
 
 	for (int i = 1; argc && argv && i < *argc; i++) {
 		const char *v;
@@ -93,6 +96,8 @@ int fuzz_lf_init(const char *target, int *argc, char ***argv)
 			hard = v;
 		else if ((v = flag_value((*argv)[i], "-artifact_prefix")))
 			lf_prefix = v;
+		else if ((v = flag_value((*argv)[i], "-oracle")))
+			oracle = v;
 	}
 	if (layout && *layout && !fuzz_layout_find(layout)) {
 		fprintf(stderr, "%s: unknown layout '%s' (known:", target, layout);
@@ -102,6 +107,11 @@ int fuzz_lf_init(const char *target, int *argc, char ***argv)
 		exit(2);
 	}
 	lf_opts.layout = layout && *layout ? layout : NULL;
+	if (oracle && *oracle && strcmp(oracle, "escape") && strcmp(oracle, "all")) {
+		fprintf(stderr, "%s: unknown oracle set '%s' (all, escape)\n", target, oracle);
+		exit(2);
+	}
+	lf_opts.escape_only = oracle && !strcmp(oracle, "escape");
 	/* HEAPSIM_TRACE=1: print each run's readable trace on stderr. */
 	if (getenv("HEAPSIM_TRACE") && *getenv("HEAPSIM_TRACE") && strcmp(getenv("HEAPSIM_TRACE"), "0"))
 		lf_opts.trace = stderr;

@@ -16,6 +16,8 @@ static const struct heapsim_command commands[] = {
 	  "run the LL module pipeline and report findings", heapsim_cmd_run },
 	{ "list-layouts", "[--json]", "the LL heap layouts and what they model",
 	  heapsim_cmd_list_layouts },
+	{ "replay", "FILE [--target T] [--layout L] [--json]",
+	  "re-run a fuzzer crash/corpus file and print a readable trace", heapsim_cmd_replay },
 	{ "help", "", "this text", cmd_help },
 };
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))

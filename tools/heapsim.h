@@ -27,6 +27,8 @@ struct heapsim_command {
 int heapsim_cmd_audit(int argc, char **argv);
 int heapsim_cmd_run(int argc, char **argv);
 int heapsim_cmd_list_layouts(int argc, char **argv);
+/* fuzz/-backed commands (tools/cmd_replay.c, ...) */
+int heapsim_cmd_replay(int argc, char **argv);
 
 /*
  * `heapsim run SCENARIOFILE`: the scenario runner (fuzz layer) defines this

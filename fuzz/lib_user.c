@@ -1,0 +1,882 @@
+/*
+ * A user-thread program on an LL heap layout: the environment (sched/), one
+ * acting K_USER thread in the LL domain, symbolic addresses resolved in
+ * kernel context, and the oracles run between steps:
+ *   - every finding the simulator raised during the step (kernel fault,
+ *     confinement, object changed, hang, heap check, validate);
+ *   - a raw user write that changed a registered kernel object;
+ *   - an allocation that overlaps a live block or lies outside the buffer;
+ *   - (optionally after every step) the kernel's heap, strictly checked.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lib_internal.h"
+
+/* What the acting thread executes, with addresses already resolved. */
+struct uexec {
+	enum uact_kind kind;
+	struct k_heap *heap;   /* NULL: read zephyr_ll_heap as user code does */
+	uint32_t flags;
+	size_t bytes, align;
+	void *ptr;
+	uint8_t data[U_DATA_MAX];
+	unsigned len;
+	void *ret;
+};
+
+struct usess {
+	struct usess_config cfg;
+	struct ll_env *env;
+	struct sim *sim;
+	struct ll_sched *sched;
+	struct sys_heap *sys;       /* NULL for oob */
+	uint8_t *buf, *buf_uc;      /* heap buffer, cached and uncached */
+	size_t buf_bytes;
+	k_tid_t actor;
+	struct k_sem *sem;
+	struct uexec ex;
+	bool done, stopping;
+	unsigned respawns;
+	void *slot[U_SLOTS];
+	size_t req[U_SLOTS];
+	struct sim_audit audit;
+	size_t findings_seen;
+	unsigned long step;
+};
+
+#define MAX_RESPAWNS 12
+#define STEP_TICKS 50   /* virtual-time budget of one step, in LL periods */
+
+/* ---- the acting thread ---------------------------------------------------- */
+
+static void actor_do(struct uexec *x)
+{
+	struct k_heap *heap = x->heap;
+
+	switch (x->kind) {
+	case UA_ALLOC:
+		x->ret = sof_heap_alloc(heap ? heap : zephyr_ll_user_heap(), x->flags, x->bytes,
+					x->align);
+		break;
+	case UA_FREE:
+		sof_heap_free(heap ? heap : zephyr_ll_user_heap(), x->ptr);
+		break;
+	case UA_WRITE:
+		/* a plain user-mode store: the page rights decide */
+		for (unsigned i = 0; i < x->len; i++)
+			((volatile uint8_t *)x->ptr)[i] = x->data[i];
+		break;
+	case UA_TICK:
+		break;
+	}
+}
+
+static void actor_entry(void *p1, void *p2, void *p3)
+{
+	struct usess *u = p1;
+
+	(void)p2, (void)p3;
+	for (;;) {
+		if (k_sem_take(u->sem, K_FOREVER))
+			continue;
+		if (u->stopping)
+			return;
+		actor_do(&u->ex);
+		u->done = true;
+	}
+}
+
+static bool alive(struct usess *u, k_tid_t t)
+{
+	enum sim_thread_state st = sim_thread_state(u->sim, t);
+
+	return t && st != SIM_THREAD_EXITED && st != SIM_THREAD_OOPSED && st != SIM_THREAD_ABORTED;
+}
+
+static int spawn_actor(struct usess *u)
+{
+	struct sim_thread_params p;
+
+	memset(&p, 0, sizeof(p));
+	p.name = "user";
+	p.entry = actor_entry;
+	p.p1 = u;
+	p.prio = 1;
+	p.stack_bytes = 32768; /* dead threads keep their stacks: stay small */
+	p.options = K_USER;
+	p.domain = ll_env_domain(u->env);
+	p.delay = K_NO_WAIT;
+	u->actor = sim_thread_create(u->sim, &p);
+	if (!u->actor)
+		return -ENOMEM;
+	k_object_access_grant(u->sem, u->actor);
+	return 0;
+}
+
+/* Gives the thread its step and runs the machine until it is done, dead,
+ * or out of virtual time. 0, -EIO (died), -ETIMEDOUT. */
+static int actor_call(struct usess *u)
+{
+	uint32_t period = ll_env_config(u->env)->period_us;
+	uint64_t deadline;
+
+	u->done = false;
+	k_sem_give(u->sem);
+	deadline = sim_now_us(u->sim) + (uint64_t)STEP_TICKS * period;
+	sim_run(u->sim, sim_now_us(u->sim));
+	while (!u->done && alive(u, u->actor) && sim_now_us(u->sim) < deadline) {
+		enum sim_run_result r = sim_run(u->sim, sim_now_us(u->sim) + period);
+
+		if (r == SIM_RUN_BUDGET || r == SIM_RUN_STOPPED || r == SIM_RUN_IDLE)
+			break;
+	}
+	if (u->done)
+		return 0;
+	return alive(u, u->actor) ? -ETIMEDOUT : -EIO;
+}
+
+/* ---- tracing ---------------------------------------------------------------- */
+
+static void tr(struct usess *u, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void tr(struct usess *u, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!u->cfg.trace)
+		return;
+	va_start(ap, fmt);
+	vfprintf(u->cfg.trace, fmt, ap);
+	va_end(ap);
+}
+
+static void on_event(const struct sim_event *e, void *ctx)
+{
+	struct usess *u = ctx;
+
+	if (e->kind == SIM_EV_FAULT || e->kind == SIM_EV_FINDING || e->kind == SIM_EV_THREAD_OOPS)
+		tr(u, "      %s: %s\n", sim_event_kind_name(e->kind), e->text);
+}
+
+static void describe(struct usess *u, const void *p, char *buf, size_t len)
+{
+	if (!p)
+		snprintf(buf, len, "NULL");
+	else if (!sim_host_in_arena(u->sim, p, 1))
+		snprintf(buf, len, "a pointer outside the arena");
+	else
+		sim_describe_addr(u->sim, p, buf, len);
+}
+
+/* ---- lifetime ------------------------------------------------------------------ */
+
+int usess_open(struct usess **out, const struct usess_config *cfg)
+{
+	struct ll_env_config ec;
+	struct usess *u;
+	int err;
+
+	*out = NULL;
+	if (!ll_layout_find(cfg->layout))
+		return -ENOENT;
+	u = calloc(1, sizeof(*u));
+	if (!u)
+		return -ENOMEM;
+	u->cfg = *cfg;
+	ll_env_config_default(&ec);
+	ec.layout = cfg->layout;
+	ec.hardening = (enum sys_heap_hardening)cfg->hardening;
+	if (cfg->word_bits)
+		ec.word_bits = cfg->word_bits;
+	if (cfg->heap_bytes)
+		ec.heap_bytes = cfg->heap_bytes;
+	ec.sim.protect = !cfg->protect_off;
+	ec.sim.trace = cfg->trace != NULL;
+	ec.sim.switch_budget = 200000;
+	err = ll_env_create(&ec, &u->env);
+	if (err) {
+		free(u);
+		return err;
+	}
+	u->sim = ll_env_sim(u->env);
+	u->sched = ll_env_sched(u->env);
+	u->sys = ll_env_sys_heap(u->env);
+	u->buf = ll_env_heap_buffer(u->env, &u->buf_bytes);
+	u->buf_uc = sim_uncached(u->sim, u->buf);
+	if (cfg->trace)
+		sim_set_event_hook(u->sim, on_event, u);
+	u->sem = sim_kobj_alloc(u->sim, sizeof(*u->sem), 8, "user sem");
+	err = !u->sem || k_sem_init(u->sem, 0, 1) ? -ENOMEM : spawn_actor(u);
+	if (!err && sim_audit(u->sim, &u->audit))
+		err = -ENOMEM;
+	if (err) {
+		usess_close(u);
+		return err;
+	}
+	/* Whatever setup itself reported is not the program's doing. */
+	sim_findings(u->sim, &u->findings_seen);
+	tr(u, "layout %s (%s), hardening %s, %u-bit heap of %zu bytes%s\n", cfg->layout,
+	   ll_layout_find(cfg->layout)->description,
+	   sys_heap_hardening_name((enum sys_heap_hardening)cfg->hardening), ec.word_bits,
+	   u->buf_bytes, cfg->protect_off ? ", page protection off" : "");
+	*out = u;
+	return 0;
+}
+
+void usess_close(struct usess *u)
+{
+	if (!u)
+		return;
+	u->stopping = true;
+	sim_audit_free(&u->audit);
+	ll_env_destroy(u->env);
+	free(u);
+}
+
+bool usess_is_oob(const struct usess *u)
+{
+	return u->sys == NULL;
+}
+
+unsigned long usess_steps(const struct usess *u)
+{
+	return u->step;
+}
+
+bool usess_slot_live(const struct usess *u, int slot)
+{
+	return slot >= 0 && slot < U_SLOTS && u->slot[slot];
+}
+
+/* ---- the heap as the kernel sees it (read-only) -------------------------------- */
+
+struct hshape {
+	uint8_t *S;       /* uncached host address of the heap start */
+	unsigned hdr, w;
+	uint32_t end, chunk0;
+};
+
+static void shape(struct usess *u, struct hshape *h)
+{
+	struct sys_heap_layout l;
+
+	memset(h, 0, sizeof(*h));
+	if (!u->sys) { /* oob: payload only; pretend a small sys_heap's offsets */
+		h->S = u->buf_uc;
+		h->hdr = 4;
+		h->w = 2;
+		h->end = (uint32_t)(u->buf_bytes / 8);
+		return;
+	}
+	sys_heap_layout_get(u->sys, &l);
+	h->S = u->sys->heap;
+	h->hdr = l.hdr_bytes;
+	h->w = l.field_bytes;
+	h->end = l.end_chunk;
+	h->chunk0 = l.chunk0_units;
+}
+
+static uint32_t field_at(struct usess *u, const struct hshape *h, uint32_t c, int f)
+{
+	size_t off = (size_t)c * 8 + (size_t)f * h->w;
+	uint8_t *p = h->S + off;
+	uint32_t v = 0;
+
+	if (off + h->w > u->buf_bytes)
+		return 0;
+	memcpy(&v, p, h->w);
+	return v;
+}
+
+/* The idx-th free chunk in address order (walk bounded by end). */
+static bool nth_free(struct usess *u, const struct hshape *h, int idx, uint32_t *out, int *count)
+{
+	uint32_t c = h->chunk0, found = 0;
+
+	for (uint32_t steps = 0; u->sys && c && c < h->end && steps <= h->end; steps++) {
+		uint32_t su = field_at(u, h, c, UF_SIZE), sz = su >> 1;
+
+		if (!sz || sz > h->end - c)
+			break;
+		if (!(su & 1) && (int)found++ == idx) {
+			*out = c;
+			return true;
+		}
+		c += sz;
+	}
+	if (count)
+		*count = (int)found;
+	return false;
+}
+
+/* ---- resolving addresses ------------------------------------------------------------ */
+
+static uint8_t *to_host(struct usess *u, uint64_t taddr)
+{
+	return sim_target_to_host(u->sim, taddr, 1);
+}
+
+static bool region(struct usess *u, enum ubase b, int idx, uint8_t **p, size_t *size)
+{
+	struct hshape h;
+	struct sim_kobj_info info;
+	size_t in;
+
+	*p = NULL;
+	*size = 0;
+	shape(u, &h);
+	switch (b) {
+	case UB_NULL:
+	case UB_ABS:
+		return true;
+	case UB_SLOT:
+	case UB_HDR:
+		if (idx < 0 || idx >= U_SLOTS || !u->slot[idx])
+			return false;
+		if (b == UB_SLOT) {
+			*p = u->slot[idx];
+			*size = u->req[idx] ? u->req[idx] : 1;
+		} else {
+			*p = (uint8_t *)u->slot[idx] - h.hdr;
+			*size = h.hdr + 2 * h.w;
+		}
+		return true;
+	case UB_FREE: {
+		uint32_t c;
+		int n = 0;
+
+		if (!u->sys) {
+			*p = u->buf_uc;
+			*size = 16;
+			return true;
+		}
+		if (!nth_free(u, &h, idx, &c, &n) && (n == 0 || !nth_free(u, &h, idx % n, &c, NULL)))
+			return false;
+		*p = h.S + (size_t)c * 8;
+		*size = h.hdr + 2 * h.w;
+		return true;
+	}
+	case UB_ZHEAP:
+		*p = h.S;
+		*size = u->sys ? (size_t)h.chunk0 * 8 : 16;
+		return true;
+	case UB_END:
+		*p = h.S + (size_t)h.end * 8 - (u->sys ? 0 : 8);
+		*size = 8;
+		return true;
+	case UB_KHEAP:
+		*p = (uint8_t *)ll_env_heap(u->env);
+		*size = sim_kobj_find(u->sim, *p, &info, &in) ? info.size : sizeof(struct k_heap);
+		return true;
+	case UB_BUF:
+		*p = u->buf;
+		*size = u->buf_bytes;
+		return true;
+	case UB_KDATA:
+		*p = (uint8_t *)ll_sched_kdata(u->sched);
+		*size = sizeof(struct ll_sched_kdata);
+		return true;
+	case UB_AUDIT: {
+		const struct sim_audit_item *it;
+
+		if (!u->audit.count)
+			return false;
+		it = &u->audit.items[(size_t)idx % u->audit.count];
+		*p = sim_target_to_host(u->sim, it->taddr, it->bytes);
+		*size = it->bytes;
+		return *p != NULL;
+	}
+	case UB_PART: {
+		struct k_mem_domain *d = ll_env_domain(u->env);
+		size_t n = usess_count(u, UB_PART), k = 0;
+
+		if (!n)
+			return false;
+		idx = (int)((size_t)idx % n);
+		for (unsigned i = 0; i < SIM_DOMAIN_PARTS_MAX; i++) {
+			if (!d->partitions[i].used || (int)k++ != idx)
+				continue;
+			*p = to_host(u, d->partitions[i].start);
+			*size = d->partitions[i].size;
+			return *p != NULL;
+		}
+		return false;
+	}
+	case UB_VAR:
+		*p = (uint8_t *)ll_env_user_heap_var(u->env);
+		*size = 4;
+		return true;
+	default:
+		return false;
+	}
+}
+
+size_t usess_count(const struct usess *u, enum ubase base)
+{
+	if (base == UB_AUDIT)
+		return u->audit.count;
+	if (base == UB_PART) {
+		struct k_mem_domain *d = ll_env_domain(u->env);
+		size_t n = 0;
+
+		for (unsigned i = 0; i < SIM_DOMAIN_PARTS_MAX; i++)
+			n += d->partitions[i].used != 0;
+		return n;
+	}
+	return 1;
+}
+
+size_t usess_region_size(struct usess *u, enum ubase base, int idx)
+{
+	uint8_t *p;
+	size_t size;
+
+	return region(u, base, idx, &p, &size) ? size : 0;
+}
+
+/* A pointer value for an address expression; *ok false when its base names
+ * nothing now (empty slot, no free chunk). Addresses outside the arena are
+ * kept as forged pointers: only the verifier ever looks at them. */
+static void *resolve(struct usess *u, const struct uaddr *a, bool *ok)
+{
+	struct hshape h;
+	uint8_t *p;
+	size_t size;
+	uintptr_t v;
+
+	*ok = region(u, a->base, a->idx, &p, &size);
+	if (!*ok)
+		return NULL;
+	if (a->base == UB_NULL)
+		return (void *)(uintptr_t)a->off;
+	if (a->base == UB_ABS) {
+		p = to_host(u, (uint64_t)a->off);
+		return p ? p : (void *)(uintptr_t)a->off;
+	}
+	shape(u, &h);
+	v = (uintptr_t)p + (uintptr_t)a->off;
+	if (a->field >= 0)
+		v += (uintptr_t)a->field * h.w;
+	p = (uint8_t *)v;
+	if (a->view != UV_ASIS && sim_host_in_arena(u->sim, p, 1))
+		p = sim_to_view(u->sim, p, a->view == UV_CACHED ? SIM_VIEW_CACHED : SIM_VIEW_UNCACHED);
+	return p;
+}
+
+static bool value(struct usess *u, const struct uval *v, uint64_t *out)
+{
+	struct hshape h;
+	bool ok = true;
+
+	shape(u, &h);
+	switch (v->kind) {
+	case UVAL_NUM:
+		*out = (uint64_t)v->add;
+		return true;
+	case UVAL_ID: {
+		int s = v->addr.idx;
+		uint8_t *uc;
+
+		if (s < 0 || s >= U_SLOTS || !u->slot[s])
+			return false;
+		uc = sim_uncached(u->sim, u->slot[s]);
+		*out = (uint64_t)((uc - h.hdr - h.S) / 8) + (uint64_t)v->add;
+		return true;
+	}
+	case UVAL_TADDR: {
+		void *p = resolve(u, &v->addr, &ok);
+
+		if (!ok)
+			return false;
+		*out = sim_host_in_arena(u->sim, p, 1) ? sim_host_to_target(u->sim, p)
+						       : (uint64_t)(uintptr_t)p;
+		*out += (uint64_t)v->add;
+		return true;
+	}
+	}
+	return false;
+}
+
+/* ---- events ----------------------------------------------------------------------- */
+
+static void finding_from_sim(struct usess *u, const struct sim_finding *s, struct fuzz_finding *f)
+{
+	static const enum fuzz_kind map[] = {
+		[SIM_FINDING_KERNEL_FAULT] = FUZZ_KERNEL_FAULT,
+		[SIM_FINDING_CONFINEMENT] = FUZZ_CONFINEMENT,
+		[SIM_FINDING_KOBJ_CHANGED] = FUZZ_KOBJ_CHANGED,
+		[SIM_FINDING_HEAP_CHECK] = FUZZ_HEAP_CHECK,
+		[SIM_FINDING_VALIDATE] = FUZZ_VALIDATE,
+		[SIM_FINDING_HANG] = FUZZ_HANG,
+		[SIM_FINDING_OTHER] = FUZZ_OTHER,
+	};
+
+	f->kind = (unsigned)s->kind < sizeof(map) / sizeof(map[0]) && map[s->kind] ? map[s->kind]
+										    : FUZZ_OTHER;
+	snprintf(f->message, sizeof(f->message), "%s", s->message);
+	snprintf(f->syscall, sizeof(f->syscall), "%s", s->syscall);
+	snprintf(f->object, sizeof(f->object), "%s", s->object);
+	snprintf(f->object_type, sizeof(f->object_type), "%s", s->object_type);
+	snprintf(f->field, sizeof(f->field), "%s", s->field);
+	f->taddr = s->taddr;
+	f->offset = s->offset;
+	f->nbytes = s->nbytes < FUZZ_FINDING_BYTES ? s->nbytes : FUZZ_FINDING_BYTES;
+	memcpy(f->old_bytes, s->old_bytes, f->nbytes);
+	memcpy(f->new_bytes, s->new_bytes, f->nbytes);
+	(void)u;
+}
+
+static void event_set(struct usess *u, struct uevent *ev, enum uevent_class cls, const char *by)
+{
+	ev->cls = cls;
+	snprintf(ev->by, sizeof(ev->by), "%s", by);
+	ev->f.op = (long)u->step;
+	snprintf(ev->f.layout, sizeof(ev->f.layout), "%s", u->cfg.layout);
+	snprintf(ev->f.hardening, sizeof(ev->f.hardening), "%s",
+		 sys_heap_hardening_name((enum sys_heap_hardening)u->cfg.hardening));
+}
+
+/* The check's name from the sim's message: sys_heap check "NAME" in ... */
+static void check_name(const char *msg, char *out, size_t len)
+{
+	const char *a = strchr(msg, '"'), *b = a ? strchr(a + 1, '"') : NULL;
+
+	if (a && b && (size_t)(b - a - 1) < len)
+		snprintf(out, len, "%.*s", (int)(b - a - 1), a + 1);
+	else
+		snprintf(out, len, "heap check");
+}
+
+/* The first new finding the simulator raised in this step decides. */
+static bool sim_events_of_step(struct usess *u, struct uevent *ev)
+{
+	size_t n;
+	const struct sim_finding *fs = sim_findings(u->sim, &n);
+	bool any = false;
+
+	for (size_t i = u->findings_seen; i < n && !any; i++) {
+		const struct sim_finding *s = &fs[i];
+		char by[64];
+
+		memset(&ev->f, 0, sizeof(ev->f));
+		finding_from_sim(u, s, &ev->f);
+		if (s->kind == SIM_FINDING_HEAP_CHECK) {
+			check_name(s->message, by, sizeof(by));
+			event_set(u, ev, UE_DETECTED, by);
+		} else if (s->kind == SIM_FINDING_VALIDATE) {
+			event_set(u, ev, UE_CORRUPT, "validate");
+		} else {
+			event_set(u, ev, UE_ESCAPE, fuzz_kind_name(ev->f.kind));
+		}
+		any = true;
+	}
+	u->findings_seen = n;
+	return any;
+}
+
+static const char *oops_name(int reason)
+{
+	switch (reason) {
+	case SIM_OOPS_FAULT: return "fault";
+	case SIM_OOPS_SYSCALL_VERIFY: return "syscall check";
+	case SIM_OOPS_SYSCALL_UNKNOWN: return "unknown syscall";
+	case SIM_OOPS_KERNEL_FINDING: return "kernel finding";
+	case SIM_OOPS_PRIVILEGED: return "privileged call";
+	case SIM_OOPS_HEAP_CHECK: return "user heap check";
+	default: return "oops";
+	}
+}
+
+/* A raw write that changed bytes of a registered kernel object. */
+static bool kobj_changed(struct usess *u, uint8_t *p, const uint8_t *old, unsigned len,
+			 struct uevent *ev)
+{
+	for (unsigned i = 0; i < len; i++) {
+		struct sim_kobj_info info;
+		size_t in;
+		char where[160];
+		unsigned n = 0;
+
+		if (p[i] == old[i] || !sim_kobj_find(u->sim, p + i, &info, &in))
+			continue;
+		memset(&ev->f, 0, sizeof(ev->f));
+		ev->f.kind = FUZZ_KOBJ_CHANGED;
+		describe(u, p + i, where, sizeof(where));
+		snprintf(ev->f.message, sizeof(ev->f.message),
+			 "user thread changed %s %s outside its API: %s", info.type_name, info.name,
+			 where);
+		snprintf(ev->f.object, sizeof(ev->f.object), "%s", info.name);
+		snprintf(ev->f.object_type, sizeof(ev->f.object_type), "%s", info.type_name);
+		{
+			const char *paren = strchr(where, '(');
+
+			snprintf(ev->f.field, sizeof(ev->f.field), "%.*s",
+				 paren ? (int)strcspn(paren + 1, ")") : 0, paren ? paren + 1 : "");
+		}
+		ev->f.taddr = sim_host_to_target(u->sim, p + i);
+		ev->f.offset = in;
+		for (unsigned j = i; j < len && n < FUZZ_FINDING_BYTES; j++, n++) {
+			ev->f.old_bytes[n] = old[j];
+			ev->f.new_bytes[n] = p[j];
+		}
+		ev->f.nbytes = n;
+		event_set(u, ev, UE_ESCAPE, "kernel-object-changed");
+		return true;
+	}
+	return false;
+}
+
+/* The allocator handed out a block that overlaps a live one, or lies
+ * outside its buffer: the user now owns memory it must not. */
+static bool bad_block(struct usess *u, int s, struct uevent *ev)
+{
+	uint8_t *p = sim_uncached(u->sim, u->slot[s]);
+	size_t n = u->req[s] ? u->req[s] : 1;
+
+	memset(&ev->f, 0, sizeof(ev->f));
+	ev->f.kind = FUZZ_OTHER;
+	snprintf(ev->f.syscall, sizeof(ev->f.syscall), "sof_heap_alloc");
+	snprintf(ev->f.object, sizeof(ev->f.object), "ll_heap");
+	if (!p || p < u->buf_uc || n > u->buf_bytes || (size_t)(p - u->buf_uc) > u->buf_bytes - n) {
+		char where[160];
+
+		describe(u, u->slot[s], where, sizeof(where));
+		snprintf(ev->f.message, sizeof(ev->f.message),
+			 "sof_heap_alloc returned a block outside the heap buffer: %s", where);
+		ev->f.taddr = p ? sim_host_to_target(u->sim, p) : 0;
+		event_set(u, ev, UE_ESCAPE, "block outside heap");
+		return true;
+	}
+	for (int i = 0; i < U_SLOTS; i++) {
+		uint8_t *q = u->slot[i] ? sim_uncached(u->sim, u->slot[i]) : NULL;
+		size_t m = u->req[i] ? u->req[i] : 1;
+
+		if (i == s || !q || !(p < q + m && q < p + n))
+			continue;
+		snprintf(ev->f.message, sizeof(ev->f.message),
+			 "sof_heap_alloc returned heap+0x%zx (%zu bytes), overlapping live block "
+			 "heap+0x%zx (%zu bytes): two owners for the same memory",
+			 (size_t)(p - u->buf_uc), n, (size_t)(q - u->buf_uc), m);
+		ev->f.taddr = sim_host_to_target(u->sim, p);
+		event_set(u, ev, UE_ESCAPE, "overlapping blocks");
+		return true;
+	}
+	return false;
+}
+
+static bool heap_corrupt(struct usess *u, struct uevent *ev)
+{
+	const char *why = NULL;
+	uint32_t chunk = 0;
+
+	if (u->sys ? sys_heap_check_strict(u->sys, &why, &chunk) : ll_env_validate(u->env))
+		return false;
+	sim_findings(u->sim, &u->findings_seen); /* ll_env_validate's own report */
+	memset(&ev->f, 0, sizeof(ev->f));
+	ev->f.kind = FUZZ_VALIDATE;
+	snprintf(ev->f.object, sizeof(ev->f.object), "ll_heap");
+	snprintf(ev->f.object_type, sizeof(ev->f.object_type), "k_heap");
+	if (u->sys) {
+		struct hshape h;
+		char where[160];
+
+		shape(u, &h);
+		describe(u, h.S + (size_t)chunk * 8, where, sizeof(where));
+		snprintf(ev->f.message, sizeof(ev->f.message),
+			 "the kernel's heap metadata no longer validates: %s (chunk %u: %s)", why,
+			 chunk, where);
+		snprintf(ev->f.field, sizeof(ev->f.field), "chunk %u", chunk);
+		ev->f.taddr = sim_host_to_target(u->sim, h.S + (size_t)chunk * 8);
+	} else {
+		snprintf(ev->f.message, sizeof(ev->f.message),
+			 "the kernel's oob heap metadata no longer validates");
+	}
+	event_set(u, ev, UE_CORRUPT, "validate");
+	return true;
+}
+
+/* ---- one step ----------------------------------------------------------------------- */
+
+static void flags_text(uint32_t f, char *buf, size_t len)
+{
+	static const char *const names[] = { "KERNEL", "USER", "COHERENT", "DMA", "LARGE_BUFFER", "L3" };
+	size_t n = 0;
+
+	buf[0] = '\0';
+	for (unsigned i = 0; i < 6; i++)
+		if (f & (1u << i))
+			n += (size_t)snprintf(buf + n, n < len ? len - n : 0, "%s%s", n ? "|" : "", names[i]);
+	if (f & ~0x3fu)
+		n += (size_t)snprintf(buf + n, n < len ? len - n : 0, "%s0x%x", n ? "|" : "", f & ~0x3fu);
+	if (!n)
+		snprintf(buf, len, "0");
+}
+
+static bool prepare(struct usess *u, const struct uact *a, char *what, size_t wlen)
+{
+	struct uexec *x = &u->ex;
+	char where[160], fl[64];
+	bool ok = true;
+
+	memset(x, 0, sizeof(*x));
+	x->kind = a->kind;
+	if (a->forged_heap) {
+		x->heap = resolve(u, &a->heap, &ok);
+		if (!ok)
+			return false;
+	}
+	switch (a->kind) {
+	case UA_ALLOC:
+		x->flags = a->flags;
+		x->bytes = (size_t)a->bytes;
+		x->align = (size_t)a->align;
+		flags_text(a->flags, fl, sizeof(fl));
+		snprintf(what, wlen, "sof_heap_alloc(%s, %s, %zu, %zu) into slot %c",
+			 a->forged_heap ? "forged heap" : "zephyr_ll_heap", fl, x->bytes, x->align,
+			 'A' + a->slot);
+		return true;
+	case UA_FREE:
+		x->ptr = resolve(u, &a->at, &ok);
+		if (!ok)
+			return false;
+		describe(u, x->ptr, where, sizeof(where));
+		snprintf(what, wlen, "sof_heap_free(%s, %s)",
+			 a->forged_heap ? "forged heap" : "zephyr_ll_heap", where);
+		return true;
+	case UA_WRITE: {
+		uint64_t v;
+		unsigned w = a->width == UW_FIELD ? 0 : a->width;
+		int n;
+
+		x->ptr = resolve(u, &a->at, &ok);
+		if (!ok || !x->ptr || !sim_host_in_arena(u->sim, x->ptr, 1))
+			return false;
+		if (a->width == UW_FIELD) {
+			struct hshape h;
+
+			shape(u, &h);
+			w = h.w;
+		}
+		if (w) {
+			if (!value(u, &a->value, &v))
+				return false;
+			for (unsigned i = 0; i < w && i < U_DATA_MAX; i++)
+				x->data[i] = (uint8_t)(v >> (8 * i));
+			x->len = w;
+		} else {
+			memcpy(x->data, a->data, a->len);
+			x->len = a->len;
+		}
+		if (!sim_host_in_arena(u->sim, x->ptr, x->len))
+			return false;
+		describe(u, x->ptr, where, sizeof(where));
+		n = snprintf(what, wlen, "user writes");
+		for (unsigned i = 0; i < x->len && n > 0 && (size_t)n < wlen; i++)
+			n += snprintf(what + n, wlen - (size_t)n, " %02x", x->data[i]);
+		if (n > 0 && (size_t)n < wlen)
+			snprintf(what + n, wlen - (size_t)n, " at %s", where);
+		return true;
+	}
+	case UA_TICK:
+		snprintf(what, wlen, "LL scheduler runs %u tick%s", a->ticks, a->ticks == 1 ? "" : "s");
+		return true;
+	}
+	return false;
+}
+
+void usess_step(struct usess *u, const struct uact *a, struct uevent *ev)
+{
+	uint8_t old[U_DATA_MAX];
+	char what[320];
+	int rc = 0;
+
+	memset(ev, 0, sizeof(*ev));
+	u->step++;
+	if (!alive(u, u->actor)) {
+		if (u->respawns++ >= MAX_RESPAWNS || spawn_actor(u)) {
+			event_set(u, ev, UE_SKIPPED, "no acting thread");
+			return;
+		}
+		tr(u, "      (a new user thread takes over)\n");
+	}
+	if (!prepare(u, a, what, sizeof(what))) {
+		tr(u, "%4lu. (skipped: nothing to act on)\n", u->step);
+		event_set(u, ev, UE_SKIPPED, "unresolved");
+		return;
+	}
+	if (a->kind == UA_WRITE) {
+		if (u->cfg.precheck_writes &&
+		    !sim_user_can_access(u->sim, u->actor, u->ex.ptr, u->ex.len, true)) {
+			tr(u, "%4lu. (skipped: %s — not writable by the user thread)\n", u->step, what);
+			event_set(u, ev, UE_SKIPPED, "not writable");
+			return;
+		}
+		memcpy(old, u->ex.ptr, u->ex.len);
+	}
+	tr(u, "%4lu. %s\n", u->step, what);
+	if (a->kind == UA_TICK)
+		ll_sched_run_ticks(u->sched, a->ticks);
+	else
+		rc = actor_call(u);
+
+	if (a->kind == UA_ALLOC && u->done) {
+		char where[160];
+
+		describe(u, u->ex.ret, where, sizeof(where));
+		tr(u, "      -> %s\n", where);
+	}
+	if (sim_events_of_step(u, ev))
+		goto out;
+	if (rc == -ETIMEDOUT) {
+		memset(&ev->f, 0, sizeof(ev->f));
+		ev->f.kind = FUZZ_HANG;
+		snprintf(ev->f.message, sizeof(ev->f.message),
+			 "the user thread's step did not finish within %u LL periods of virtual time",
+			 STEP_TICKS);
+		event_set(u, ev, UE_ESCAPE, "hang");
+		goto out;
+	}
+	if (rc == -EIO) {
+		struct sim_oops o;
+
+		memset(&o, 0, sizeof(o));
+		sim_thread_oops(u->sim, u->actor, &o);
+		tr(u, "      user thread oopsed: %s\n", o.message);
+		event_set(u, ev, UE_BLOCKED, oops_name(o.reason));
+		snprintf(ev->f.message, sizeof(ev->f.message), "%s", o.message);
+		goto out;
+	}
+	if (a->kind == UA_WRITE && kobj_changed(u, u->ex.ptr, old, u->ex.len, ev))
+		goto out;
+	if (a->kind == UA_ALLOC && u->ex.ret) {
+		u->slot[a->slot] = u->ex.ret;
+		u->req[a->slot] = u->ex.bytes;
+		if (bad_block(u, a->slot, ev))
+			goto out;
+	}
+	if (a->kind == UA_FREE && u->ex.ptr && sim_host_in_arena(u->sim, u->ex.ptr, 1)) {
+		/* whichever way the pointer was written, a free that went
+		 * through ends the life of the block starting there */
+		uint8_t *uc = sim_uncached(u->sim, u->ex.ptr);
+
+		for (int i = 0; i < U_SLOTS; i++)
+			if (u->slot[i] && sim_uncached(u->sim, u->slot[i]) == uc)
+				u->slot[i] = NULL;
+	}
+	if (u->cfg.check_each_step)
+		heap_corrupt(u, ev);
+out:
+	if (ev->cls >= UE_DETECTED && ev->cls <= UE_ESCAPE)
+		tr(u, "   => %s: %s\n", ev->cls == UE_DETECTED ? "detected" :
+				   ev->cls == UE_CORRUPT ? "heap corrupted" : "ESCAPE", ev->f.message);
+}
+
+void usess_final(struct usess *u, struct uevent *ev)
+{
+	memset(ev, 0, sizeof(*ev));
+	if (heap_corrupt(u, ev))
+		tr(u, "   => heap corrupted: %s\n", ev->f.message);
+}

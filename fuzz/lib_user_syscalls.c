@@ -1,0 +1,205 @@
+/*
+ * fuzz_user_syscalls: bytes → an LL heap layout, then interleaved actions of
+ * a user thread in the LL domain:
+ *   - sof_heap_alloc / sof_heap_free with fuzzer-chosen flags, sizes,
+ *     alignments, pointers (interior, forged) and heap handles;
+ *   - raw writes of fuzzer bytes at fuzzer offsets into named targets (the
+ *     audit's kernel-trusted user-writable bytes, the domain's partitions,
+ *     chunk headers, free chunks, z_heap, the k_heap object, ...), through
+ *     either view; a write the thread may not do is skipped, not faulted;
+ *   - chunk-field writes with heap-aware values (chunk ids of live blocks);
+ *   - LL ticks.
+ * Naming targets (instead of raw arena offsets) is what lets a fuzzer hit
+ * the few kernel-trusted bytes of a layout within seconds.
+ *
+ * Oracles (lib_user.c): no kernel-mode fault, no confinement violation, no
+ * kernel object changed outside its API, no overlapping/outside blocks, no
+ * hang; the kernel's heap still validates (strict check after every step);
+ * a sys_heap check firing in kernel mode (a kernel assertion the user
+ * triggered) — except "caller error", the argument asserts SOF's verifier
+ * leaves to sys_heap, and oob_heap's checks, which are its defined API
+ * errors. -oracle=escape keeps only the escapes.
+ *
+ * Input: [layout][config] then actions; each action is one byte (kind in
+ * bits 0-2, argument in bits 3-7) and its operands.
+ */
+#include <string.h>
+
+#include "lib_internal.h"
+
+#define MAX_STEPS 64
+
+static const enum ubase target_bases[] = {
+	UB_AUDIT, UB_PART, UB_HDR, UB_FREE, UB_ZHEAP, UB_END, UB_KHEAP, UB_BUF, UB_SLOT, UB_KDATA,
+};
+#define NTARGETS (sizeof(target_bases) / sizeof(target_bases[0]))
+
+static const uint32_t good_flags[] = {
+	SOF_MEM_FLAG_USER, SOF_MEM_FLAG_USER | SOF_MEM_FLAG_COHERENT, SOF_MEM_FLAG_USER | SOF_MEM_FLAG_DMA,
+	SOF_MEM_FLAG_USER | SOF_MEM_FLAG_LARGE_BUFFER,
+};
+
+static void decode_target(struct usess *u, struct fuzz_in *in, struct uaddr *a)
+{
+	uint8_t sel = fuzz_u8(in);
+	uint16_t off = fuzz_u16(in);
+	size_t size;
+
+	memset(a, 0, sizeof(*a));
+	a->base = target_bases[sel % NTARGETS];
+	a->idx = sel >> 4;
+	a->field = UF_NONE;
+	if (a->base == UB_SLOT || a->base == UB_HDR)
+		a->idx &= 7;
+	size = usess_region_size(u, a->base, a->idx);
+	a->off = size ? off % size : 0;
+}
+
+static size_t decode_align(struct fuzz_in *in)
+{
+	uint8_t b = fuzz_u8(in);
+
+	if (b == 0)
+		return 0;
+	if (b == 0xff)
+		return fuzz_u32(in); /* anything: SOF does not bound it */
+	return (size_t)1 << (b & 15);
+}
+
+static void decode(struct usess *u, struct fuzz_in *in, struct uact *a)
+{
+	uint8_t op = fuzz_u8(in), arg = op >> 3;
+
+	memset(a, 0, sizeof(*a));
+	a->at.field = UF_NONE;
+	a->heap.field = UF_NONE;
+	switch (op & 7) {
+	case 0:
+	case 1: {
+		uint8_t fb = fuzz_u8(in);
+
+		a->kind = UA_ALLOC;
+		a->slot = arg & 7;
+		a->flags = fb & 0x80 ? fb & 0x3f : good_flags[fb & 3];
+		a->bytes = fuzz_size(in, 0x10000);
+		a->align = decode_align(in);
+		if (arg & 8) { /* a forged heap handle */
+			a->forged_heap = true;
+			decode_target(u, in, &a->heap);
+		}
+		break;
+	}
+	case 2:
+		a->kind = UA_FREE;
+		a->at.base = UB_SLOT;
+		a->at.idx = arg & 7;
+		if (arg & 8) /* an interior pointer of a live block */
+			a->at.off = (int8_t)fuzz_u8(in);
+		if (!usess_slot_live(u, a->at.idx)) {
+			a->at.base = UB_NULL; /* free(NULL) is allowed */
+			a->at.off = 0;
+		}
+		break;
+	case 3:
+		a->kind = UA_FREE;
+		decode_target(u, in, &a->at);
+		a->at.view = (enum uview)((arg >> 3) % 3);
+		break;
+	case 4:
+	case 5:
+		a->kind = UA_WRITE;
+		decode_target(u, in, &a->at);
+		a->at.view = (enum uview)((arg >> 3) % 3);
+		a->len = 1 + (arg & 7);
+		fuzz_bytes(in, a->data, a->len);
+		break;
+	case 6: {
+		uint8_t fb = fuzz_u8(in);
+
+		a->kind = UA_WRITE;
+		a->width = UW_FIELD;
+		a->at.base = fb & 4 ? UB_FREE : UB_HDR;
+		a->at.idx = arg & 7;
+		a->at.field = fb & 3;
+		a->at.view = (enum uview)((fb >> 3) % 3);
+		if (fb & 0x20) { /* a live block's chunk id, give or take */
+			a->value.kind = UVAL_ID;
+			a->value.addr.idx = (fb >> 6) | (arg & 4);
+			a->value.add = (int8_t)fuzz_u8(in);
+		} else {
+			a->value.kind = UVAL_NUM;
+			a->value.add = fuzz_u16(in);
+		}
+		break;
+	}
+	default:
+		a->kind = UA_TICK; /* a tick costs as much as ten syscalls: keep them short */
+		a->ticks = 1 + (arg & 1);
+		break;
+	}
+}
+
+/* Is this step's event a finding for the fuzzer? */
+static bool is_finding(const struct usess *u, const struct uevent *ev, const struct fuzz_opts *o)
+{
+	switch (ev->cls) {
+	case UE_ESCAPE:
+		return true;
+	case UE_CORRUPT:
+		return !o->escape_only;
+	case UE_DETECTED:
+		return !o->escape_only && !usess_is_oob(u) && strcmp(ev->by, "caller error");
+	default:
+		return false;
+	}
+}
+
+void fuzz_user_syscalls_run(const uint8_t *d, size_t n, const struct fuzz_opts *o,
+			    struct fuzz_result *res)
+{
+	static const size_t heap_sizes[] = { 0x4000, 0x2000, 0x8000, 0x20000 };
+	struct usess_config cfg;
+	struct usess *u;
+	struct fuzz_in in;
+	struct uevent ev;
+	uint8_t l, c;
+
+	fuzz_in_init(&in, d, n);
+	l = fuzz_u8(&in);
+	c = fuzz_u8(&in);
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.layout = o->layout ? o->layout : fuzz_layouts[l % fuzz_nlayouts].name;
+	cfg.hardening = o->hardening >= 0 ? o->hardening : (c & 7) % 5;
+	cfg.word_bits = c & 0x80 ? 64 : 32;
+	cfg.heap_bytes = heap_sizes[(c >> 3) & 3];
+	cfg.protect_off = o->protect_off;
+	cfg.trace = o->trace;
+	cfg.precheck_writes = true;
+	cfg.check_each_step = !o->escape_only;
+	if (usess_open(&u, &cfg)) {
+		res->skipped = true;
+		return;
+	}
+	for (unsigned i = 0; i < MAX_STEPS && !fuzz_in_done(&in); i++) {
+		struct uact a;
+
+		decode(u, &in, &a);
+		usess_step(u, &a, &ev);
+		res->ops = usess_steps(u);
+		if (is_finding(u, &ev, o))
+			goto found;
+		if (ev.cls == UE_SKIPPED && !strcmp(ev.by, "no acting thread"))
+			break;
+	}
+	if (!o->escape_only) {
+		usess_final(u, &ev);
+		if (ev.cls == UE_CORRUPT)
+			goto found;
+	}
+	usess_close(u);
+	return;
+found:
+	res->found = true;
+	res->finding = ev.f;
+	usess_close(u);
+}
