@@ -56,8 +56,8 @@ struct ll_sched {
 	  (uint32_t)sizeof(((struct ll_sched_kdata *)0)->member), name, NULL }
 static const struct sim_field kdata_fields[] = {
 	F(ticks, "ticks"),         F(sem, "sem"),          F(lock, "lock"),
-	F(thread, "thread"),       F(period_us, "period_us"), F(n_tasks, "n_tasks"),
-	F(handler, "handler"),     F(arg, "arg"),
+	F(thread, "thread"),       F(period_us, "period_us"), F(handler, "handler"),
+	F(arg, "arg"),
 };
 #undef F
 

@@ -99,7 +99,6 @@ struct ll_sched_kdata {
 	uint32_t lock;        /* the LL k_mutex */
 	uint32_t thread;      /* the LL k_thread */
 	uint32_t period_us;
-	uint32_t n_tasks;     /* tasks on the list, as last published by the kernel */
 	uint32_t handler;     /* SOF: domain handler cookie (ll run) */
 	uint32_t arg;         /* SOF: handler argument */
 };
