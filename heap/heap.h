@@ -223,10 +223,17 @@ int heap_trace_run(const char *text, size_t len, void *buf, size_t bytes,
 
 struct sys_heap_check {
 	const char *name;             /* the spec's short name, e.g. "double free" */
-	const struct sys_heap *heap;  /* NULL for checks outside a heap (stress) */
+	const struct sys_heap *heap;  /* NULL for oob heaps and checks outside a heap */
 	uint32_t chunk;               /* chunk involved, 0 if none */
 	const char *where;            /* public call, e.g. "sys_heap_free" */
 	uint64_t addr;                /* "wild access": the target address */
+	const void *owner;            /* the heap object (struct sys_heap or oob_heap) */
+	/*
+	 * true: the call refused a bad argument and the heap is as it was
+	 * (sys_heap's "caller error"; every oob_heap pointer check). false: the
+	 * heap's own state is inconsistent (corruption detected, or worse).
+	 */
+	bool refused;
 };
 
 /*

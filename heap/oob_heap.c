@@ -199,7 +199,10 @@ static void report(const struct oc *o, const char *name, uint32_t chunk,
 {
 	/* heap.h's check names a sys_heap; an oob heap passes NULL and says
 	 * which call in `where` (docs/oob-heap.md). */
-	struct sys_heap_check chk = { name, NULL, chunk, o->where, addr };
+	/* oob_heap's checks all refuse an argument: its metadata is out of reach
+	 * of the caller, so only validation failures mean inconsistent state. */
+	struct sys_heap_check chk = { name, NULL, chunk, o->where, addr, o->heap,
+				      strcmp(name, "validation failed") != 0 };
 	sys_heap_check_fn fn;
 	void *ctx;
 

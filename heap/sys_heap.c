@@ -78,7 +78,8 @@ void sys_heap_get_check_handler(sys_heap_check_fn *fn, void **ctx)
 void hz_report(const char *name, const struct sys_heap *heap, uint32_t chunk,
 		   const char *where, uint64_t addr)
 {
-	struct sys_heap_check chk = { name, heap, chunk, where, addr };
+	bool refused = !strcmp(name, "caller error") || !strncmp(name, "init too", 8);
+	struct sys_heap_check chk = { name, heap, chunk, where, addr, heap, refused };
 
 	check_fn(&chk, check_ctx);
 }
