@@ -148,14 +148,19 @@ static void on_segv(int sig, siginfo_t *si, void *uc)
 
 	if (s->access_armed) {
 		s->access_armed = false;
-		fill_fault(s, &s->access_fault, off, v, write, s->access_thread, true);
+		/* Kernel rights first: describing the address may walk a heap. */
 		sim_rights_kernel(s);
+		fill_fault(s, &s->access_fault, off, v, write, s->access_thread, true);
 		siglongjmp(s->access_jb, 1);
 	}
 	t = s->current;
 	if (t && t->in_user_mode) {
 		char msg[160];
 
+		/* The thread dies: kernel rights now, so that naming the address
+		 * (which may walk a heap in kernel-only pages) cannot fault here. */
+		t->in_user_mode = false;
+		sim_rights_kernel(s);
 		fill_fault(s, &s->access_fault, off, v, write, t, true);
 		sim_event(s, SIM_EV_FAULT, "%s user %s at 0x%08llx (%s, page %s)", t->name,
 			  write ? "write" : "read", (unsigned long long)s->access_fault.taddr,

@@ -71,9 +71,13 @@ static void snap_page(struct sim *s, size_t page)
 	if (s->nsnaps == SIM_SNAP_PAGES) {
 		struct sim_finding f;
 
-		/* Out of snapshot room: still say where the syscall wrote. */
+		/* Out of snapshot room: still say where the syscall wrote. (We may
+		 * be in the fault handler: name the region only, walk nothing.) */
 		sim_finding_new(s, &f, SIM_FINDING_CONFINEMENT);
-		sim_finding_set_addr(s, &f, page * s->page, SIM_VIEW_CACHED);
+		f.view = SIM_VIEW_CACHED;
+		f.taddr = SIM_CACHED_BASE + page * s->page;
+		sim_region_label(s, page * s->page, f.object, sizeof(f.object));
+		sim_copy_name(f.object_type, "region", sizeof(f.object_type));
 		sim_fmt(f.message, sizeof(f.message),
 			"%s wrote page 0x%08llx outside its footprint (too many pages to compare)",
 			f.syscall, (unsigned long long)f.taddr);

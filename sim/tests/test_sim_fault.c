@@ -39,7 +39,8 @@ static void check_oops_names(k_tid_t t, const char *what)
 	assert_int_equal(sim_thread_state(F.s, t), SIM_THREAD_OOPSED);
 	assert_true(sim_thread_oops(F.s, t, &o));
 	assert_int_equal(o.reason, SIM_OOPS_FAULT);
-	assert_non_null(strstr(o.message, what));
+	if (!strstr(o.message, what))
+		fail_msg("oops \"%s\" lacks \"%s\"", o.message, what);
 }
 
 static void test_user_write_to_kernel_page_faults(void **state)
@@ -75,6 +76,28 @@ static void test_user_write_via_uncached_alias_faults(void **state)
 	assert_int_equal(F.kdata[8], 0);
 	check_oops_names(t, "uncached");
 	check_oops_names(t, "kdata +0x8");
+	fx_fini(&F);
+}
+
+static void test_user_fault_in_kernel_heap_is_named(void **state)
+{
+	struct k_heap *h;
+	uint8_t *buf;
+	void *blk;
+	k_tid_t t;
+
+	(void)state;
+	fx_init(&F);
+	h = sim_kobj_alloc(F.s, sizeof(*h), 8, "kheap");
+	buf = sim_region_alloc(F.s, 8192, "kheap_buf");
+	assert_int_equal(k_heap_init_cfg(h, buf, 8192, NULL, NULL), 0);
+	blk = k_heap_alloc(h, 64, K_NO_WAIT);
+	assert_non_null(blk);
+	/* A user write into the kernel's heap: named down to the chunk header. */
+	t = fx_thread(&F, "u", user_write_kernel, (uint8_t *)blk - 4, 5, true);
+	assert_int_equal(sim_run(F.s, UINT64_MAX), SIM_RUN_IDLE);
+	check_oops_names(t, "heap of kheap, used chunk 7 LEFT_SIZE");
+	check_oops_names(t, "kheap_buf+0x");
 	fx_fini(&F);
 }
 
@@ -355,6 +378,7 @@ int main(void)
 		cmocka_unit_test(test_user_write_to_kernel_page_faults),
 		cmocka_unit_test(test_user_write_via_uncached_alias_faults),
 		cmocka_unit_test(test_read_only_partition),
+		cmocka_unit_test(test_user_fault_in_kernel_heap_is_named),
 		cmocka_unit_test(test_user_read_of_kernel_page_faults),
 		cmocka_unit_test(test_kernel_thread_writes_everywhere),
 		cmocka_unit_test(test_user_stack_rights),
