@@ -447,6 +447,14 @@ void sim_heap_check(const struct sys_heap_check *c, void *ctx)
 			 c->name ? c->name : "?", c->where ? c->where : "?");
 		sim_thread_die(s, t, SIM_OOPS_HEAP_CHECK, msg);
 	}
+	if (c->refused && t && t->sc_id >= 0) {
+		/* The heap refused a bad argument and changed nothing (an oob_heap
+		 * pointer check, a non-power-of-two alignment): the kernel defended
+		 * itself, so the caller is oopsed when the syscall returns. */
+		sim_fmt(t->sc_refused, sizeof(t->sc_refused), "heap refused the call: %s in %s",
+			 c->name ? c->name : "?", c->where ? c->where : "?");
+		return;
+	}
 	sim_finding_new(s, &f, wild ? SIM_FINDING_KERNEL_FAULT : SIM_FINDING_HEAP_CHECK);
 	if (!wild && c->heap && c->chunk) {
 		const uint8_t *hdr = (const uint8_t *)c->heap->heap + 8 * (size_t)c->chunk;

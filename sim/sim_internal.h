@@ -106,6 +106,7 @@ struct sim_thread {
 	/* syscall in progress */
 	int sc_id;               /* -1: none */
 	bool sc_doomed;
+	char sc_refused[160];    /* the heap refused an argument: oops, no finding */
 	struct sim_footprint fp;
 	bool windowed;           /* a syscall window (footprint opened) is active */
 	bool confined;           /* ...and it is confined */

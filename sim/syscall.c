@@ -324,6 +324,7 @@ uintptr_t sim_syscall_n(int id, unsigned nargs, const uintptr_t *in)
 	sim_event(s, SIM_EV_SYSCALL, "%s %s(%s)", t->name, sc->name, args);
 	t->sc_id = id;
 	t->sc_doomed = false;
+	t->sc_refused[0] = 0;
 	t->vrfy_msg[0] = 0;
 	t->fp = sc->def.writes;
 	if (sc->def.footprint)
@@ -352,6 +353,12 @@ uintptr_t sim_syscall_n(int id, unsigned nargs, const uintptr_t *in)
 
 		sim_fmt(msg, sizeof(msg), "%s stopped by a kernel finding", sc->name);
 		sim_thread_die(s, t, SIM_OOPS_KERNEL_FINDING, msg);
+	}
+	if (t->sc_refused[0]) {
+		char msg[200];
+
+		sim_fmt(msg, sizeof(msg), "%s: %s", sc->name, t->sc_refused);
+		sim_thread_die(s, t, SIM_OOPS_SYSCALL_VERIFY, msg);
 	}
 	t->sc_id = -1;
 	{
