@@ -249,8 +249,7 @@ static void test_mid_block_free(void **state)
 }
 
 /* kernel-only: user code holds the pointer but cannot touch the block; on
- * the other layouts it can. (Checked against the thread's rights rather than
- * by faulting: see docs/sof-ll.md, known gaps.) */
+ * the other layouts it can. */
 static void get_block(void *arg)
 {
 	*(void **)arg = sof_heap_alloc(zephyr_ll_user_heap(), SOF_MEM_FLAG_USER, 64, 0);
@@ -277,6 +276,34 @@ static void test_block_access_per_layout(void **state)
 		assert_int_equal(ll_test_findings(env), 0);
 		ll_env_destroy(env);
 	}
+}
+
+/* ... and trying to is a user fault that kills the caller, not a finding. */
+static void write_block(void *arg)
+{
+	uint8_t *p = sof_heap_alloc(zephyr_ll_user_heap(), SOF_MEM_FLAG_USER, 64, 0);
+	uint8_t *volatile *out = arg; /* the fault is invisible to the compiler */
+
+	*out = p;
+	if (p)
+		((volatile uint8_t *)p)[8] = 1;
+	*out = NULL;
+}
+
+static void test_kernel_only_write_faults(void **state)
+{
+	struct ll_env *env = ll_test_env("kernel-only", -1);
+	struct sim_oops o;
+	uint8_t *p = NULL;
+
+	(void)state;
+	assert_int_equal(ll_sched_ipc_call(ll_env_sched(env), write_block, &p), -EIO);
+	assert_non_null(p);
+	assert_true(sim_thread_oops(ll_env_sim(env), ll_sched_ipc_thread(ll_env_sched(env)), &o));
+	assert_int_equal(o.reason, SIM_OOPS_FAULT);
+	assert_int_equal(p[8], 0);
+	assert_int_equal(ll_test_findings(env), 0);
+	ll_env_destroy(env);
 }
 
 /* The kernel's bookkeeping: allocation counts and peak use. */
@@ -327,6 +354,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_bad_calls_oops, ll_test_teardown),
 		cmocka_unit_test_teardown(test_mid_block_free, ll_test_teardown),
 		cmocka_unit_test_teardown(test_block_access_per_layout, ll_test_teardown),
+		cmocka_unit_test_teardown(test_kernel_only_write_faults, ll_test_teardown),
 		cmocka_unit_test_teardown(test_heap_stats, ll_test_teardown),
 	};
 

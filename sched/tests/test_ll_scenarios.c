@@ -227,16 +227,30 @@ static void test_cache_invalidate_past_buffer(void **state)
 	}
 }
 
-/* Where the heap object is kernel data, the lock store is a user fault. */
-static void test_safe_layouts_spinlock_store_faults(void **state)
+/* Where the heap object is kernel data the lock store is a user fault; on
+ * kernel-only so is every metadata forgery (the buffer is not writable). */
+static void test_safe_layouts_stores_fault(void **state)
 {
-	(void)state;
-	for (int i = 0; i < 2; i++) {
-		struct attacker a;
-		struct ll_env *env = attack(i ? "oob" : "kernel-only", -1, A_SPINLOCK, &a);
+	static const struct {
+		const char *layout;
+		enum attack what;
+	} cases[] = {
+		{ "kernel-only", A_SPINLOCK },
+		{ "oob", A_SPINLOCK },
+		{ "kernel-only", A_UNLINK },
+		{ "kernel-only", A_CACHE_SIZE },
+	};
 
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct attacker a;
+		struct ll_env *env = attack(cases[i].layout, SYS_HEAP_HARDENING_BASIC,
+					    cases[i].what, &a);
+
+		ll_test_print_findings(env);
 		assert_int_equal(ll_test_findings(env), 0);
 		assert_true(ll_thread_oopsed(env, SIM_OOPS_FAULT));
+		assert_false(a.done);
 		ll_env_destroy(env);
 	}
 }
@@ -277,7 +291,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_v3_unlink_caught_at_moderate, ll_test_teardown),
 		cmocka_unit_test_teardown(test_v2_unlink_writes_kernel_data, ll_test_teardown),
 		cmocka_unit_test_teardown(test_cache_invalidate_past_buffer, ll_test_teardown),
-		cmocka_unit_test_teardown(test_safe_layouts_spinlock_store_faults, ll_test_teardown),
+		cmocka_unit_test_teardown(test_safe_layouts_stores_fault, ll_test_teardown),
 		cmocka_unit_test_teardown(test_oob_scribble_harmless, ll_test_teardown),
 		cmocka_unit_test_teardown(test_v3_scribble_reported, ll_test_teardown),
 	};
