@@ -132,9 +132,10 @@ uint64_t ll_sched_run_ticks(struct ll_sched *s, uint64_t n);
 /*
  * Runs fn(arg) on the IPC thread: a thread in the LL domain (K_USER in the
  * user-space variant) that stands for SOF's IPC handler — module creation
- * and teardown happen there. Returns when fn returned: 0; -EIO if the
- * thread died (oops) meanwhile; -ETIMEDOUT if it did not finish within
- * 1000 ticks of virtual time.
+ * and teardown happen there. Main context only (-EINVAL otherwise, or when a
+ * call is in progress). Returns when fn returned: 0; -EIO if the thread died
+ * (oops) meanwhile; -ETIMEDOUT if it did not finish within 1000 ticks of
+ * virtual time. Virtual time passes only while fn waits.
  */
 int ll_sched_ipc_call(struct ll_sched *s, void (*fn)(void *arg), void *arg);
 
@@ -211,7 +212,8 @@ struct ll_env_config {
 	bool strict_verify;             /* --strict-verify: free needs a live block start */
 	bool user_space;                /* user-space LL (default true) */
 	uint32_t period_us;             /* default 1000 */
-	struct sim_config sim;          /* default: 2 MiB arena, 64 KiB kernel region */
+	struct sim_config sim;          /* default: 2 MiB arena (grown to fit the heap),
+					 * 64 KiB kernel region */
 };
 void ll_env_config_default(struct ll_env_config *cfg);
 
