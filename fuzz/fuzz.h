@@ -240,7 +240,8 @@ const char *fuzz_scenario_about(const struct fuzz_scenario *s);
 enum fuzz_verdict_class {
 	FUZZ_V_BLOCKED = 1,   /* the user could not perform it (fault, syscall check) */
 	FUZZ_V_HARMLESS,      /* performed; nothing the kernel trusts changed */
-	FUZZ_V_DETECTED,      /* a heap check (or validate) caught it: kernel oops, no escape */
+	FUZZ_V_DETECTED,      /* a heap check caught it in kernel mode: no escape */
+	FUZZ_V_CORRUPTED,     /* nothing caught it, nothing escaped yet, the heap is corrupt */
 	FUZZ_V_EXPLOITABLE,   /* kernel wrote/faulted outside, object changed, hang, overlap */
 	FUZZ_V_ERROR,         /* the scenario could not run (bad step on this layout) */
 };
@@ -257,6 +258,9 @@ void fuzz_verdict_format(const struct fuzz_verdict *v, char *buf, size_t len);
 /* Runs the scenario on one layout and hardening level. trace: numbered steps. */
 int fuzz_scenario_run(const struct fuzz_scenario *s, const char *layout, int hardening,
 		      FILE *trace, struct fuzz_verdict *out);
+
+/* Does the file ask to run on this layout and hardening level? */
+bool fuzz_scenario_applies(const struct fuzz_scenario *s, const char *layout, int hardening);
 
 /* The verdict the file expects there (false: none written for that pair). */
 bool fuzz_scenario_expected(const struct fuzz_scenario *s, const char *layout, int hardening,

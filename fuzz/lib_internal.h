@@ -32,6 +32,7 @@ enum ubase {
 	UB_AUDIT,  /* audit item idx: kernel-trusted, user-writable bytes */
 	UB_PART,   /* partition idx of the LL domain */
 	UB_VAR,    /* the user variable zephyr_ll_heap */
+	UB_BUCKET, /* z_heap bucket head idx */
 	UB_COUNT,
 };
 
@@ -48,13 +49,18 @@ struct uaddr {
 	enum uview view;
 };
 
-/* A value written by a scenario: a number, a slot's chunk id, or the target
- * address of an address expression; plus a constant. */
-enum uval_kind { UVAL_NUM, UVAL_ID, UVAL_TADDR };
+struct usess;
+
+/* A value written by a step: a number, a slot's chunk id, the target address
+ * of an address expression (plus a constant), or an expression the scenario
+ * layer evaluates at step time through the usess_eval_* helpers. */
+enum uval_kind { UVAL_NUM, UVAL_ID, UVAL_TADDR, UVAL_EXPR };
 struct uval {
 	enum uval_kind kind;
 	struct uaddr addr;  /* UVAL_ID: addr.idx is the slot; UVAL_TADDR: the address */
 	int64_t add;
+	const void *expr;   /* UVAL_EXPR */
+	bool (*eval)(struct usess *u, const void *expr, uint64_t *out);
 };
 
 enum uact_kind { UA_ALLOC, UA_FREE, UA_WRITE, UA_TICK };
@@ -104,8 +110,6 @@ struct usess_config {
 	bool check_each_step;   /* fuzzer: validate after every step */
 };
 
-struct usess;
-
 /* 0, or a negative errno (bad layout name: -ENOENT). */
 int usess_open(struct usess **out, const struct usess_config *cfg);
 void usess_close(struct usess *u);
@@ -121,5 +125,11 @@ size_t usess_region_size(struct usess *u, enum ubase base, int idx);
 bool usess_is_oob(const struct usess *u);
 unsigned long usess_steps(const struct usess *u);
 bool usess_slot_live(const struct usess *u, int slot);
+/* Step-time values for scenario expressions (false: names nothing now). */
+bool usess_eval_id(struct usess *u, int slot, uint64_t *out);        /* chunk id of a block */
+bool usess_eval_units(struct usess *u, int slot, uint64_t *out);     /* its chunk's size */
+bool usess_eval_taddr(struct usess *u, const struct uaddr *a, uint64_t *out);
+bool usess_eval_chunkid(struct usess *u, const struct uaddr *a, uint64_t *out); /* (a − S)/8 */
+uint32_t usess_canary_base(struct usess *u);
 
 #endif /* HEAPSIM_FUZZ_LIB_INTERNAL_H */

@@ -41,8 +41,9 @@ struct usess {
 	struct uexec ex;
 	bool done, stopping;
 	unsigned respawns;
-	void *slot[U_SLOTS];
+	void *slot[U_SLOTS];        /* kept after a free: use-after-free needs it */
 	size_t req[U_SLOTS];
+	bool live[U_SLOTS];
 	struct sim_audit audit;
 	size_t findings_seen;
 	unsigned long step;
@@ -248,7 +249,7 @@ unsigned long usess_steps(const struct usess *u)
 
 bool usess_slot_live(const struct usess *u, int slot)
 {
-	return slot >= 0 && slot < U_SLOTS && u->slot[slot];
+	return slot >= 0 && slot < U_SLOTS && u->live[slot];
 }
 
 /* ---- the heap as the kernel sees it (read-only) -------------------------------- */
@@ -312,6 +313,31 @@ static bool nth_free(struct usess *u, const struct hshape *h, int idx, uint32_t 
 	return false;
 }
 
+/*
+ * The header of the chunk holding block pointer p, kernel view: the chunk
+ * sys_heap computes from p, or — once the block was freed and merged with
+ * a neighbour — the free chunk that now contains it (found by walking).
+ */
+static uint8_t *chunk_of(struct usess *u, const struct hshape *h, void *p)
+{
+	uint8_t *uc = sim_uncached(u->sim, p);
+	uint32_t want, c = h->chunk0;
+
+	if (!u->sys || uc < h->S + h->hdr)
+		return uc - h->hdr;
+	want = (uint32_t)((size_t)(uc - h->hdr - h->S) / 8);
+	for (uint32_t steps = 0; c && c < h->end && steps <= h->end; steps++) {
+		uint32_t sz = field_at(u, h, c, UF_SIZE) >> 1;
+
+		if (!sz || sz > h->end - c)
+			break;
+		if (want >= c && want < c + sz)
+			return h->S + (size_t)c * 8;
+		c += sz;
+	}
+	return h->S + (size_t)want * 8;
+}
+
 /* ---- resolving addresses ------------------------------------------------------------ */
 
 static uint8_t *to_host(struct usess *u, uint64_t taddr)
@@ -340,7 +366,7 @@ static bool region(struct usess *u, enum ubase b, int idx, uint8_t **p, size_t *
 			*p = u->slot[idx];
 			*size = u->req[idx] ? u->req[idx] : 1;
 		} else {
-			*p = (uint8_t *)u->slot[idx] - h.hdr;
+			*p = chunk_of(u, &h, u->slot[idx]);
 			*size = h.hdr + 2 * h.w;
 		}
 		return true;
@@ -409,6 +435,17 @@ static bool region(struct usess *u, enum ubase b, int idx, uint8_t **p, size_t *
 		*p = (uint8_t *)ll_env_user_heap_var(u->env);
 		*size = 4;
 		return true;
+	case UB_BUCKET:
+		if (u->sys) {
+			struct sys_heap_layout l;
+
+			sys_heap_layout_get(u->sys, &l);
+			*p = h.S + l.heads_offset + 4 * (size_t)idx;
+		} else {
+			*p = h.S + 16 + 4 * (size_t)idx;
+		}
+		*size = 4;
+		return true;
 	default:
 		return false;
 	}
@@ -466,36 +503,79 @@ static void *resolve(struct usess *u, const struct uaddr *a, bool *ok)
 	return p;
 }
 
-static bool value(struct usess *u, const struct uval *v, uint64_t *out)
+bool usess_eval_id(struct usess *u, int slot, uint64_t *out)
 {
 	struct hshape h;
-	bool ok = true;
+	uint8_t *uc;
 
+	if (slot < 0 || slot >= U_SLOTS || !u->slot[slot])
+		return false;
 	shape(u, &h);
+	uc = chunk_of(u, &h, u->slot[slot]);
+	*out = (uint64_t)((uc - h.S) / 8);
+	return true;
+}
+
+bool usess_eval_units(struct usess *u, int slot, uint64_t *out)
+{
+	struct hshape h;
+	uint64_t c;
+
+	if (!usess_eval_id(u, slot, &c))
+		return false;
+	shape(u, &h);
+	*out = u->sys ? field_at(u, &h, (uint32_t)c, UF_SIZE) >> 1 : 0;
+	return true;
+}
+
+bool usess_eval_taddr(struct usess *u, const struct uaddr *a, uint64_t *out)
+{
+	bool ok;
+	void *p = resolve(u, a, &ok);
+
+	if (!ok)
+		return false;
+	*out = sim_host_in_arena(u->sim, p, 1) ? sim_host_to_target(u->sim, p) : (uint64_t)(uintptr_t)p;
+	return true;
+}
+
+bool usess_eval_chunkid(struct usess *u, const struct uaddr *a, uint64_t *out)
+{
+	struct hshape h;
+	bool ok;
+	uint8_t *p = resolve(u, a, &ok);
+
+	if (!ok || !sim_host_in_arena(u->sim, p, 1))
+		return false;
+	shape(u, &h);
+	p = sim_uncached(u->sim, p);
+	*out = (uint64_t)(p - h.S) / 8;
+	return true;
+}
+
+uint32_t usess_canary_base(struct usess *u)
+{
+	return u->sys ? u->sys->cfg.canary_base : 0;
+}
+
+static bool value(struct usess *u, const struct uval *v, uint64_t *out)
+{
 	switch (v->kind) {
 	case UVAL_NUM:
 		*out = (uint64_t)v->add;
 		return true;
-	case UVAL_ID: {
-		int s = v->addr.idx;
-		uint8_t *uc;
-
-		if (s < 0 || s >= U_SLOTS || !u->slot[s])
+	case UVAL_ID:
+		if (!usess_eval_id(u, v->addr.idx, out))
 			return false;
-		uc = sim_uncached(u->sim, u->slot[s]);
-		*out = (uint64_t)((uc - h.hdr - h.S) / 8) + (uint64_t)v->add;
-		return true;
-	}
-	case UVAL_TADDR: {
-		void *p = resolve(u, &v->addr, &ok);
-
-		if (!ok)
-			return false;
-		*out = sim_host_in_arena(u->sim, p, 1) ? sim_host_to_target(u->sim, p)
-						       : (uint64_t)(uintptr_t)p;
 		*out += (uint64_t)v->add;
 		return true;
-	}
+	case UVAL_TADDR:
+		if (!usess_eval_taddr(u, &v->addr, out))
+			return false;
+		*out += (uint64_t)v->add;
+		return true;
+	case UVAL_EXPR:
+		return v->eval && v->eval(u, v->expr, out);
 	}
 	return false;
 }
@@ -651,7 +731,7 @@ static bool bad_block(struct usess *u, int s, struct uevent *ev)
 		return true;
 	}
 	for (int i = 0; i < U_SLOTS; i++) {
-		uint8_t *q = u->slot[i] ? sim_uncached(u->sim, u->slot[i]) : NULL;
+		uint8_t *q = u->live[i] ? sim_uncached(u->sim, u->slot[i]) : NULL;
 		size_t m = u->req[i] ? u->req[i] : 1;
 
 		if (i == s || !q || !(p < q + m && q < p + n))
@@ -854,6 +934,7 @@ void usess_step(struct usess *u, const struct uact *a, struct uevent *ev)
 	if (a->kind == UA_ALLOC && u->ex.ret) {
 		u->slot[a->slot] = u->ex.ret;
 		u->req[a->slot] = u->ex.bytes;
+		u->live[a->slot] = true;
 		if (bad_block(u, a->slot, ev))
 			goto out;
 	}
@@ -863,8 +944,8 @@ void usess_step(struct usess *u, const struct uact *a, struct uevent *ev)
 		uint8_t *uc = sim_uncached(u->sim, u->ex.ptr);
 
 		for (int i = 0; i < U_SLOTS; i++)
-			if (u->slot[i] && sim_uncached(u->sim, u->slot[i]) == uc)
-				u->slot[i] = NULL;
+			if (u->live[i] && sim_uncached(u->sim, u->slot[i]) == uc)
+				u->live[i] = false;
 	}
 	if (u->cfg.check_each_step)
 		heap_corrupt(u, ev);

@@ -18,6 +18,9 @@ static const struct heapsim_command commands[] = {
 	  heapsim_cmd_list_layouts },
 	{ "replay", "FILE [--target T] [--layout L] [--json]",
 	  "re-run a fuzzer crash/corpus file and print a readable trace", heapsim_cmd_replay },
+	{ "matrix", "[--dir DIR] [--out FILE] [--check FILE]",
+	  "run the attack catalogue, print the layout x hardening verdict matrix",
+	  heapsim_cmd_matrix },
 	{ "help", "", "this text", cmd_help },
 };
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))

@@ -27,8 +27,31 @@ struct heapsim_command {
 int heapsim_cmd_audit(int argc, char **argv);
 int heapsim_cmd_run(int argc, char **argv);
 int heapsim_cmd_list_layouts(int argc, char **argv);
-/* fuzz/-backed commands (tools/cmd_replay.c, ...) */
+/* fuzz/-backed commands (tools/cmd_replay.c, cmd_scenario.c, ...) */
 int heapsim_cmd_replay(int argc, char **argv);
+int heapsim_cmd_matrix(int argc, char **argv);
+
+/* The attack catalogue run on every layout × hardening (cmd_scenario.c). */
+#include "fuzz.h"
+#define HEAPSIM_CAT_LAYOUTS 8
+struct heapsim_catalogue_row {
+	char name[64];
+	char about[256];
+	bool ran[HEAPSIM_CAT_LAYOUTS][5];
+	struct fuzz_verdict v[HEAPSIM_CAT_LAYOUTS][5];
+	bool has_expect[HEAPSIM_CAT_LAYOUTS][5];
+	char expect[HEAPSIM_CAT_LAYOUTS][5][64];
+	bool match[HEAPSIM_CAT_LAYOUTS][5];
+};
+struct heapsim_catalogue {
+	size_t n;
+	struct heapsim_catalogue_row *rows;
+	unsigned mismatches;  /* verdicts that differ from (or lack) an expectation */
+};
+/* Runs every DIR/NAME.scn in name order; 0, or -1 if a file did not parse (the rest ran). */
+int heapsim_catalogue_run(const char *dir, struct heapsim_catalogue *c, FILE *progress);
+void heapsim_catalogue_markdown(const struct heapsim_catalogue *c, FILE *out);
+void heapsim_catalogue_free(struct heapsim_catalogue *c);
 
 /*
  * `heapsim run SCENARIOFILE`: the scenario runner (fuzz layer) defines this

@@ -1,0 +1,910 @@
+/*
+ * Scenarios: attack programs written by hand (format: docs/reviewer-guide.md),
+ * parsed into the same user-thread actions the fuzzer runs, and classified:
+ *
+ *   blocked      the thread could not do it (page fault, syscall check)
+ *   harmless     done; nothing the kernel trusts changed
+ *   detected     a heap check fired in kernel mode before anything escaped
+ *   corrupted    nothing caught it, nothing escaped, the kernel's heap is corrupt
+ *   exploitable  the kernel wrote or faulted outside what the syscall may
+ *                touch, a kernel object changed, the kernel hung, or the
+ *                allocator handed out overlapping memory
+ *
+ * A user write that changes a kernel object is an escape by itself, but the
+ * program keeps running so the trace shows what the kernel then does.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lib_internal.h"
+
+#define SC_MAX_ACTS 256
+#define SC_MAX_EXPECT 64
+#define SC_MAX_LINE 512
+
+/* ---- value expressions --------------------------------------------------- */
+
+enum sc_op {
+	X_NUM, X_ID, X_UNITS, X_TADDR, X_CHUNKID, X_CANARY_BASE, X_ROTL16,
+	X_ADD, X_SUB, X_MUL, X_SHL, X_SHR, X_AND, X_OR, X_XOR,
+};
+
+struct sc_expr {
+	enum sc_op op;
+	uint64_t num;
+	int slot;
+	struct uaddr addr;
+	struct sc_expr *a, *b;
+	struct sc_expr *next_alloc;  /* every node, for freeing */
+};
+
+struct sc_expect {
+	char layout[32];   /* "*" or a name */
+	int hardening;     /* -1: any */
+	char verdict[64];
+};
+
+struct fuzz_scenario {
+	char name[64];
+	char about[256];
+	bool layouts[8];          /* indexed like fuzz_layouts; all false: all */
+	bool hard[5];             /* all false: all */
+	unsigned word_bits;
+	size_t heap_bytes;
+	struct uact acts[SC_MAX_ACTS];
+	unsigned line_of[SC_MAX_ACTS];
+	size_t nacts;
+	struct sc_expect expect[SC_MAX_EXPECT];
+	size_t nexpect;
+	struct sc_expr *exprs;
+};
+
+static bool eval(struct usess *u, const struct sc_expr *e, uint64_t *out)
+{
+	uint64_t a = 0, b = 0;
+
+	switch (e->op) {
+	case X_NUM: *out = e->num; return true;
+	case X_ID: return usess_eval_id(u, e->slot, out);
+	case X_UNITS: return usess_eval_units(u, e->slot, out);
+	case X_TADDR: return usess_eval_taddr(u, &e->addr, out);
+	case X_CHUNKID: return usess_eval_chunkid(u, &e->addr, out);
+	case X_CANARY_BASE: *out = usess_canary_base(u); return true;
+	case X_ROTL16:
+		if (!eval(u, e->a, &a))
+			return false;
+		a &= 0xffffffffu;
+		*out = ((a << 16) | (a >> 16)) & 0xffffffffu;
+		return true;
+	default:
+		break;
+	}
+	if (!eval(u, e->a, &a) || !eval(u, e->b, &b))
+		return false;
+	switch (e->op) {
+	case X_ADD: *out = a + b; break;
+	case X_SUB: *out = a - b; break;
+	case X_MUL: *out = a * b; break;
+	case X_SHL: *out = b < 64 ? a << b : 0; break;
+	case X_SHR: *out = b < 64 ? a >> b : 0; break;
+	case X_AND: *out = a & b; break;
+	case X_OR: *out = a | b; break;
+	default: *out = a ^ b; break;
+	}
+	return true;
+}
+
+static bool eval_cb(struct usess *u, const void *expr, uint64_t *out)
+{
+	return eval(u, expr, out);
+}
+
+/* ---- parsing ------------------------------------------------------------ */
+
+struct parser {
+	struct fuzz_scenario *s;
+	unsigned line;
+	char *err;
+	size_t errlen;
+	bool failed;
+};
+
+static bool fail(struct parser *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static bool fail(struct parser *p, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	if (p->failed)
+		return false;
+	p->failed = true;
+	n = snprintf(p->err, p->errlen, "line %u: ", p->line);
+	va_start(ap, fmt);
+	if (n >= 0 && (size_t)n < p->errlen)
+		vsnprintf(p->err + n, p->errlen - (size_t)n, fmt, ap);
+	va_end(ap);
+	return false;
+}
+
+static bool parse_num(const char *t, uint64_t *out)
+{
+	char *end;
+
+	if (!t || !isdigit((unsigned char)*t))
+		return false;
+	errno = 0;
+	*out = strtoull(t, &end, 0);
+	return !errno && !*end;
+}
+
+/* Parses a leading number of s; advances *s. */
+static bool lead_num(const char **s, uint64_t *out)
+{
+	char *end;
+
+	if (!isdigit((unsigned char)**s))
+		return false;
+	errno = 0;
+	*out = strtoull(*s, &end, 0);
+	if (errno || end == *s)
+		return false;
+	*s = end;
+	return true;
+}
+
+static bool eat(const char **s, const char *word)
+{
+	size_t n = strlen(word);
+
+	if (strncmp(*s, word, n))
+		return false;
+	*s += n;
+	return true;
+}
+
+static int slot_letter(const char **s)
+{
+	char c = **s;
+
+	if (c < 'A' || c > 'Z' || isalnum((unsigned char)(*s)[1]) || (*s)[1] == '_')
+		return -1;
+	++*s;
+	return c - 'A';
+}
+
+static bool bracket_index(const char **s, int *idx)
+{
+	uint64_t n;
+
+	if (!eat(s, "["))
+		return true; /* optional: index 0 */
+	if (!lead_num(s, &n) || n > 4095 || !eat(s, "]"))
+		return false;
+	*idx = (int)n;
+	return true;
+}
+
+static bool chunk_field(const char **s, int *field)
+{
+	if (eat(s, ".left"))
+		*field = UF_LEFT;
+	else if (eat(s, ".size"))
+		*field = UF_SIZE;
+	else if (eat(s, ".prev"))
+		*field = UF_PREV;
+	else if (eat(s, ".next"))
+		*field = UF_NEXT;
+	else if (eat(s, ".hdr"))
+		*field = UF_NONE;
+	else
+		return false;
+	return true;
+}
+
+/* ADDR: base[.part][(+|-)N]...[@cached|@uncached]; stops at ')' or end. */
+static bool parse_addr_at(struct parser *p, const char **sp, struct uaddr *a)
+{
+	const char *s = *sp;
+	uint64_t n;
+	int slot;
+
+	memset(a, 0, sizeof(*a));
+	a->field = UF_NONE;
+	if (eat(&s, "null")) {
+		a->base = UB_NULL;
+	} else if (isdigit((unsigned char)*s)) {
+		if (!lead_num(&s, &n))
+			return fail(p, "bad address number");
+		a->base = UB_ABS;
+		a->off = (int64_t)n;
+	} else if ((slot = slot_letter(&s)) >= 0) {
+		a->base = UB_SLOT;
+		a->idx = slot;
+		if (*s == '.') {
+			a->base = UB_HDR;
+			if (!chunk_field(&s, &a->field))
+				return fail(p, "unknown block field (use .hdr .left .size .prev .next)");
+		}
+	} else if (eat(&s, "free")) {
+		a->base = UB_FREE;
+		if (!bracket_index(&s, &a->idx))
+			return fail(p, "bad free[N]");
+		if (*s == '.' && !chunk_field(&s, &a->field))
+			return fail(p, "unknown chunk field (use .hdr .left .size .prev .next)");
+	} else if (eat(&s, "zheap")) {
+		a->base = UB_ZHEAP;
+		if (eat(&s, ".end_chunk")) {
+			a->off = 8;
+		} else if (eat(&s, ".avail")) {
+			a->off = 12;
+		} else if (eat(&s, ".bucket")) {
+			a->base = UB_BUCKET;
+			if (!bracket_index(&s, &a->idx))
+				return fail(p, "bad zheap.bucket[N]");
+		}
+	} else if (eat(&s, "end")) {
+		a->base = UB_END;
+		if (*s == '.' && !chunk_field(&s, &a->field))
+			return fail(p, "unknown end-marker field (use .left .size)");
+	} else if (eat(&s, "kheap")) {
+		a->base = UB_KHEAP;
+		if (eat(&s, ".lock"))
+			a->off = (int64_t)offsetof(struct k_heap, lock);
+		else if (eat(&s, ".wait_q"))
+			a->off = (int64_t)offsetof(struct k_heap, wait_q);
+	} else if (eat(&s, "kdata")) {
+		a->base = UB_KDATA;
+		if (eat(&s, ".sem"))
+			a->off = (int64_t)offsetof(struct ll_sched_kdata, sem);
+	} else if (eat(&s, "buf")) {
+		a->base = UB_BUF;
+	} else if (eat(&s, "var")) {
+		a->base = UB_VAR;
+	} else if (eat(&s, "audit")) {
+		a->base = UB_AUDIT;
+		if (!bracket_index(&s, &a->idx))
+			return fail(p, "bad audit[N]");
+	} else if (eat(&s, "part")) {
+		a->base = UB_PART;
+		if (!bracket_index(&s, &a->idx))
+			return fail(p, "bad part[N]");
+	} else {
+		return fail(p, "unknown address '%.40s'", s);
+	}
+	while (*s == '+' || *s == '-') {
+		bool neg = *s++ == '-';
+
+		if (!lead_num(&s, &n))
+			return fail(p, "bad offset in address");
+		a->off += neg ? -(int64_t)n : (int64_t)n;
+	}
+	if (eat(&s, "@cached"))
+		a->view = UV_CACHED;
+	else if (eat(&s, "@uncached"))
+		a->view = UV_UNCACHED;
+	*sp = s;
+	return true;
+}
+
+static bool parse_addr(struct parser *p, const char *tok, struct uaddr *a)
+{
+	const char *s = tok;
+
+	if (!tok)
+		return fail(p, "missing address");
+	if (!parse_addr_at(p, &s, a))
+		return false;
+	return *s ? fail(p, "junk after address: '%.20s'", s) : true;
+}
+
+static struct sc_expr *node(struct parser *p, enum sc_op op)
+{
+	struct sc_expr *e = calloc(1, sizeof(*e));
+
+	if (!e) {
+		fail(p, "out of memory");
+		return NULL;
+	}
+	e->op = op;
+	e->next_alloc = p->s->exprs;
+	p->s->exprs = e;
+	return e;
+}
+
+static struct sc_expr *parse_or(struct parser *p, const char **s, int depth);
+
+static struct sc_expr *parse_unary(struct parser *p, const char **s, int depth)
+{
+	struct sc_expr *e;
+	uint64_t n;
+	int slot;
+
+	if (depth > 32) {
+		fail(p, "expression too deep");
+		return NULL;
+	}
+	if (lead_num(s, &n)) {
+		e = node(p, X_NUM);
+		if (e)
+			e->num = n;
+		return e;
+	}
+	if (eat(s, "(")) {
+		e = parse_or(p, s, depth + 1);
+		if (e && !eat(s, ")")) {
+			fail(p, "missing ')'");
+			return NULL;
+		}
+		return e;
+	}
+	if (eat(s, "id(") || eat(s, "units(")) {
+		bool id = (*s)[-2] == 'd'; /* "id(" vs "units(" */
+
+		slot = slot_letter(s);
+		if (slot < 0 || !eat(s, ")")) {
+			fail(p, "%s(X) needs a block name A-Z", id ? "id" : "units");
+			return NULL;
+		}
+		e = node(p, id ? X_ID : X_UNITS);
+		if (e)
+			e->slot = slot;
+		return e;
+	}
+	if (eat(s, "taddr(") || eat(s, "chunkid(")) {
+		bool taddr = (*s)[-2] == 'r'; /* "taddr(" vs "chunkid(" */
+
+		e = node(p, taddr ? X_TADDR : X_CHUNKID);
+		if (!e || !parse_addr_at(p, s, &e->addr))
+			return NULL;
+		if (!eat(s, ")")) {
+			fail(p, "missing ')'");
+			return NULL;
+		}
+		return e;
+	}
+	if (eat(s, "canary_base")) {
+		eat(s, "()");
+		return node(p, X_CANARY_BASE);
+	}
+	if (eat(s, "rotl16(")) {
+		e = node(p, X_ROTL16);
+		if (!e || !(e->a = parse_or(p, s, depth + 1)))
+			return NULL;
+		if (!eat(s, ")")) {
+			fail(p, "missing ')'");
+			return NULL;
+		}
+		return e;
+	}
+	fail(p, "bad value at '%.20s'", *s);
+	return NULL;
+}
+
+/* Precedence climbing over * + - << >> & ^ |, lowest last. */
+static const struct {
+	const char *tok;
+	enum sc_op op;
+	int prec;
+} binops[] = {
+	{ "<<", X_SHL, 3 }, { ">>", X_SHR, 3 }, { "*", X_MUL, 5 }, { "+", X_ADD, 4 },
+	{ "-", X_SUB, 4 }, { "&", X_AND, 2 }, { "^", X_XOR, 1 }, { "|", X_OR, 0 },
+};
+
+static struct sc_expr *parse_prec(struct parser *p, const char **s, int min, int depth)
+{
+	struct sc_expr *lhs = parse_unary(p, s, depth);
+
+	while (lhs) {
+		size_t i;
+
+		for (i = 0; i < sizeof(binops) / sizeof(binops[0]); i++)
+			if (!strncmp(*s, binops[i].tok, strlen(binops[i].tok)))
+				break;
+		if (i == sizeof(binops) / sizeof(binops[0]) || binops[i].prec < min)
+			break;
+		*s += strlen(binops[i].tok);
+		{
+			struct sc_expr *e = node(p, binops[i].op);
+
+			if (!e)
+				return NULL;
+			e->a = lhs;
+			e->b = parse_prec(p, s, binops[i].prec + 1, depth + 1);
+			if (!e->b)
+				return NULL;
+			lhs = e;
+		}
+	}
+	return lhs;
+}
+
+static struct sc_expr *parse_or(struct parser *p, const char **s, int depth)
+{
+	return parse_prec(p, s, 0, depth);
+}
+
+static bool parse_value(struct parser *p, const char *tok, struct uval *v)
+{
+	const char *s = tok;
+	struct sc_expr *e;
+
+	if (!tok)
+		return fail(p, "missing value");
+	e = parse_or(p, &s, 0);
+	if (!e)
+		return false;
+	if (*s)
+		return fail(p, "junk after value: '%.20s'", s);
+	memset(v, 0, sizeof(*v));
+	v->kind = UVAL_EXPR;
+	v->expr = e;
+	v->eval = eval_cb;
+	return true;
+}
+
+static bool parse_flags(struct parser *p, const char *tok, uint32_t *out)
+{
+	static const struct {
+		const char *name;
+		uint32_t bit;
+	} names[] = {
+		{ "KERNEL", SOF_MEM_FLAG_KERNEL }, { "USER", SOF_MEM_FLAG_USER },
+		{ "COHERENT", SOF_MEM_FLAG_COHERENT }, { "DMA", SOF_MEM_FLAG_DMA },
+		{ "LARGE_BUFFER", SOF_MEM_FLAG_LARGE_BUFFER }, { "L3", SOF_MEM_FLAG_L3 },
+	};
+	char buf[128], *save = NULL;
+	uint64_t n;
+
+	*out = 0;
+	if (!tok || strlen(tok) >= sizeof(buf))
+		return fail(p, "bad flags");
+	strcpy(buf, tok);
+	for (char *f = strtok_r(buf, "|", &save); f; f = strtok_r(NULL, "|", &save)) {
+		size_t i;
+
+		for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+			if (!strcmp(f, names[i].name))
+				break;
+		if (i < sizeof(names) / sizeof(names[0]))
+			*out |= names[i].bit;
+		else if (parse_num(f, &n) && n <= 0xffffffffu)
+			*out |= (uint32_t)n;
+		else
+			return fail(p, "unknown flag '%.20s'", f);
+	}
+	return true;
+}
+
+static struct uact *new_act(struct parser *p, enum uact_kind k)
+{
+	struct fuzz_scenario *s = p->s;
+	struct uact *a;
+
+	if (s->nacts >= SC_MAX_ACTS) {
+		fail(p, "more than %d steps", SC_MAX_ACTS);
+		return NULL;
+	}
+	s->line_of[s->nacts] = p->line;
+	a = &s->acts[s->nacts++];
+	memset(a, 0, sizeof(*a));
+	a->kind = k;
+	a->at.field = UF_NONE;
+	a->heap.field = UF_NONE;
+	return a;
+}
+
+static bool parse_alloc(struct parser *p, char **tok, int n)
+{
+	struct uact *a;
+	uint64_t v;
+	const char *name = n > 1 ? tok[1] : NULL;
+
+	if (n < 3 || !name || !(name[0] >= 'A' && name[0] <= 'Z') || name[1])
+		return fail(p, "usage: alloc X SIZE [align N] [flags F|F] [heap ADDR]");
+	a = new_act(p, UA_ALLOC);
+	if (!a)
+		return false;
+	a->slot = name[0] - 'A';
+	a->flags = SOF_MEM_FLAG_USER;
+	if (!parse_num(tok[2], &a->bytes))
+		return fail(p, "bad size '%.20s'", tok[2]);
+	for (int i = 3; i < n; i += 2) {
+		if (i + 1 >= n)
+			return fail(p, "'%s' needs a value", tok[i]);
+		if (!strcmp(tok[i], "align")) {
+			if (!parse_num(tok[i + 1], &v))
+				return fail(p, "bad alignment");
+			a->align = v;
+		} else if (!strcmp(tok[i], "flags")) {
+			if (!parse_flags(p, tok[i + 1], &a->flags))
+				return false;
+		} else if (!strcmp(tok[i], "heap")) {
+			a->forged_heap = true;
+			if (!parse_addr(p, tok[i + 1], &a->heap))
+				return false;
+		} else {
+			return fail(p, "unknown alloc option '%.20s'", tok[i]);
+		}
+	}
+	return true;
+}
+
+static bool parse_free(struct parser *p, char **tok, int n)
+{
+	struct uact *a;
+
+	if (n != 2 && !(n == 4 && !strcmp(tok[2], "heap")))
+		return fail(p, "usage: free ADDR [heap ADDR]");
+	a = new_act(p, UA_FREE);
+	if (!a || !parse_addr(p, tok[1], &a->at))
+		return false;
+	if (n == 4) {
+		a->forged_heap = true;
+		return parse_addr(p, tok[3], &a->heap);
+	}
+	return true;
+}
+
+static bool parse_write(struct parser *p, char **tok, int n)
+{
+	static const struct {
+		const char *name;
+		unsigned width;
+	} widths[] = { { "u8", 1 }, { "u16", 2 }, { "u32", 4 }, { "u64", 8 }, { "field", UW_FIELD } };
+	struct uact *a;
+
+	if (n < 4)
+		return fail(p, "usage: write u8|u16|u32|u64|field ADDR VALUE, or write bytes ADDR HH...");
+	a = new_act(p, UA_WRITE);
+	if (!a || !parse_addr(p, tok[2], &a->at))
+		return false;
+	if (!strcmp(tok[1], "bytes")) {
+		for (int i = 3; i < n; i++) {
+			uint64_t b;
+			char hex[8];
+
+			if (a->len >= U_DATA_MAX)
+				return fail(p, "at most %d bytes per write", U_DATA_MAX);
+			snprintf(hex, sizeof(hex), "0x%.4s", tok[i]);
+			if (strlen(tok[i]) != 2 || !parse_num(hex, &b))
+				return fail(p, "bad byte '%.8s' (two hex digits)", tok[i]);
+			a->data[a->len++] = (uint8_t)b;
+		}
+		return true;
+	}
+	for (size_t i = 0; i < sizeof(widths) / sizeof(widths[0]); i++)
+		if (!strcmp(tok[1], widths[i].name)) {
+			a->width = widths[i].width;
+			if (n != 4)
+				return fail(p, "one value per write (no spaces inside it)");
+			return parse_value(p, tok[3], &a->value);
+		}
+	return fail(p, "unknown write width '%.10s'", tok[1]);
+}
+
+static int layout_index(const char *name)
+{
+	for (size_t i = 0; i < fuzz_nlayouts; i++)
+		if (!strcmp(fuzz_layouts[i].name, name))
+			return (int)i;
+	return -1;
+}
+
+static bool parse_line(struct parser *p, char *line)
+{
+	struct fuzz_scenario *s = p->s;
+	char *tok[40], *save = NULL, *about = line + strspn(line, " \t");
+	int n = 0;
+	uint64_t v;
+
+	/* free text: taken whole, before the line is split into words */
+	if (!strncmp(about, "about", 5) && (about[5] == ' ' || about[5] == '\t' || !about[5])) {
+		about += 5;
+		about += strspn(about, " \t");
+		snprintf(s->about, sizeof(s->about), "%s", about);
+		return true;
+	}
+	for (char *t = strtok_r(line, " \t\r", &save); t && n < 40; t = strtok_r(NULL, " \t\r", &save))
+		tok[n++] = t;
+	if (!n || tok[0][0] == '#')
+		return true;
+	if (n == 40)
+		return fail(p, "too many words");
+	if (!strcmp(tok[0], "scenario")) {
+		if (n != 2 || strlen(tok[1]) >= sizeof(s->name))
+			return fail(p, "usage: scenario NAME");
+		strcpy(s->name, tok[1]);
+	} else if (!strcmp(tok[0], "layouts")) {
+		for (int i = 1; i < n; i++) {
+			int l = layout_index(tok[i]);
+
+			if (l < 0)
+				return fail(p, "unknown layout '%.32s'", tok[i]);
+			s->layouts[l] = true;
+		}
+	} else if (!strcmp(tok[0], "hardening")) {
+		for (int i = 1; i < n; i++) {
+			int h = sys_heap_hardening_parse(tok[i]);
+
+			if (h < 0)
+				return fail(p, "unknown hardening '%.16s'", tok[i]);
+			s->hard[h] = true;
+		}
+	} else if (!strcmp(tok[0], "word")) {
+		if (n != 2 || !parse_num(tok[1], &v) || (v != 32 && v != 64))
+			return fail(p, "usage: word 32|64");
+		s->word_bits = (unsigned)v;
+	} else if (!strcmp(tok[0], "heap-bytes")) {
+		if (n != 2 || !parse_num(tok[1], &v) || !v || v % 4096 || v > (16u << 20))
+			return fail(p, "usage: heap-bytes N (a multiple of 4096, at most 16 MiB)");
+		s->heap_bytes = (size_t)v;
+	} else if (!strcmp(tok[0], "alloc")) {
+		return parse_alloc(p, tok, n);
+	} else if (!strcmp(tok[0], "free")) {
+		return parse_free(p, tok, n);
+	} else if (!strcmp(tok[0], "write")) {
+		return parse_write(p, tok, n);
+	} else if (!strcmp(tok[0], "tick")) {
+		struct uact *a;
+
+		if (n > 2 || (n == 2 && (!parse_num(tok[1], &v) || !v || v > 1000)))
+			return fail(p, "usage: tick [N] (1..1000)");
+		a = new_act(p, UA_TICK);
+		if (a)
+			a->ticks = n == 2 ? (unsigned)v : 1;
+		return a != NULL;
+	} else if (!strcmp(tok[0], "expect")) {
+		struct sc_expect *e;
+
+		if (n < 4)
+			return fail(p, "usage: expect LAYOUT|* HARDENING|* VERDICT");
+		if (s->nexpect >= SC_MAX_EXPECT)
+			return fail(p, "too many expect lines");
+		e = &s->expect[s->nexpect++];
+		if (strcmp(tok[1], "*") && layout_index(tok[1]) < 0)
+			return fail(p, "unknown layout '%.32s'", tok[1]);
+		snprintf(e->layout, sizeof(e->layout), "%s", tok[1]);
+		e->hardening = strcmp(tok[2], "*") ? sys_heap_hardening_parse(tok[2]) : -1;
+		if (strcmp(tok[2], "*") && e->hardening < 0)
+			return fail(p, "unknown hardening '%.16s'", tok[2]);
+		/* the verdict may be written with spaces: "detected: double free" */
+		snprintf(e->verdict, sizeof(e->verdict), "%s", tok[3]);
+		for (int i = 4; i < n; i++) {
+			size_t l = strlen(e->verdict);
+
+			snprintf(e->verdict + l, sizeof(e->verdict) - l, " %s", tok[i]);
+		}
+		if (strncmp(e->verdict, "blocked", 7) && strncmp(e->verdict, "harmless", 8) &&
+		    strncmp(e->verdict, "detected", 8) && strncmp(e->verdict, "corrupted", 9) &&
+		    strncmp(e->verdict, "exploitable", 11))
+			return fail(p, "verdict must start with blocked, harmless, detected, corrupted or "
+				       "exploitable");
+	} else {
+		return fail(p, "unknown statement '%.20s'", tok[0]);
+	}
+	return true;
+}
+
+struct fuzz_scenario *fuzz_scenario_parse(const char *text, size_t len, char *err, size_t errlen)
+{
+	struct fuzz_scenario *s = calloc(1, sizeof(*s));
+	struct parser p = { s, 0, err, errlen, false };
+	char line[SC_MAX_LINE];
+	size_t i = 0;
+
+	if (errlen)
+		err[0] = '\0';
+	if (!s) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	while (i < len && !p.failed) {
+		size_t n = 0;
+
+		p.line++;
+		while (i < len && text[i] != '\n') {
+			if (!text[i] || n + 1 >= sizeof(line)) {
+				fail(&p, text[i] ? "line too long" : "NUL byte in text");
+				break;
+			}
+			line[n++] = text[i++];
+		}
+		i++;
+		line[n] = '\0';
+		if (!p.failed)
+			parse_line(&p, line);
+	}
+	if (!p.failed && !s->name[0])
+		fail(&p, "no 'scenario NAME' line");
+	if (!p.failed && !s->nacts)
+		fail(&p, "no steps");
+	if (p.failed) {
+		fuzz_scenario_free(s);
+		return NULL;
+	}
+	return s;
+}
+
+void fuzz_scenario_free(struct fuzz_scenario *s)
+{
+	if (!s)
+		return;
+	while (s->exprs) {
+		struct sc_expr *e = s->exprs;
+
+		s->exprs = e->next_alloc;
+		free(e);
+	}
+	free(s);
+}
+
+const char *fuzz_scenario_name(const struct fuzz_scenario *s)
+{
+	return s->name;
+}
+
+const char *fuzz_scenario_about(const struct fuzz_scenario *s)
+{
+	return s->about;
+}
+
+bool fuzz_scenario_applies(const struct fuzz_scenario *s, const char *layout, int hardening)
+{
+	bool any_l = false, any_h = false;
+	int l = layout_index(layout);
+
+	for (size_t i = 0; i < fuzz_nlayouts; i++)
+		any_l |= s->layouts[i];
+	for (int i = 0; i < 5; i++)
+		any_h |= s->hard[i];
+	if (l < 0 || hardening < 0 || hardening > 4)
+		return false;
+	return (!any_l || s->layouts[l]) && (!any_h || s->hard[hardening]);
+}
+
+bool fuzz_scenario_expected(const struct fuzz_scenario *s, const char *layout, int hardening,
+			    char *buf, size_t len)
+{
+	for (size_t i = 0; i < s->nexpect; i++) {
+		const struct sc_expect *e = &s->expect[i];
+
+		if ((strcmp(e->layout, "*") && strcmp(e->layout, layout)) ||
+		    (e->hardening >= 0 && e->hardening != hardening))
+			continue;
+		snprintf(buf, len, "%s", e->verdict);
+		return true;
+	}
+	return false;
+}
+
+/* ---- verdicts ------------------------------------------------------------- */
+
+const char *fuzz_verdict_class_name(enum fuzz_verdict_class c)
+{
+	switch (c) {
+	case FUZZ_V_BLOCKED: return "blocked";
+	case FUZZ_V_HARMLESS: return "harmless";
+	case FUZZ_V_DETECTED: return "detected";
+	case FUZZ_V_CORRUPTED: return "corrupted";
+	case FUZZ_V_EXPLOITABLE: return "exploitable";
+	default: return "error";
+	}
+}
+
+/* "double free" and "double-free" name the same check. */
+static void normalise(const char *in, char *out, size_t len)
+{
+	size_t n = 0;
+
+	for (; *in == ' '; in++)
+		;
+	for (; *in && n + 1 < len; in++)
+		out[n++] = *in == ' ' ? '-' : (char)tolower((unsigned char)*in);
+	out[n] = '\0';
+}
+
+void fuzz_verdict_format(const struct fuzz_verdict *v, char *buf, size_t len)
+{
+	char by[64];
+
+	normalise(v->by, by, sizeof(by));
+	if (by[0])
+		snprintf(buf, len, "%s:%s", fuzz_verdict_class_name(v->cls), by);
+	else
+		snprintf(buf, len, "%s", fuzz_verdict_class_name(v->cls));
+}
+
+bool fuzz_verdict_matches(const struct fuzz_verdict *v, const char *expect)
+{
+	char got[96], want[96];
+	const char *colon = strchr(expect, ':');
+	size_t cl = colon ? (size_t)(colon - expect) : strlen(expect);
+
+	if (strlen(fuzz_verdict_class_name(v->cls)) != cl ||
+	    strncmp(fuzz_verdict_class_name(v->cls), expect, cl))
+		return false;
+	if (!colon)
+		return true;
+	normalise(colon + 1, want, sizeof(want));
+	normalise(v->by, got, sizeof(got));
+	return !strcmp(want, got);
+}
+
+static void verdict_set(struct fuzz_verdict *v, enum fuzz_verdict_class c, const char *by,
+			const char *detail)
+{
+	v->cls = c;
+	snprintf(v->by, sizeof(v->by), "%s", by);
+	snprintf(v->detail, sizeof(v->detail), "%s", detail);
+}
+
+int fuzz_scenario_run(const struct fuzz_scenario *s, const char *layout, int hardening,
+		      FILE *trace, struct fuzz_verdict *out)
+{
+	struct usess_config cfg;
+	struct fuzz_verdict escape = { 0, "", "" };
+	struct uevent ev;
+	struct usess *u;
+	unsigned skipped = 0;
+	int err;
+
+	memset(out, 0, sizeof(*out));
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.layout = layout;
+	cfg.hardening = hardening;
+	cfg.word_bits = s->word_bits;
+	cfg.heap_bytes = s->heap_bytes;
+	cfg.trace = trace;
+	err = usess_open(&u, &cfg);
+	if (err) {
+		verdict_set(out, FUZZ_V_ERROR, "setup", strerror(-err));
+		return err;
+	}
+	for (size_t i = 0; i < s->nacts; i++) {
+		enum fuzz_verdict_class stop = 0;
+
+		usess_step(u, &s->acts[i], &ev);
+		switch (ev.cls) {
+		case UE_SKIPPED:
+			skipped++;
+			break;
+		case UE_ESCAPE:
+			if (!escape.cls)
+				verdict_set(&escape, FUZZ_V_EXPLOITABLE, ev.by, ev.f.message);
+			/* a changed kernel object: let the trace show what follows */
+			if (strcmp(ev.by, "kernel-object-changed"))
+				stop = FUZZ_V_EXPLOITABLE;
+			break;
+		case UE_DETECTED:
+			stop = FUZZ_V_DETECTED;
+			break;
+		case UE_CORRUPT:
+			stop = FUZZ_V_CORRUPTED;
+			break;
+		case UE_BLOCKED:
+			stop = FUZZ_V_BLOCKED;
+			break;
+		default:
+			break;
+		}
+		if (stop) {
+			verdict_set(out, stop, ev.by, ev.f.message);
+			break;
+		}
+	}
+	if (escape.cls) {
+		*out = escape;
+	} else if (!out->cls) {
+		usess_final(u, &ev);
+		if (ev.cls == UE_CORRUPT)
+			verdict_set(out, FUZZ_V_CORRUPTED, "validate", ev.f.message);
+		else
+			verdict_set(out, FUZZ_V_HARMLESS, "",
+				    skipped ? "some steps had nothing to act on" : "");
+	}
+	usess_close(u);
+	return 0;
+}
