@@ -1,21 +1,15 @@
 /*
  * The LL scheduler: SOF's zephyr_ll (user-space variant) on the simulator.
  *
- * Rules modelled from SOF's src/schedule/zephyr_ll.c (docs/sof-ll.md):
- *  - the task list is kept in priority order, FIFO within a priority;
- *  - each tick, under the LL lock, the head of the list is taken until the
- *    list is empty: a CANCEL task is completed without running, any other is
- *    moved to the tick's run list, marked RUNNING and run; COMPLETED, a
- *    pending free or a cancel during the run complete it; otherwise it stays
- *    (still RUNNING) and the run list is put back at the end of the tick;
- *  - so a task scheduled from inside a task runs in the same tick, placed by
- *    priority among the tasks not yet run; a task cancelled from inside a
- *    task is dropped when the loop reaches it (not yet run) or at the start
- *    of the next tick (already run);
+ * The task-list rules (order, one tick's run, schedule/cancel/free from
+ * inside a task) are ll_core.c's, shared with the Xtensa target; this file
+ * adds what needs the simulator (docs/sof-ll.md):
+ *  - the LL lock: a k_mutex held while tasks run in the user-space variant;
+ *    in the kernel variant it is dropped around each task, as SOF does;
+ *  - the timer domain whose ISR gives the semaphore the LL thread takes;
  *  - free waits (up to 100 periods) for a task that is running, or cancelled
- *    after having run, to be completed by the LL thread.
- * In the user-space variant the lock is a k_mutex held while tasks run; in
- * the kernel variant it is dropped around each task, as SOF does.
+ *    after having run, to be completed by the LL thread;
+ *  - the IPC thread.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -40,11 +34,8 @@ struct ll_sched {
 	int timer;
 	bool started, stopping;
 
-	struct ll_task head;             /* the task list (sentinel) */
-	struct ll_task run_head;         /* tasks run in the current tick */
-	unsigned n_tasks;
-
-	uint64_t processed, task_runs;
+	struct ll_core core;             /* the task list and its rules */
+	uint64_t processed;
 
 	void (*ipc_fn)(void *arg);
 	void *ipc_arg;
@@ -61,62 +52,12 @@ static const struct sim_field kdata_fields[] = {
 };
 #undef F
 
-const char *ll_task_state_name(enum ll_task_state s)
-{
-	static const char *const names[] = {
-		[LL_TASK_INIT] = "init",         [LL_TASK_QUEUED] = "queued",
-		[LL_TASK_RUNNING] = "running",   [LL_TASK_RESCHEDULE] = "reschedule",
-		[LL_TASK_COMPLETED] = "completed", [LL_TASK_CANCEL] = "cancel",
-		[LL_TASK_FREE] = "free",
-	};
-
-	return (unsigned)s < sizeof(names) / sizeof(names[0]) ? names[s] : "?";
-}
-
 void ll_sched_config_default(struct ll_sched_config *cfg)
 {
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->period_us = 1000;
 	cfg->user_space = true;
 	cfg->thread_prio = -1;
-}
-
-/* ---- lists (circular, with a sentinel) ---------------------------------- */
-
-static void list_init(struct ll_task *h)
-{
-	h->next = h->prev = h;
-}
-
-static bool list_empty(const struct ll_task *h)
-{
-	return h->next == h;
-}
-
-static void list_del(struct ll_task *t)
-{
-	t->prev->next = t->next;
-	t->next->prev = t->prev;
-	t->next = t->prev = NULL;
-	t->on_list = false;
-}
-
-/* Inserts t before `at` (at == head: append). */
-static void list_insert_before(struct ll_task *t, struct ll_task *at)
-{
-	t->prev = at->prev;
-	t->next = at;
-	at->prev->next = t;
-	at->prev = t;
-	t->on_list = true;
-}
-
-static bool on_main_list(const struct ll_sched *s, const struct ll_task *t)
-{
-	for (const struct ll_task *it = s->head.next; it != &s->head; it = it->next)
-		if (it == t)
-			return true;
-	return false;
 }
 
 /* ---- the LL lock -------------------------------------------------------- */
@@ -141,75 +82,37 @@ static void ll_unlock(struct ll_sched *s)
 
 /* ---- task ops ------------------------------------------------------------ */
 
+/* sched.h's return values for the core's outcomes */
+static int core_errno(enum ll_core_status st)
+{
+	switch (st) {
+	case LL_CORE_OK:
+		return 0;
+	case LL_CORE_EXISTS:
+		return -EEXIST;
+	case LL_CORE_DEADLK:
+		return -EDEADLK;
+	case LL_CORE_BUSY:
+		return -EBUSY;
+	case LL_CORE_INVALID:
+		break;
+	}
+	return -EINVAL;
+}
+
 int ll_task_init(struct ll_task *t, const char *name, int priority, ll_task_fn run, void *data)
 {
-	if (!t || !run)
-		return -EINVAL;
-	if (t->initialised)
-		return -EEXIST;
-	memset(t, 0, sizeof(*t));
-	snprintf(t->name, sizeof(t->name), "%s", name ? name : "task");
-	t->priority = priority;
-	t->run = run;
-	t->data = data;
-	t->state = LL_TASK_INIT;
-	t->initialised = true;
-	return 0;
-}
-
-/* Off the list it is on, state FREE; wakes a waiting free. Lock held. */
-static void task_done(struct ll_sched *s, struct ll_task *t)
-{
-	if (t->on_list)
-		list_del(t);
-	if (!s->n_tasks) {
-		/* SOF panics here; only a bug in this model can get here. */
-		fprintf(stderr, "ll_sched: task count underrun (task %s)\n", t->name);
-		abort();
-	}
-	t->state = LL_TASK_FREE;
-	s->n_tasks--;
-}
-
-/* Priority order, FIFO within a priority: before the first lower-priority task. */
-static void task_insert(struct ll_sched *s, struct ll_task *t)
-{
-	struct ll_task *it;
-
-	t->state = LL_TASK_QUEUED;
-	for (it = s->head.next; it != &s->head; it = it->next)
-		if (t->priority < it->priority)
-			break;
-	list_insert_before(t, it);
+	return core_errno(ll_core_task_init(t, name, priority, run, data));
 }
 
 int ll_schedule_task(struct ll_sched *s, struct ll_task *t)
 {
-	int ret = 0;
+	int ret;
 
 	if (!s || !t)
 		return -EINVAL;
 	ll_lock(s);
-	if (!t->initialised || t->freeing) {
-		/* schedule after free: an application bug SOF guards against */
-		ret = -EDEADLK;
-	} else if (on_main_list(s, t) && t->state != LL_TASK_CANCEL) {
-		ret = 0; /* already scheduled: SOF keeps it as it is */
-	} else if (t->state == LL_TASK_CANCEL) {
-		/* still on a list: revive it instead of queueing it twice */
-		t->state = LL_TASK_QUEUED;
-	} else if (t->on_list) {
-		/*
-		 * On this tick's run list (it ran and asked to be rescheduled).
-		 * SOF does not look there and would link the node into the main
-		 * list while it is still on the run list, corrupting both; the
-		 * model refuses instead (docs/sof-ll.md).
-		 */
-		ret = -EBUSY;
-	} else {
-		task_insert(s, t);
-		s->n_tasks++;
-	}
+	ret = core_errno(ll_core_schedule(&s->core, t));
 	ll_unlock(s);
 	return ret;
 }
@@ -219,9 +122,7 @@ int ll_schedule_task_cancel(struct ll_sched *s, struct ll_task *t)
 	if (!s || !t)
 		return -EINVAL;
 	ll_lock(s);
-	/* only a task on a list can be cancelled; the LL thread completes it */
-	if (t->state != LL_TASK_INIT && t->state != LL_TASK_FREE)
-		t->state = LL_TASK_CANCEL;
+	ll_core_cancel(&s->core, t);
 	ll_unlock(s);
 	return 0;
 }
@@ -237,87 +138,56 @@ static void wait_one_period(struct ll_sched *s)
 
 int ll_schedule_task_free(struct ll_sched *s, struct ll_task *t)
 {
-	bool must_wait, on_list = true;
+	bool must_wait;
 
 	if (!s || !t)
 		return -EINVAL;
 	ll_lock(s);
-	switch (t->state) {
-	case LL_TASK_INIT:
-	case LL_TASK_FREE:
-		on_list = false;
-		must_wait = false;
-		break;
-	case LL_TASK_QUEUED:
-		must_wait = false;
-		break;
-	case LL_TASK_CANCEL:
-		/* a task that never ran is only on the main list: safe to drop */
-		must_wait = t->ran;
-		break;
-	default:
-		must_wait = true;
-	}
-	if (on_list && !must_wait)
-		task_done(s, t);
-	t->freeing = true;
+	must_wait = ll_core_free_begin(&s->core, t);
 	ll_unlock(s);
 
-	/* SOF waits on a per-task semaphore that task_done gives; polling each
-	 * period gives the same outcome in virtual time. */
+	/* SOF waits on a per-task semaphore that task completion gives;
+	 * polling each period gives the same outcome in virtual time. */
 	for (unsigned i = 0; must_wait && i < FREE_WAIT_PERIODS && t->state != LL_TASK_FREE; i++)
 		wait_one_period(s);
 
 	ll_lock(s);
-	if (must_wait && t->state != LL_TASK_FREE) {
+	if (must_wait && t->state != LL_TASK_FREE)
 		fprintf(stderr, "ll_sched: task %s still active on free (state %s)\n", t->name,
 			ll_task_state_name(t->state));
-		task_done(s, t);
-	}
-	t->initialised = false;
+	ll_core_free_end(&s->core, t, must_wait);
 	ll_unlock(s);
 	return 0;
 }
 
 /* ---- one tick ------------------------------------------------------------ */
 
+/* The core's call into a task: the kernel variant drops the lock around it. */
+static enum ll_task_state call_task(void *ctx, struct ll_task *t)
+{
+	struct ll_sched *s = ctx;
+	enum ll_task_state st;
+
+	if (!s->cfg.user_space)
+		ll_unlock(s);
+	st = t->run(t, t->data);
+	if (!s->cfg.user_space)
+		ll_lock(s);
+	return st;
+}
+
+/* SOF panics where the core finds its bookkeeping broken: so does the model. */
+static void core_bug(void *ctx, const struct ll_task *t, const char *what)
+{
+	(void)ctx;
+	fprintf(stderr, "ll_sched: %s (task %s)\n", what, t->name);
+	abort();
+}
+
 static void ll_run(struct ll_sched *s)
 {
-	struct ll_task *t;
-
 	ll_lock(s);
-	while (!list_empty(&s->head)) {
-		enum ll_task_state st;
-
-		t = s->head.next;
-		if (t->state == LL_TASK_CANCEL) {
-			task_done(s, t);
-			continue;
-		}
-		t->ran = true;
-		t->state = LL_TASK_RUNNING;
-		list_del(t);
-		list_insert_before(t, &s->run_head);
-
-		if (!s->cfg.user_space)
-			ll_unlock(s);
-		st = t->run(t, t->data);
-		t->runs++;
-		s->task_runs++;
-		if (st != LL_TASK_COMPLETED && st != LL_TASK_RESCHEDULE)
-			st = LL_TASK_RESCHEDULE;
-		if (!s->cfg.user_space)
-			ll_lock(s);
-
-		if (t->freeing || st == LL_TASK_COMPLETED || t->state == LL_TASK_CANCEL)
-			task_done(s, t);
-	}
-	/* rescheduled tasks go back in the order they ran */
-	while (!list_empty(&s->run_head)) {
-		t = s->run_head.next;
-		list_del(t);
-		list_insert_before(t, &s->head);
-	}
+	ll_core_tick(&s->core);
 	ll_unlock(s);
 }
 
@@ -464,8 +334,10 @@ struct ll_sched *ll_sched_create(struct sim *sim, const struct ll_sched_config *
 		ll_sched_config_default(&s->cfg);
 	s->kdata = s->cfg.kdata;
 	s->timer = -1;
-	list_init(&s->head);
-	list_init(&s->run_head);
+	ll_core_init(&s->core);
+	s->core.call = call_task;
+	s->core.bug = core_bug;
+	s->core.ctx = s;
 
 	err = kernel_objects(s);
 	if (!err) {
@@ -595,8 +467,8 @@ void ll_sched_stats_get(const struct ll_sched *s, struct ll_sched_stats *out)
 		return;
 	out->ticks = s->kdata->ticks;
 	out->ticks_processed = s->processed;
-	out->task_runs = s->task_runs;
-	out->n_tasks = s->n_tasks;
+	out->task_runs = s->core.task_runs;
+	out->n_tasks = s->core.n_tasks;
 	out->ll_thread_alive = alive(s, s->thread);
 	out->ipc_thread_alive = alive(s, s->ipc);
 }
@@ -623,12 +495,6 @@ struct ll_sched_kdata *ll_sched_kdata(const struct ll_sched *s)
 
 void ll_sched_foreach(const struct ll_sched *s, void (*fn)(struct ll_task *t, void *ctx), void *ctx)
 {
-	struct ll_task *it, *next;
-
-	if (!s || !fn)
-		return;
-	for (it = s->head.next; it != &s->head; it = next) {
-		next = it->next;
-		fn(it, ctx);
-	}
+	if (s)
+		ll_core_foreach(&s->core, fn, ctx);
 }

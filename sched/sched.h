@@ -13,7 +13,9 @@
  *   - a small set of user-mode modules and a pipeline driver that runs them.
  *
  * Public header of the layer: fuzz/ and tools/ include only this file (and
- * sim.h, heap.h through it). One environment exists at a time, like the sim.
+ * sim.h, heap.h through it). Its task-list part is the sub-header ll_core.h,
+ * kept free of sim.h so the Xtensa target can build it alone. One
+ * environment exists at a time, like the sim.
  */
 #ifndef HEAPSIM_SCHED_H
 #define HEAPSIM_SCHED_H
@@ -23,6 +25,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "ll_core.h" /* the portable task-list core: see there */
 #include "sim.h"
 
 #ifdef __cplusplus
@@ -34,45 +37,10 @@ extern "C" {
 /* ======================================================================== */
 
 /*
- * Task states. INIT, QUEUED, RUNNING, CANCEL and FREE are what SOF stores in
- * task->state; RESCHEDULE and COMPLETED are what a task's run function
- * returns (SOF never stores them). FREE is "completed": off every list.
- * As in SOF's user-space zephyr_ll, a task that returned RESCHEDULE keeps
- * RUNNING while it waits for the next tick.
+ * enum ll_task_state, struct ll_task and the task-list rules are in
+ * ll_core.h (included above): the same code runs the task list on the
+ * bare-metal Xtensa target, which has no sim.h.
  */
-enum ll_task_state {
-	LL_TASK_INIT = 0,
-	LL_TASK_QUEUED,
-	LL_TASK_RUNNING,
-	LL_TASK_RESCHEDULE, /* return value: run me again next tick */
-	LL_TASK_COMPLETED,  /* return value: done, take me off the list */
-	LL_TASK_CANCEL,
-	LL_TASK_FREE,
-};
-const char *ll_task_state_name(enum ll_task_state s);
-
-struct ll_task;
-/* Runs on the LL thread (user mode in the user-space variant). Anything other
- * than RESCHEDULE or COMPLETED counts as RESCHEDULE, as in SOF. */
-typedef enum ll_task_state (*ll_task_fn)(struct ll_task *task, void *data);
-
-/*
- * A task. The caller owns the memory; the fields are the scheduler's (read
- * them, do not write them). Lower priority value = runs first.
- */
-struct ll_task {
-	struct ll_task *next, *prev;   /* on the task list or the tick's run list */
-	bool on_list;
-	bool initialised;              /* SOF: task->priv_data != NULL */
-	bool ran;                      /* SOF: pdata->run (set once it has run) */
-	bool freeing;                  /* SOF: pdata->freeing */
-	enum ll_task_state state;
-	int priority;
-	ll_task_fn run;
-	void *data;
-	char name[32];
-	uint64_t runs;                 /* times run() was called */
-};
 
 struct ll_sched;
 

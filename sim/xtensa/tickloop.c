@@ -1,25 +1,27 @@
 /*
  * The LL tick loop on the target: virtual ticks drive an LL "thread" that
- * runs its tasks in priority order (FIFO within a priority, zephyr_ll's
- * rules: a task returns RESCHEDULE to run again next tick or COMPLETED to
- * leave the list; a task may add tasks, which start on the next tick).
+ * runs its tasks with the LL scheduler's own task-list code (sched/ll_core.c,
+ * the same code the host's ll_sched runs): priority order, FIFO within a
+ * priority, RESCHEDULE to run again next tick, COMPLETED to leave the list,
+ * a task scheduled from inside a running task runs in the same tick.
  * The tasks allocate, reallocate and free from one sys_heap of SOF's LL heap
  * size (128 KiB), write a pattern into every block and check it before
  * freeing. After every tick the kernel checks the heap: validate, and the
  * runtime stats equal the bytes the tasks hold.
  *
  * TICK_USER=0 (lx106): everything in ring 0.
- * TICK_USER=1 (dc233c): the heap and the tasks' state live in the user
- * partition and the LL thread runs each tick in ring 1 (xrt_user_run), as in
- * SOF's user-space LL; the kernel only counts ticks and audits the heap.
- * Both print the same lines (offsets are relative to the heap buffer), and
- * ctest compares the two outputs byte for byte.
+ * TICK_USER=1 (dc233c): the heap, the task list and the tasks' state live in
+ * the user partition and the LL thread runs each tick in ring 1
+ * (xrt_user_run), as in SOF's user-space LL; the kernel only counts ticks
+ * and audits the heap. Both print the same lines (offsets are relative to
+ * the heap buffer), and ctest compares the two outputs byte for byte.
  */
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "heap.h"
+#include "ll_core.h"
 #include "xrt.h"
 #include "xrt_user.h"
 
@@ -34,10 +36,9 @@
 #define MAX_TASKS 8
 #define MAX_HELD 8
 
-enum run_result { RESCHEDULE, COMPLETED };
-
 struct task;
-typedef enum run_result (*task_fn)(struct task *t, uint32_t tick);
+/* A task's work for one tick; returns LL_TASK_RESCHEDULE or _COMPLETED. */
+typedef enum ll_task_state (*task_fn)(struct task *t, uint32_t tick);
 
 struct block {
 	uint8_t *p;
@@ -46,21 +47,18 @@ struct block {
 };
 
 struct task {
-	const char *name;
-	int prio;
-	task_fn run;
-	bool queued;
+	struct ll_task lt;     /* the scheduler's part: name, priority, state */
+	task_fn body;
 	struct block held[MAX_HELD];
 	unsigned nheld;
-	uint32_t started;
+	uint32_t started;      /* tick of the first run */
 };
 
 /* ---- state the LL thread owns (user partition in the user variant) ------ */
 struct ll_state {
 	struct sys_heap heap;
+	struct ll_core core;   /* the task list */
 	struct task tasks[MAX_TASKS];
-	struct task *order[MAX_TASKS]; /* run order: priority, then FIFO */
-	unsigned ntasks;
 	uint32_t tick;
 	uint32_t digest;       /* folds every returned offset of this tick */
 	char ran[96];          /* names of the tasks that ran this tick */
@@ -115,7 +113,7 @@ static bool hold(struct task *t, void *p, size_t size)
 		return false;
 	}
 	struct block *b = &t->held[t->nheld++];
-	*b = (struct block){ p, size, (uint8_t)(ll.tick * 7 + t->prio) };
+	*b = (struct block){ p, size, (uint8_t)(ll.tick * 7 + t->lt.priority) };
 	pattern(b);
 	return true;
 }
@@ -141,17 +139,17 @@ static void release_all(struct task *t)
 /* ---- the tasks: shapes of SOF's LL work ----------------------------------- */
 
 /* A period buffer per tick, four in flight. */
-static enum run_result copier(struct task *t, uint32_t tick)
+static enum ll_task_state copier(struct task *t, uint32_t tick)
 {
 	(void)tick;
 	if (t->nheld == 4)
 		release_oldest(t);
 	hold(t, sys_heap_alloc(&ll.heap, 192), 192);
-	return RESCHEDULE;
+	return LL_TASK_RESCHEDULE;
 }
 
 /* 64-byte aligned scratch, freed in the same tick. */
-static enum run_result mixer(struct task *t, uint32_t tick)
+static enum ll_task_state mixer(struct task *t, uint32_t tick)
 {
 	(void)tick;
 	void *p = sys_heap_aligned_alloc(&ll.heap, 64, 512);
@@ -159,34 +157,35 @@ static enum run_result mixer(struct task *t, uint32_t tick)
 		fail("aligned allocation misaligned");
 	if (hold(t, p, 512))
 		release_oldest(t);
-	return RESCHEDULE;
+	return LL_TASK_RESCHEDULE;
 }
 
 /* State that grows and shrinks with realloc; contents must survive. */
-static enum run_result volume(struct task *t, uint32_t tick)
+static enum ll_task_state volume(struct task *t, uint32_t tick)
 {
 	size_t size = 32 + 16 * (tick % 20);
 
 	if (!t->nheld)
-		return hold(t, sys_heap_alloc(&ll.heap, size), size) ? RESCHEDULE : COMPLETED;
+		return hold(t, sys_heap_alloc(&ll.heap, size), size) ? LL_TASK_RESCHEDULE
+									: LL_TASK_COMPLETED;
 	struct block *b = &t->held[0];
 	size_t keep = size < b->size ? size : b->size;
 	uint8_t *p = sys_heap_realloc(&ll.heap, b->p, size);
 	note_offset(p);
 	if (!p) {
 		fail("realloc failed");
-		return COMPLETED;
+		return LL_TASK_COMPLETED;
 	}
 	b->p = p;
 	if (!pattern_ok(b, keep))
 		fail("realloc lost contents");
 	b->size = size;
 	pattern(b);
-	return RESCHEDULE;
+	return LL_TASK_RESCHEDULE;
 }
 
 /* Big history buffers every 8 ticks, kept 5 ticks; done after 60 ticks. */
-static enum run_result kpb(struct task *t, uint32_t tick)
+static enum ll_task_state kpb(struct task *t, uint32_t tick)
 {
 	if (tick % 8 == 0)
 		hold(t, sys_heap_alloc(&ll.heap, 8192), 8192);
@@ -194,95 +193,99 @@ static enum run_result kpb(struct task *t, uint32_t tick)
 		release_oldest(t);
 	if (tick - t->started >= 60) {
 		release_all(t);
-		return COMPLETED;
+		return LL_TASK_COMPLETED;
 	}
-	return RESCHEDULE;
+	return LL_TASK_RESCHEDULE;
 }
 
 static void add_task(const char *name, int prio, task_fn fn);
 
 /* 1 KiB blocks kept two ticks, for ten ticks. */
-static enum run_result late(struct task *t, uint32_t tick)
+static enum ll_task_state late(struct task *t, uint32_t tick)
 {
 	if (t->nheld == 2)
 		release_oldest(t);
 	if (tick - t->started >= 10) {
 		release_all(t);
-		return COMPLETED;
+		return LL_TASK_COMPLETED;
 	}
 	hold(t, sys_heap_alloc(&ll.heap, 1024), 1024);
-	return RESCHEDULE;
+	return LL_TASK_RESCHEDULE;
 }
 
 /* Adds a task from inside a running tick at tick 10 and 50. */
-static enum run_result spawner(struct task *t, uint32_t tick)
+static enum ll_task_state spawner(struct task *t, uint32_t tick)
 {
 	(void)t;
 	if (tick == 10 || tick == 50)
 		add_task("late", 0, late);
-	return tick >= 50 ? COMPLETED : RESCHEDULE;
+	return tick >= 50 ? LL_TASK_COMPLETED : LL_TASK_RESCHEDULE;
 }
 
-/* ---- the LL scheduler ------------------------------------------------------ */
+/* ---- the LL thread: ll_core runs the list --------------------------------- */
 
+/* The core calls every task through this: the task's work and its checks. */
+static enum ll_task_state run_task(struct ll_task *lt, void *data)
+{
+	struct task *t = data;
+
+	if (!lt->runs)
+		t->started = ll.tick;
+	enum ll_task_state st = t->body(t, ll.tick);
+	if (st == LL_TASK_COMPLETED && t->nheld)
+		fail("completed task still holds memory");
+	return st;
+}
+
+/* The core's call hook: logs the run order of the tick. */
+static enum ll_task_state log_and_run(void *ctx, struct ll_task *lt)
+{
+	size_t len = strlen(ll.ran);
+
+	(void)ctx;
+	snprintf(ll.ran + len, sizeof(ll.ran) - len, "%s%s", len ? " " : "", lt->name);
+	return lt->run(lt, lt->data);
+}
+
+static void core_bug(void *ctx, const struct ll_task *lt, const char *what)
+{
+	(void)ctx;
+	(void)lt;
+	fail(what);
+}
+
+/* Initialises a task in a free slot (freeing a completed one first, as its
+ * owner would) and schedules it; from a running task it runs this tick. */
 static void add_task(const char *name, int prio, task_fn fn)
 {
 	struct task *t = NULL;
 
-	for (unsigned i = 0; i < MAX_TASKS; i++) {
-		if (!ll.tasks[i].run) {
+	for (unsigned i = 0; i < MAX_TASKS && !t; i++) {
+		struct ll_task *lt = &ll.tasks[i].lt;
+
+		if (lt->initialised && lt->state == LL_TASK_FREE)
+			ll_core_free_end(&ll.core, lt, ll_core_free_begin(&ll.core, lt));
+		if (!lt->initialised)
 			t = &ll.tasks[i];
-			break;
-		}
 	}
-	if (!t || ll.ntasks == MAX_TASKS) {
+	if (!t) {
 		fail("no task slot");
 		return;
 	}
-	*t = (struct task){ .name = name, .prio = prio, .run = fn, .started = ll.tick + 1 };
-	/* After every task of the same or higher priority: FIFO within one. */
-	unsigned at = ll.ntasks;
-	while (at > 0 && ll.order[at - 1]->prio > prio) {
-		ll.order[at] = ll.order[at - 1];
-		at--;
-	}
-	ll.order[at] = t;
-	ll.ntasks++;
+	memset(t, 0, sizeof(*t));
+	t->body = fn;
+	if (ll_core_task_init(&t->lt, name, prio, run_task, t) != LL_CORE_OK ||
+	    ll_core_schedule(&ll.core, &t->lt) != LL_CORE_OK)
+		fail("task init/schedule refused");
 }
 
-static void remove_task(struct task *t)
-{
-	unsigned i = 0;
-
-	while (i < ll.ntasks && ll.order[i] != t)
-		i++;
-	memmove(&ll.order[i], &ll.order[i + 1], (ll.ntasks - i - 1) * sizeof(ll.order[0]));
-	ll.ntasks--;
-	t->run = NULL;
-}
-
-/* One tick of the LL thread: run the tasks that were queued when the tick
- * began, in order; tasks added meanwhile start next tick. */
+/* One tick of the LL thread. */
 static void ll_tick(void *arg)
 {
-	struct task *run[MAX_TASKS];
-	unsigned n = 0;
-
 	(void)arg;
 	ll.digest = 2166136261u;
 	ll.ran[0] = '\0';
-	for (unsigned i = 0; i < ll.ntasks; i++)
-		if (ll.order[i]->started <= ll.tick)
-			run[n++] = ll.order[i];
-	for (unsigned i = 0; i < n; i++) {
-		size_t len = strlen(ll.ran);
-		snprintf(ll.ran + len, sizeof(ll.ran) - len, "%s%s", len ? " " : "", run[i]->name);
-		if (run[i]->run(run[i], ll.tick) == COMPLETED) {
-			if (run[i]->nheld)
-				fail("completed task still holds memory");
-			remove_task(run[i]);
-		}
-	}
+	ll_core_tick(&ll.core);
 }
 
 static void ll_init(void *arg)
@@ -290,6 +293,9 @@ static void ll_init(void *arg)
 	(void)arg;
 	struct sys_heap_config cfg;
 
+	ll_core_init(&ll.core);
+	ll.core.call = log_and_run;
+	ll.core.bug = core_bug;
 	sys_heap_config_default(&cfg);
 	cfg.runtime_stats = true;
 	if (sys_heap_init_checked(&ll.heap, ll_heap_mem, sizeof(ll_heap_mem), &cfg, false))
@@ -328,7 +334,7 @@ static size_t held_bytes(void)
 	size_t sum = 0;
 
 	for (unsigned i = 0; i < MAX_TASKS; i++)
-		for (unsigned j = 0; ll.tasks[i].run && j < ll.tasks[i].nheld; j++)
+		for (unsigned j = 0; j < ll.tasks[i].nheld; j++)
 			sum += sys_heap_usable_size(&ll.heap, ll.tasks[i].held[j].p);
 	return sum;
 }
@@ -348,7 +354,7 @@ static bool audit(void)
 		       (unsigned)ll.tick, st.allocated_bytes, held_bytes());
 		return false;
 	}
-	if (ll.tick % 10 == 0 || ll.ntasks == 0)
+	if (ll.tick % 10 == 0 || ll.core.n_tasks == 0)
 		printf("tick %3u: [%s] digest %08x allocated %zu free %zu max %zu\n",
 		       (unsigned)ll.tick, ll.ran, (unsigned)ll.digest, st.allocated_bytes,
 		       st.free_bytes, st.max_allocated_bytes);
@@ -371,11 +377,10 @@ int main(void)
 	}
 	/* copier, mixer and volume run forever: a final drain frees what they hold. */
 	for (unsigned i = 0; i < MAX_TASKS; i++)
-		if (ll.tasks[i].run)
-			release_all(&ll.tasks[i]);
+		release_all(&ll.tasks[i]);
 	struct sys_memory_stats st;
 	sys_heap_runtime_stats_get(&ll.heap, &st);
-	printf("end: %u tasks left, allocated %zu, max %zu, validate %s\n", ll.ntasks,
+	printf("end: %u tasks left, allocated %zu, max %zu, validate %s\n", ll.core.n_tasks,
 	       st.allocated_bytes, st.max_allocated_bytes,
 	       sys_heap_validate(&ll.heap) ? "ok" : "FAIL");
 	return st.allocated_bytes == 0 && !ll.error ? 0 : 1;
