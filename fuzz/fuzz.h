@@ -235,6 +235,8 @@ struct fuzz_scenario *fuzz_scenario_parse(const char *text, size_t len, char *er
 void fuzz_scenario_free(struct fuzz_scenario *s);
 const char *fuzz_scenario_name(const struct fuzz_scenario *s);
 const char *fuzz_scenario_about(const struct fuzz_scenario *s);
+/* LL ticks its `tick` steps ask for in total (a run's cost). */
+unsigned long fuzz_scenario_ticks(const struct fuzz_scenario *s);
 
 /* What happened to the attack on one layout × hardening. */
 enum fuzz_verdict_class {

@@ -751,6 +751,16 @@ const char *fuzz_scenario_about(const struct fuzz_scenario *s)
 	return s->about;
 }
 
+unsigned long fuzz_scenario_ticks(const struct fuzz_scenario *s)
+{
+	unsigned long n = 0;
+
+	for (size_t i = 0; i < s->nacts; i++)
+		if (s->acts[i].kind == UA_TICK)
+			n += s->acts[i].ticks;
+	return n;
+}
+
 bool fuzz_scenario_applies(const struct fuzz_scenario *s, const char *layout, int hardening)
 {
 	bool any_l = false, any_h = false;

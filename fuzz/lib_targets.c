@@ -29,6 +29,10 @@ const struct fuzz_target fuzz_targets[] = {
 	  "heap calls on one sys_heap/oob_heap against a shadow model" },
 	{ "fuzz_user_syscalls", fuzz_user_syscalls_run, 1024, true,
 	  "a user thread's syscalls and raw writes on an LL heap layout" },
+	{ "fuzz_ll_sched", fuzz_ll_sched_run, 256, true,
+	  "LL scheduler task operations and ticks with allocating modules" },
+	{ "fuzz_cli_input", fuzz_cli_input_run, 4096, false,
+	  "the scenario and heap-trace text parsers" },
 };
 const size_t fuzz_ntargets = sizeof(fuzz_targets) / sizeof(fuzz_targets[0]);
 
