@@ -21,7 +21,7 @@
 #include "fuzz.h"
 #include "heapsim.h"
 
-#define MAX_INPUT (1u << 20)
+#define MAX_FILE_BYTES (1u << 20)
 
 static void help(FILE *out)
 {
@@ -45,8 +45,8 @@ static uint8_t *read_file(const char *path, size_t *len)
 
 	if (!in)
 		return NULL;
-	buf = malloc(MAX_INPUT);
-	*len = buf ? fread(buf, 1, MAX_INPUT, in) : 0;
+	buf = malloc(MAX_FILE_BYTES);
+	*len = buf ? fread(buf, 1, MAX_FILE_BYTES, in) : 0;
 	fclose(in);
 	return buf;
 }

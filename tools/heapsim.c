@@ -21,6 +21,11 @@ static const struct heapsim_command commands[] = {
 	{ "matrix", "[--dir DIR] [--out FILE] [--check FILE]",
 	  "run the attack catalogue, print the layout x hardening verdict matrix",
 	  heapsim_cmd_matrix },
+	{ "minimize", "FILE [--target T] [--seconds N]",
+	  "shrink a crash input with libFuzzer (needs the fuzz preset build)", heapsim_cmd_minimize },
+	{ "verdict", "[--seconds N] [--seed S] [--out DIR]",
+	  "the main job: audit, attack catalogue and a short fuzz run on every layout",
+	  heapsim_cmd_verdict },
 	{ "help", "", "this text", cmd_help },
 };
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))

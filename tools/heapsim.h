@@ -30,6 +30,8 @@ int heapsim_cmd_list_layouts(int argc, char **argv);
 /* fuzz/-backed commands (tools/cmd_replay.c, cmd_scenario.c, ...) */
 int heapsim_cmd_replay(int argc, char **argv);
 int heapsim_cmd_matrix(int argc, char **argv);
+int heapsim_cmd_minimize(int argc, char **argv);
+int heapsim_cmd_verdict(int argc, char **argv);
 
 /* The attack catalogue run on every layout × hardening (cmd_scenario.c). */
 #include "fuzz.h"
