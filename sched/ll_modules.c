@@ -370,7 +370,8 @@ int ll_pipeline_run(struct ll_env *env, uint64_t ticks, struct ll_pipeline_resul
 
 	ll_sched_stats_get(env->sched, &ss);
 	ll_env_heap_stats(env, &hs);
-	out->ticks = ss.ticks_processed - ss0.ticks_processed;
+	out->ticks = done;
+	out->stop_ticks = ss.ticks_processed - ss0.ticks_processed - done;
 	out->task_runs = ss.task_runs - ss0.task_runs;
 	out->allocs = hs.allocs;
 	out->frees = hs.frees;

@@ -257,7 +257,8 @@ struct ll_module_stats {
 void ll_module_stats_get(const struct ll_module *m, struct ll_module_stats *out);
 
 struct ll_pipeline_result {
-	uint64_t ticks;           /* ticks the LL thread processed */
+	uint64_t ticks;           /* ticks the pipeline ran (requested, unless stopped early) */
+	uint64_t stop_ticks;      /* further ticks spent stopping the modules at the end */
 	uint64_t task_runs;
 	uint64_t allocs, frees, alloc_failures;
 	size_t peak_bytes;        /* peak heap use (usable bytes of live blocks) */

@@ -42,8 +42,9 @@ static void print_text(const struct ll_env *env, uint64_t want,
 	       c->layout, ll_env_layout(env)->vulnerable ? "vulnerable by design" : "safe",
 	       sys_heap_hardening_name(c->hardening), c->word_bits, r->heap_bytes,
 	       c->cached_heap ? "cached" : "uncached", c->user_space ? "user-space" : "kernel");
-	printf("ticks run:      %llu of %llu\n", (unsigned long long)r->ticks,
-	       (unsigned long long)want);
+	printf("ticks run:      %llu of %llu (+%llu to stop the modules)\n",
+	       (unsigned long long)r->ticks, (unsigned long long)want,
+	       (unsigned long long)r->stop_ticks);
 	printf("task runs:      %llu\n", (unsigned long long)r->task_runs);
 	printf("allocations:    %llu (%llu failed), frees: %llu\n", (unsigned long long)r->allocs,
 	       (unsigned long long)r->alloc_failures, (unsigned long long)r->frees);
@@ -72,7 +73,7 @@ static void print_json(const struct ll_env *env, uint64_t want,
 	cli_json_string(stdout, c->layout);
 	printf(",\"vulnerable_by_design\":%s,\"hardening\":\"%s\",\"word_bits\":%u,"
 	       "\"heap_bytes\":%zu,\"cached_heap\":%s,\"user_space\":%s,\"strict_verify\":%s,"
-	       "\"ticks_requested\":%llu,\"ticks\":%llu,\"task_runs\":%llu,\"allocations\":%llu,"
+	       "\"ticks_requested\":%llu,\"ticks\":%llu,\"stop_ticks\":%llu,\"task_runs\":%llu,\"allocations\":%llu,"
 	       "\"alloc_failures\":%llu,\"frees\":%llu,\"peak_heap_bytes\":%zu,"
 	       "\"module_restarts\":%llu,\"data_errors\":%llu,\"leaked\":%s,\"heap_valid\":%s,"
 	       "\"findings\":[",
@@ -80,7 +81,8 @@ static void print_json(const struct ll_env *env, uint64_t want,
 	       sys_heap_hardening_name(c->hardening), c->word_bits, r->heap_bytes,
 	       c->cached_heap ? "true" : "false", c->user_space ? "true" : "false",
 	       c->strict_verify ? "true" : "false", (unsigned long long)want,
-	       (unsigned long long)r->ticks, (unsigned long long)r->task_runs,
+	       (unsigned long long)r->ticks, (unsigned long long)r->stop_ticks,
+	       (unsigned long long)r->task_runs,
 	       (unsigned long long)r->allocs, (unsigned long long)r->alloc_failures,
 	       (unsigned long long)r->frees, r->peak_bytes,
 	       (unsigned long long)r->module_restarts, (unsigned long long)r->data_errors,
