@@ -76,6 +76,18 @@ static void unmap_all(struct sim *s)
 		close(s->fd);
 }
 
+/* The views, the memfd and the per-page tables: what sim_create allocates. */
+static void release_arena(struct sim *s)
+{
+	unmap_all(s);
+	free(s->cur);
+	free(s->want);
+	free(s->scratch);
+	free(s->fp_page);
+	free(s->page_region);
+	free(s->snap_pool);
+}
+
 struct sim *sim_create(const struct sim_config *cfg)
 {
 	struct sim_config def;
@@ -139,13 +151,7 @@ struct sim *sim_create(const struct sim_config *cfg)
 fail: {
 	int e = errno ? errno : ENOMEM;
 
-	unmap_all(s);
-	free(s->cur);
-	free(s->want);
-	free(s->scratch);
-	free(s->fp_page);
-	free(s->page_region);
-	free(s->snap_pool);
+	release_arena(s);
 	free(s);
 	errno = e;
 	return NULL;
@@ -161,13 +167,7 @@ void sim_destroy(struct sim *s)
 	sim_kobj_free_all(s);
 	for (unsigned i = 0; i < s->ndomains; i++)
 		free(s->domains[i].urights);
-	unmap_all(s);
-	free(s->cur);
-	free(s->want);
-	free(s->scratch);
-	free(s->fp_page);
-	free(s->page_region);
-	free(s->snap_pool);
+	release_arena(s);
 	free(s->findings);
 	free(s->events);
 	if (g_sim == s)
