@@ -91,29 +91,9 @@ static int setup_v2(struct ll_env *env)
 }
 
 /*
- * pr10807-v3 (merged): struct k_heap is kernel data; the buffer is a user RW
- * partition (and alias); user code learns the heap's address from the
- * zephyr_ll_heap variable.
- */
-static int setup_v3(struct ll_env *env)
-{
-	int err;
-
-	env->heap = sim_kobj_alloc(env->sim, sizeof(struct k_heap), 8, "ll_heap");
-	if (!env->heap)
-		return -ENOMEM;
-	err = buffer_and_kdata(env, env->cfg.heap_bytes, "ll_heap_buf");
-	if (err)
-		return err;
-	env->buf_bytes = env->cfg.heap_bytes;
-	err = ll_env_heap_init(env, sim_uncached(env->sim, env->buf), env->buf_bytes, "ll_heap");
-	return err ? err : share_buffer(env, env->buf, env->buf_bytes);
-}
-
-/*
- * kernel-only: the same objects as v3, but the buffer is in no partition:
- * user code can only hold the pointers the syscalls return and pass them
- * back (docs/sof-ll.md: what modules can and cannot do then).
+ * kernel-only: struct k_heap is kernel data and the buffer is in no
+ * partition: user code can only hold the pointers the syscalls return and
+ * pass them back (docs/sof-ll.md: what modules can and cannot do then).
  */
 static int setup_kernel_only(struct ll_env *env)
 {
@@ -127,6 +107,18 @@ static int setup_kernel_only(struct ll_env *env)
 		return err;
 	env->buf_bytes = env->cfg.heap_bytes;
 	return ll_env_heap_init(env, sim_uncached(env->sim, env->buf), env->buf_bytes, "ll_heap");
+}
+
+/*
+ * pr10807-v3 (merged): the objects of kernel-only, but the buffer is a user
+ * RW partition (and alias); user code learns the heap's address from the
+ * zephyr_ll_heap variable.
+ */
+static int setup_v3(struct ll_env *env)
+{
+	int err = setup_kernel_only(env);
+
+	return err ? err : share_buffer(env, env->buf, env->buf_bytes);
 }
 
 /*
