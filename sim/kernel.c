@@ -294,17 +294,9 @@ static bool word_ok(struct sim *s, struct sim_kobj *o, const uint32_t *p, uint32
 		    const char *where)
 {
 	struct sim_finding f;
-	size_t off;
-	enum sim_view v;
 
-	if (*p == want)
+	if (!sim_finding_forged_word(s, &f, p, want))
 		return true;
-	sim_finding_new(s, &f, SIM_FINDING_KOBJ_CHANGED);
-	sim_locate(s, p, 4, &off, &v);
-	sim_finding_set_addr(s, &f, off, v);
-	f.nbytes = 4;
-	memcpy(f.old_bytes, &want, 4);
-	memcpy(f.new_bytes, p, 4);
 	sim_fmt(f.message, sizeof(f.message),
 		 "%s: k_heap %s field %s reads 0x%08x, kernel set 0x%08x: the kernel would "
 		 "follow the forged value",

@@ -202,6 +202,26 @@ void sim_finding_set_addr(struct sim *s, struct sim_finding *f, size_t off, enum
 	}
 }
 
+/* A kernel-owned word the kernel would follow: false while it holds `want`;
+ * otherwise starts a kobj-changed finding on it (both values recorded) and
+ * leaves the message to the caller. */
+bool sim_finding_forged_word(struct sim *s, struct sim_finding *f, const uint32_t *p,
+			     uint32_t want)
+{
+	size_t off;
+	enum sim_view v;
+
+	if (*p == want)
+		return false;
+	sim_finding_new(s, f, SIM_FINDING_KOBJ_CHANGED);
+	sim_locate(s, p, 4, &off, &v);
+	sim_finding_set_addr(s, f, off, v);
+	f->nbytes = 4;
+	memcpy(f->old_bytes, &want, 4);
+	memcpy(f->new_bytes, p, 4);
+	return true;
+}
+
 void sim_doom_current(struct sim *s)
 {
 	if (s->current && s->current->sc_id >= 0)

@@ -267,6 +267,8 @@ void sim_event(struct sim *s, enum sim_event_kind k, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 void sim_finding_new(struct sim *s, struct sim_finding *f, enum sim_finding_kind kind);
 void sim_finding_set_addr(struct sim *s, struct sim_finding *f, size_t off, enum sim_view v);
+bool sim_finding_forged_word(struct sim *s, struct sim_finding *f, const uint32_t *p,
+			     uint32_t want);
 void sim_finding_add(struct sim *s, struct sim_finding *f);
 void sim_doom_current(struct sim *s);
 void sim_copy_name(char *dst, const char *src, size_t n);

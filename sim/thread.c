@@ -358,17 +358,9 @@ static void waitq_mirror(struct sim *s, _wait_q_t *wq)
 static bool waitq_word_ok(struct sim *s, const uint32_t *p, uint32_t want, const char *what)
 {
 	struct sim_finding f;
-	size_t off;
-	enum sim_view v;
 
-	if (*p == want)
+	if (!sim_finding_forged_word(s, &f, p, want))
 		return true;
-	sim_finding_new(s, &f, SIM_FINDING_KOBJ_CHANGED);
-	sim_locate(s, p, 4, &off, &v);
-	sim_finding_set_addr(s, &f, off, v);
-	f.nbytes = 4;
-	memcpy(f.old_bytes, &want, 4);
-	memcpy(f.new_bytes, p, 4);
 	sim_fmt(f.message, sizeof(f.message),
 		 "kernel follows a forged wait-queue %s: %s %s +0x%zx holds 0x%08x, kernel set 0x%08x",
 		 what, f.object_type, f.object, f.offset, (unsigned)*p, (unsigned)want);
