@@ -250,20 +250,6 @@ void sim_audit_text(const struct sim_audit *a, FILE *out)
 		fprintf(out, "clean\n");
 }
 
-static void jstr(FILE *out, const char *s)
-{
-	fputc('"', out);
-	for (; *s; s++) {
-		if (*s == '"' || *s == '\\')
-			fputc('\\', out);
-		if ((unsigned char)*s < 0x20)
-			fprintf(out, "\\u%04x", (unsigned char)*s);
-		else
-			fputc(*s, out);
-	}
-	fputc('"', out);
-}
-
 void sim_audit_json(const struct sim_audit *a, FILE *out)
 {
 	fprintf(out, "{\"objects_checked\":%zu,\"heaps_checked\":%zu,\"clean\":%s,\"exposed\":[",
@@ -272,16 +258,16 @@ void sim_audit_json(const struct sim_audit *a, FILE *out)
 		const struct sim_audit_item *it = &a->items[i];
 
 		fputs(i ? ",{\"object\":" : "{\"object\":", out);
-		jstr(out, it->object);
+		sim_json_string(out, it->object);
 		fputs(",\"type\":", out);
-		jstr(out, it->type);
+		sim_json_string(out, it->type);
 		fputs(",\"detail\":", out);
-		jstr(out, it->detail);
+		sim_json_string(out, it->detail);
 		fprintf(out, ",\"taddr\":\"0x%08x\",\"bytes\":%zu,\"writable_via\":", (unsigned)it->taddr,
 			it->bytes);
-		jstr(out, it->domain);
+		sim_json_string(out, it->domain);
 		fputs(",\"view\":", out);
-		jstr(out, it->partition_view);
+		sim_json_string(out, it->partition_view);
 		fputc('}', out);
 	}
 	fputs("]}\n", out);

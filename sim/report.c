@@ -284,10 +284,10 @@ void sim_finding_format(const struct sim_finding *f, char *buf, size_t len)
 		 f->syscall[0] ? "]" : "", f->thread_name, f->user ? "user" : "kernel");
 }
 
-static void json_str(FILE *out, const char *s)
+void sim_json_string(FILE *out, const char *s)
 {
 	fputc('"', out);
-	for (; *s; s++) {
+	for (; s && *s; s++) {
 		unsigned char c = (unsigned char)*s;
 
 		if (c == '"' || c == '\\')
@@ -313,25 +313,25 @@ void sim_finding_json(const struct sim_finding *f, FILE *out)
 	unsigned n = f->nbytes < SIM_FINDING_BYTES ? f->nbytes : SIM_FINDING_BYTES;
 
 	fputs("{\"kind\":", out);
-	json_str(out, sim_finding_kind_name(f->kind));
+	sim_json_string(out, sim_finding_kind_name(f->kind));
 	fputs(",\"message\":", out);
-	json_str(out, f->message);
+	sim_json_string(out, f->message);
 	fputs(",\"syscall\":", out);
-	json_str(out, f->syscall);
+	sim_json_string(out, f->syscall);
 	fputs(",\"object\":", out);
-	json_str(out, f->object);
+	sim_json_string(out, f->object);
 	fputs(",\"object_type\":", out);
-	json_str(out, f->object_type);
+	sim_json_string(out, f->object_type);
 	fputs(",\"field\":", out);
-	json_str(out, f->field);
+	sim_json_string(out, f->field);
 	fprintf(out, ",\"taddr\":\"0x%08llx\",\"view\":", (unsigned long long)f->taddr);
-	json_str(out, sim_view_name(f->view));
+	sim_json_string(out, sim_view_name(f->view));
 	fprintf(out, ",\"offset\":%zu,\"nbytes\":%u,\"old\":", f->offset, f->nbytes);
 	json_hex(out, f->old_bytes, n);
 	fputs(",\"new\":", out);
 	json_hex(out, f->new_bytes, n);
 	fprintf(out, ",\"thread\":%u,\"thread_name\":", (unsigned)f->thread);
-	json_str(out, f->thread_name);
+	sim_json_string(out, f->thread_name);
 	fprintf(out, ",\"mode\":\"%s\",\"time_us\":%llu}", f->user ? "user" : "kernel",
 		(unsigned long long)f->time_us);
 }

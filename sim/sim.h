@@ -696,6 +696,9 @@ void sim_report_finding(struct sim *sim, const struct sim_finding *f);
 /* One line (no newline) / a JSON object with stable key order. */
 void sim_finding_format(const struct sim_finding *f, char *buf, size_t len);
 void sim_finding_json(const struct sim_finding *f, FILE *out);
+/* `s` as a quoted JSON string (quote, backslash and control bytes escaped;
+ * NULL as ""), for every JSON writer above the simulator too. */
+void sim_json_string(FILE *out, const char *s);
 
 enum sim_event_kind {
 	SIM_EV_THREAD_CREATE = 1,

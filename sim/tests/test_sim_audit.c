@@ -213,6 +213,23 @@ static void test_read_only_exposure_and_registered_data(void **state)
 	fx_fini(&F);
 }
 
+/* The JSON string writer every report shares: the escapes JSON requires. */
+static void test_json_string_escapes(void **state)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *out = open_memstream(&text, &len);
+
+	(void)state;
+	assert_non_null(out);
+	sim_json_string(out, "a\"b\\c\n\001d");
+	fputc(' ', out);
+	sim_json_string(out, NULL);
+	fclose(out);
+	assert_string_equal(text, "\"a\\\"b\\\\c\\u000a\\u0001d\" \"\"");
+	free(text);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -220,6 +237,7 @@ int main(void)
 		cmocka_unit_test(test_k_heap_in_user_partition_is_flagged),
 		cmocka_unit_test(test_in_band_metadata_is_flagged),
 		cmocka_unit_test(test_read_only_exposure_and_registered_data),
+		cmocka_unit_test(test_json_string_escapes),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
