@@ -3,8 +3,7 @@
  * "Consequences" of validate, and the strict check's list of invariants),
  * and the corner paths of validate's later steps.
  *
- * Heap as in check_validate.c: A B C D E, B and D free (buckets 2 and 3),
- * then the free tail.
+ * Heap: pt_build_abcde (as in check_validate.c).
  */
 #include <string.h>
 
@@ -12,28 +11,17 @@
 
 static struct sys_heap h;
 static struct pt_model m;
-static void *p[5];
 static uint32_t cA, cB, cC, cD, cE;
 
 static void build(enum pt_cfg_id id)
 {
-	static const uint32_t units[5] = { 4, 5, 6, 9, 8 };
 	struct sys_heap_config cfg;
+	uint32_t c[5];
 
 	pt_cfg(&cfg, id);
 	cfg.internal_checks = false;
-	pt_heap_init(&h, &m, 4096, &cfg);
-	for (int i = 0; i < 5; i++)
-		p[i] = sys_heap_alloc(&h, pt_bytes_for(&m, units[i] + m.T));
-	cA = m.chunk0;
-	cB = cA + units[0] + m.T;
-	cC = cB + units[1] + m.T;
-	cD = cC + units[2] + m.T;
-	cE = cD + units[3] + m.T;
-	sys_heap_free(&h, p[1]);
-	sys_heap_free(&h, p[3]);
-	PT_ASSERT(sys_heap_check_strict(&h, NULL, NULL));
-	PT_ASSERT_NO_CHECK();
+	pt_build_abcde(&h, &m, &cfg, c);
+	cA = c[0], cB = c[1], cC = c[2], cD = c[3], cE = c[4];
 }
 
 /* strict says broken (and names why); validate's verdict is `upstream` */

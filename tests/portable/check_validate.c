@@ -20,32 +20,14 @@ static const enum pt_cfg_id cfgs[] = { PT_W32S, PT_W32B, PT_W64, PT_W32S_FULL, P
 
 static void build_cfg(enum pt_cfg_id id, bool internal, bool stats)
 {
-	static const uint32_t units[5] = { 4, 5, 6, 9, 8 };
 	struct sys_heap_config cfg;
-	void *p[5];
+	uint32_t c[5];
 
 	pt_cfg(&cfg, id);
 	cfg.internal_checks = internal;
 	cfg.runtime_stats = stats;
-	pt_heap_init(&h, &m, 4096, &cfg);
-	for (int i = 0; i < 5; i++) {
-		p[i] = sys_heap_alloc(&h, pt_bytes_for(&m, units[i] + m.T));
-		PT_ASSERT_NOT_NULL(p[i]);
-	}
-	cA = m.chunk0;
-	cB = cA + units[0] + m.T;
-	cC = cB + units[1] + m.T;
-	cD = cC + units[2] + m.T;
-	cE = cD + units[3] + m.T;
-	sys_heap_free(&h, p[1]);
-	sys_heap_free(&h, p[3]);
-	PT_ASSERT_EQ(pt_bucket(&m, units[1] + m.T), 2);
-	PT_ASSERT_EQ(pt_bucket(&m, units[3] + m.T), 3);
-	PT_ASSERT_EQ(pt_head(&h, &m, 2), cB);
-	PT_ASSERT_EQ(pt_head(&h, &m, 3), cD);
-	PT_ASSERT(sys_heap_validate(&h));
-	PT_ASSERT(sys_heap_check_strict(&h, NULL, NULL));
-	PT_ASSERT_NO_CHECK();
+	pt_build_abcde(&h, &m, &cfg, c);
+	cA = c[0], cB = c[1], cC = c[2], cD = c[3], cE = c[4];
 }
 
 static void build(enum pt_cfg_id id, bool internal)

@@ -313,6 +313,31 @@ void pt_assert_stats(struct sys_heap *h, const struct pt_model *m,
 	PT_ASSERT(st.max_allocated_bytes >= st.allocated_bytes);
 }
 
+void pt_build_abcde(struct sys_heap *h, struct pt_model *m,
+		    const struct sys_heap_config *cfg, uint32_t c[5])
+{
+	static const uint32_t units[5] = { 4, 5, 6, 9, 8 };
+	void *p[5];
+
+	pt_heap_init(h, m, 4096, cfg);
+	c[0] = m->chunk0;
+	for (int i = 0; i < 5; i++) {
+		p[i] = sys_heap_alloc(h, pt_bytes_for(m, units[i] + m->T));
+		PT_ASSERT_NOT_NULL(p[i]);
+		if (i)
+			c[i] = c[i - 1] + units[i - 1] + m->T;
+	}
+	sys_heap_free(h, p[1]);
+	sys_heap_free(h, p[3]);
+	PT_ASSERT_EQ(pt_bucket(m, units[1] + m->T), 2);
+	PT_ASSERT_EQ(pt_bucket(m, units[3] + m->T), 3);
+	PT_ASSERT_EQ(pt_head(h, m, 2), c[1]);
+	PT_ASSERT_EQ(pt_head(h, m, 3), c[3]);
+	PT_ASSERT(sys_heap_validate(h));
+	PT_ASSERT(sys_heap_check_strict(h, NULL, NULL));
+	PT_ASSERT_NO_CHECK();
+}
+
 void pt_assert_pristine(struct sys_heap *h, const struct pt_model *m)
 {
 	struct pt_walk w;

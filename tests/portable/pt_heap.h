@@ -107,6 +107,16 @@ void pt_assert_stats(struct sys_heap *h, const struct pt_model *m,
 		     size_t max_expected);
 struct sys_memory_stats pt_stats(struct sys_heap *h);
 
+/*
+ * The heap check_validate.c and check_strict.c corrupt: chunks A B C D E
+ * (4, 5, 6, 9, 8 units plus the trailer) from chunk0, then B and D freed,
+ * alone in buckets 2 and 3, then the free tail. Inits a 4096-byte heap with
+ * `cfg`, stores the chunk ids of A..E in c[], and asserts the heap is intact
+ * and no check fired.
+ */
+void pt_build_abcde(struct sys_heap *h, struct pt_model *m,
+		    const struct sys_heap_config *cfg, uint32_t c[5]);
+
 /* Recording check handler: installed by pt_heap_init / pt_record_checks. */
 struct pt_check_log {
 	unsigned count;
