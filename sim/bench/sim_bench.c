@@ -8,6 +8,8 @@
  * nothing), and the cost of a syscall-wrapped k_heap alloc/free pair
  * against a direct sys_heap_alloc/free pair on the same heap.
  */
+#include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -159,6 +161,23 @@ static double direct_pairs(void)
 	return runs[2];
 }
 
+/* Bounded so that 10 * n_iter (the direct pairs) cannot overflow and a
+ * typo cannot start an hours-long run; trailing text is refused. */
+#define MAX_ITER 100000000L
+
+static bool parse_iter(const char *s)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (end == s || *end || errno || v <= 0 || v > MAX_ITER)
+		return false;
+	n_iter = v;
+	return true;
+}
+
 int main(int argc, char **argv)
 {
 	static const struct {
@@ -172,12 +191,9 @@ int main(int argc, char **argv)
 	double nop_s[3], pair_s[3], direct;
 	struct sim_stats st;
 
-	if (argc > 1) {
-		n_iter = strtol(argv[1], NULL, 10);
-		if (n_iter <= 0) {
-			fprintf(stderr, "usage: sim-bench [round-trips > 0]\n");
-			return 2;
-		}
+	if (argc > 2 || (argc == 2 && !parse_iter(argv[1]))) {
+		fprintf(stderr, "usage: sim-bench [round-trips 1..%ld]\n", MAX_ITER);
+		return 2;
 	}
 	printf("sim-bench: %ld round trips per measurement, page %zu, arena 1 MiB\n", n_iter,
 	       sim_page_size());
