@@ -342,7 +342,6 @@ int ll_pipeline_run(struct ll_env *env, uint64_t ticks, struct ll_pipeline_resul
 		stop = e < stop ? e : stop;
 		e = next_event(done, COPIER_RESTART);
 		stop = e < stop ? e : stop;
-		ll_sched_stats_get(env->sched, &ss);
 		if (ll_sched_run_ticks(env->sched, stop - done) == 0)
 			break;
 		ll_sched_stats_get(env->sched, &ss);
