@@ -275,14 +275,16 @@ static int build(struct ll_env *env)
 	struct ll_sched_config sc;
 	int err;
 
+	/* checked before fit_arena sizes (and sim_create maps) an arena for it */
+	env->page = sim_page_size();
+	err = check_config(&env->cfg, env->page);
+	if (err)
+		return err;
 	fit_arena(&env->cfg);
 	env->sim = sim_create(&env->cfg.sim);
 	if (!env->sim)
 		return errno ? -errno : -ENOMEM;
-	env->page = sim_page_size();
-	err = check_config(&env->cfg, env->page);
-	if (!err)
-		err = frame(env);
+	err = frame(env);
 	if (!err)
 		err = env->layout->setup(env);
 	if (err)
@@ -305,6 +307,7 @@ static int build(struct ll_env *env)
 int ll_env_create(const struct ll_env_config *cfg, struct ll_env **out)
 {
 	struct ll_env_config def;
+	const struct ll_layout *layout;
 	struct ll_env *env;
 	int err;
 
@@ -317,7 +320,8 @@ int ll_env_create(const struct ll_env_config *cfg, struct ll_env **out)
 	}
 	if (g_env || sim_current())
 		return -EBUSY;
-	if (!ll_layout_find(cfg->layout))
+	layout = ll_layout_find(cfg->layout);
+	if (!layout)
 		return -ENOENT;
 	env = calloc(1, sizeof(*env));
 	if (!env)
@@ -328,7 +332,7 @@ int ll_env_create(const struct ll_env_config *cfg, struct ll_env **out)
 		return -ENOMEM;
 	}
 	env->cfg = *cfg;
-	env->layout = ll_layout_find(cfg->layout);
+	env->layout = layout;
 	env->sc_alloc = env->sc_free = -1;
 	g_env = env;
 	err = build(env);

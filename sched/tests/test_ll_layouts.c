@@ -40,9 +40,18 @@ static void test_layout_table(void **state)
 	c.heap_bytes = 1000; /* not a page multiple */
 	assert_int_equal(ll_env_create(&c, &env), -EINVAL);
 	assert_null(sim_current());
+	c.heap_bytes = 128u << 20; /* over the 64 MiB limit */
+	assert_int_equal(ll_env_create(&c, &env), -EINVAL);
+	c.heap_bytes = SIZE_MAX & ~(sim_page_size() - 1); /* would overflow the arena size */
+	assert_int_equal(ll_env_create(&c, &env), -EINVAL);
+	assert_null(sim_current());
 	c.heap_bytes = 0x20000;
 	c.word_bits = 16;
 	assert_int_equal(ll_env_create(&c, &env), -EINVAL);
+	c.word_bits = 32;
+	c.period_us = 0;
+	assert_int_equal(ll_env_create(&c, &env), -EINVAL);
+	assert_null(env);
 }
 
 /* ---- audit verdicts --------------------------------------------------------- */
