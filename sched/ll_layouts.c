@@ -205,11 +205,6 @@ const struct ll_layout *ll_layout_find(const char *name)
 	return NULL;
 }
 
-bool ll_env_is_oob(const struct ll_env *env)
-{
-	return env->oobk != NULL;
-}
-
 /* ---- the environment ----------------------------------------------------- */
 
 void ll_env_config_default(struct ll_env_config *cfg)

@@ -36,11 +36,6 @@
 #define SH_EMPTY 0u
 #define SH_DELETED 1u
 
-void ll_shadow_reset(struct ll_shadow *sh)
-{
-	memset(sh, 0, sizeof(*sh));
-}
-
 static uint32_t sh_hash(uint32_t k)
 {
 	k ^= k >> 16;

@@ -60,7 +60,5 @@ int ll_env_heap_init(struct ll_env *env, void *buf_uncached, size_t bytes, const
 
 /* ll_syscalls.c */
 int ll_syscalls_register(struct ll_env *env);
-void ll_shadow_reset(struct ll_shadow *sh);
-bool ll_env_is_oob(const struct ll_env *env);
 
 #endif /* HEAPSIM_SCHED_INTERNAL_H */

@@ -279,11 +279,6 @@ void *sim_to_view(const struct sim *s, const void *p, enum sim_view v)
 
 /* ---- page rights ------------------------------------------------------------ */
 
-size_t sim_off_page(const struct sim *s, size_t off)
-{
-	return off / s->page;
-}
-
 static __attribute__((noreturn)) void mprotect_failed(size_t first, size_t n)
 {
 	/* Out of VMAs or a bad range: the simulator cannot enforce rights any more. */

@@ -208,7 +208,6 @@ struct sim {
 extern struct sim *g_sim;
 
 /* arena.c */
-size_t sim_off_page(const struct sim *s, size_t off);
 void sim_apply_rights(struct sim *s, const uint8_t *want);
 void sim_page_set(struct sim *s, size_t page, uint8_t r);
 void sim_rights_kernel(struct sim *s);
