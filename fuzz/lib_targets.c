@@ -167,6 +167,7 @@ static void save_input(const struct fuzz_finding *f, const uint8_t *data, size_t
 
 int fuzz_lf_run(const char *target, const uint8_t *data, size_t size)
 {
+	static unsigned long inputs; /* of this process: "execs to first finding" */
 	const struct fuzz_target *t = fuzz_target_find(target);
 	struct fuzz_result res;
 	const char *dir;
@@ -174,9 +175,11 @@ int fuzz_lf_run(const char *target, const uint8_t *data, size_t size)
 	if (!t)
 		abort(); /* a target file names itself: cannot happen */
 	fuzz_run(t, data, size, &lf_opts, &res);
+	inputs++;
 	if (!res.found)
 		return 0;
 	fuzz_finding_print(&res.finding, stderr);
+	fprintf(stderr, "==heapsim==   found at input %lu of this process\n", inputs);
 	fprintf(stderr, "HEAPSIM-FINDING-JSON: ");
 	fuzz_finding_json(&res.finding, stderr);
 	save_json(lf_prefix, &res.finding);
