@@ -211,13 +211,18 @@ static bool first_kobj(const struct ll_env *env, const uint8_t *from, const uint
 static void report_cache_overrun(struct ll_env *env, const uint8_t *ptr, size_t len)
 {
 	const uint8_t *end = (const uint8_t *)env->buf + env->buf_bytes, *at = end;
-	size_t past = (size_t)(ptr + len - end);
+	uintptr_t e = (uintptr_t)end, p = (uintptr_t)ptr;
+	/* A forged length can be near SIZE_MAX: stay in integers, saturate, and
+	 * scan no further than the arena could reach. */
+	size_t past = p <= e ? len - (size_t)(e - p)
+			     : (len > SIZE_MAX - (size_t)(p - e) ? SIZE_MAX : len + (size_t)(p - e));
+	size_t scan = past < sim_arena_size(env->sim) ? past : sim_arena_size(env->sim);
 	struct sim_kobj_info info;
 	struct sim_finding f;
 	char where[96];
 	bool hit;
 
-	hit = first_kobj(env, end, end + past, &info, &at);
+	hit = first_kobj(env, end, end + scan, &info, &at);
 	sim_describe_addr(env->sim, at, where, sizeof(where));
 	memset(&f, 0, sizeof(f));
 	f.kind = SIM_FINDING_CONFINEMENT;
