@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "fuzz.h"
+#include "sim.h"
 
 const char *fuzz_kind_name(enum fuzz_kind k)
 {
@@ -58,18 +59,10 @@ void fuzz_finding_print(const struct fuzz_finding *f, FILE *out)
 
 static void json_str(FILE *out, const char *key, const char *s, bool comma)
 {
-	fprintf(out, "\"%s\":\"", key);
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if (c == '"' || c == '\\')
-			fprintf(out, "\\%c", c);
-		else if (c < 0x20)
-			fprintf(out, "\\u%04x", c);
-		else
-			fputc(c, out);
-	}
-	fprintf(out, "\"%s", comma ? "," : "");
+	fprintf(out, "\"%s\":", key);
+	sim_json_string(out, s);
+	if (comma)
+		fputc(',', out);
 }
 
 void fuzz_finding_json(const struct fuzz_finding *f, FILE *out)

@@ -1,5 +1,7 @@
 /* Option helpers shared by the heapsim commands. */
 #include <errno.h>
+#include <libgen.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -136,16 +138,79 @@ void cli_env_options_help(FILE *out)
 
 void cli_json_string(FILE *out, const char *s)
 {
-	fputc('"', out);
-	for (; s && *s; s++) {
-		unsigned char c = (unsigned char)*s;
+	sim_json_string(out, s);
+}
 
-		if (c == '"' || c == '\\')
-			fprintf(out, "\\%c", c);
-		else if (c < 0x20)
-			fprintf(out, "\\u%04x", c);
-		else
-			fputc(c, out);
+uint8_t *cli_read_file(const char *path, size_t max, size_t *len)
+{
+	FILE *in = fopen(path, "rb");
+	uint8_t *buf = NULL;
+	size_t n = 0, cap = 0;
+
+	if (!in)
+		return NULL;
+	for (;;) {
+		size_t want = cap ? cap * 2 : 4096;
+		uint8_t *bigger;
+
+		if (want > max + 1)
+			want = max + 1;
+		bigger = realloc(buf, want);
+		if (!bigger)
+			break;
+		buf = bigger;
+		cap = want;
+		n += fread(buf + n, 1, cap - n, in);
+		if (n < cap || cap == max + 1)
+			break;
 	}
-	fputc('"', out);
+	if (!buf || ferror(in) || n > max) {
+		int err = !buf ? ENOMEM : ferror(in) ? EIO : EFBIG;
+
+		free(buf);
+		fclose(in);
+		errno = err;
+		return NULL;
+	}
+	fclose(in);
+	*len = n;
+	return buf;
+}
+
+bool cli_finding_record(const char *input_path, const uint8_t *data, size_t len, char *rec,
+			size_t rlen)
+{
+	char sha[41], file[PATH_MAX], *dup = strdup(input_path);
+	FILE *in;
+	size_t n;
+
+	if (!dup)
+		return false;
+	fuzz_sha1_hex(data, len, sha);
+	snprintf(file, sizeof(file), "%s/finding-%s.json", dirname(dup), sha);
+	free(dup);
+	in = fopen(file, "r");
+	if (!in)
+		return false;
+	n = fread(rec, 1, rlen - 1, in);
+	rec[n] = '\0';
+	fclose(in);
+	return true;
+}
+
+bool cli_json_field(const char *json, const char *key, char *out, size_t len)
+{
+	char pat[64];
+	const char *p, *e;
+
+	snprintf(pat, sizeof(pat), "\"%s\":\"", key);
+	p = strstr(json, pat);
+	if (!p)
+		return false;
+	p += strlen(pat);
+	e = strchr(p, '"');
+	if (!e || (size_t)(e - p) >= len)
+		return false;
+	snprintf(out, len, "%.*s", (int)(e - p), p);
+	return true;
 }

@@ -11,6 +11,7 @@
  * 2 usage, no libFuzzer build, or libFuzzer failed.
  */
 #define _GNU_SOURCE /* memmem */
+#include <errno.h>
 #include <libgen.h>
 #include <limits.h>
 #include <stdlib.h>
@@ -22,7 +23,6 @@
 #include "fuzz.h"
 #include "heapsim.h"
 
-#define MAX_FILE_BYTES (1u << 20)
 
 static void help(FILE *out)
 {
@@ -40,74 +40,14 @@ static void help(FILE *out)
 		"            or no libFuzzer build\n");
 }
 
-static uint8_t *read_all(const char *path, size_t *len)
-{
-	FILE *in = fopen(path, "rb");
-	uint8_t *buf;
-
-	if (!in)
-		return NULL;
-	buf = malloc(MAX_FILE_BYTES);
-	*len = buf ? fread(buf, 1, MAX_FILE_BYTES, in) : 0;
-	fclose(in);
-	return buf;
-}
-
-static bool record_field(const char *file, const uint8_t *d, size_t n, const char *key, char *out,
-			 size_t len)
-{
-	char sha[41], path[PATH_MAX], rec[2048], pat[64], *dup = strdup(file);
-	const char *p, *e;
-	FILE *in;
-	size_t got;
-
-	if (!dup)
-		return false;
-	fuzz_sha1_hex(d, n, sha);
-	snprintf(path, sizeof(path), "%s/finding-%s.json", dirname(dup), sha);
-	free(dup);
-	in = fopen(path, "r");
-	if (!in)
-		return false;
-	got = fread(rec, 1, sizeof(rec) - 1, in);
-	rec[got] = '\0';
-	fclose(in);
-	snprintf(pat, sizeof(pat), "\"%s\":\"", key);
-	p = strstr(rec, pat);
-	if (!p)
-		return false;
-	p += strlen(pat);
-	e = strchr(p, '"');
-	if (!e || (size_t)(e - p) >= len)
-		return false;
-	snprintf(out, len, "%.*s", (int)(e - p), p);
-	return true;
-}
-
 /* A libFuzzer build carries its flag names; the replay main does not. */
 static bool is_libfuzzer(const char *path)
 {
-	size_t n;
-	uint8_t *b = read_all(path, &n);
-	bool yes = false;
 	static const char mark[] = "minimize_crash";
+	size_t n;
+	uint8_t *b = cli_read_file(path, 1u << 30, &n);
+	bool yes = b && memmem(b, n, mark, sizeof(mark) - 1) != NULL;
 
-	if (!b)
-		return false;
-	if (n == MAX_FILE_BYTES) { /* binaries are larger than inputs: read it whole */
-		FILE *in = fopen(path, "rb");
-		struct stat st;
-
-		free(b);
-		b = NULL;
-		if (in && !fstat(fileno(in), &st) && (b = malloc((size_t)st.st_size)))
-			n = fread(b, 1, (size_t)st.st_size, in);
-		if (in)
-			fclose(in);
-		if (!b)
-			return false;
-	}
-	yes = memmem(b, n, mark, sizeof(mark) - 1) != NULL;
 	free(b);
 	return yes;
 }
@@ -151,7 +91,7 @@ static int run_libfuzzer(const char *bin, const char *layout, const char *in, co
 int heapsim_cmd_minimize(int argc, char **argv)
 {
 	const char *file = NULL, *tname = NULL, *layout = NULL, *out = NULL, *fuzzer = NULL, *v;
-	char rec_t[32] = "", rec_l[32] = "", bin[PATH_MAX], outbuf[PATH_MAX];
+	char rec_buf[2048] = "", rec_t[32] = "", rec_l[32] = "", bin[PATH_MAX], outbuf[PATH_MAX];
 	uint64_t secs = 60;
 	const struct fuzz_target *t;
 	struct fuzz_opts o;
@@ -192,13 +132,16 @@ int heapsim_cmd_minimize(int argc, char **argv)
 		help(stderr);
 		return HEAPSIM_EXIT_USAGE;
 	}
-	d = read_all(file, &n);
+	d = cli_read_file(file, HEAPSIM_INPUT_MAX, &n);
 	if (!d) {
-		fprintf(stderr, "heapsim minimize: cannot read %s\n", file);
+		fprintf(stderr, "heapsim minimize: cannot read %s: %s\n", file,
+			errno == EFBIG ? "larger than 1 MiB, not a fuzz input" : strerror(errno));
 		return HEAPSIM_EXIT_USAGE;
 	}
-	record_field(file, d, n, "target", rec_t, sizeof(rec_t));
-	record_field(file, d, n, "layout", rec_l, sizeof(rec_l));
+	if (cli_finding_record(file, d, n, rec_buf, sizeof(rec_buf))) {
+		cli_json_field(rec_buf, "target", rec_t, sizeof(rec_t));
+		cli_json_field(rec_buf, "layout", rec_l, sizeof(rec_l));
+	}
 	free(d);
 	t = fuzz_target_find(tname ? tname : rec_t);
 	if (!t) {
@@ -232,7 +175,7 @@ int heapsim_cmd_minimize(int argc, char **argv)
 	       layout ? layout : "", (unsigned long long)secs);
 	fflush(stdout);
 	r = run_libfuzzer(bin, layout, file, out, (unsigned long)secs);
-	d = read_all(out, &m);
+	d = cli_read_file(out, HEAPSIM_INPUT_MAX, &m);
 	if (!d) {
 		fprintf(stderr, "heapsim minimize: libFuzzer wrote no result (exit %d)\n", r);
 		return HEAPSIM_EXIT_USAGE;

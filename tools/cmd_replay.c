@@ -14,6 +14,7 @@
  * found with a pinned layout then still replays.
  * Exit: 1 finding reproduced, 0 clean, 2 usage or unreadable input.
  */
+#include <errno.h>
 #include <libgen.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,7 +22,6 @@
 #include "fuzz.h"
 #include "heapsim.h"
 
-#define MAX_FILE_BYTES (1u << 20)
 
 static void help(FILE *out)
 {
@@ -36,58 +36,6 @@ static void help(FILE *out)
 		"  --oracle escape  report only escapes, as a run with -oracle=escape\n"
 		"  --json         print the finding as one JSON object after the trace\n"
 		"exit codes: 0 no finding, 1 finding reproduced, 2 usage or input error\n");
-}
-
-static uint8_t *read_file(const char *path, size_t *len)
-{
-	FILE *in = fopen(path, "rb");
-	uint8_t *buf;
-
-	if (!in)
-		return NULL;
-	buf = malloc(MAX_FILE_BYTES);
-	*len = buf ? fread(buf, 1, MAX_FILE_BYTES, in) : 0;
-	fclose(in);
-	return buf;
-}
-
-/* The value of "key":"..." in a one-line JSON record (our own format). */
-static bool json_field(const char *json, const char *key, char *out, size_t len)
-{
-	char pat[64];
-	const char *p, *e;
-
-	snprintf(pat, sizeof(pat), "\"%s\":\"", key);
-	p = strstr(json, pat);
-	if (!p)
-		return false;
-	p += strlen(pat);
-	e = strchr(p, '"');
-	if (!e || (size_t)(e - p) >= len)
-		return false;
-	snprintf(out, len, "%.*s", (int)(e - p), p);
-	return true;
-}
-
-/* finding-SHA1.json beside the input, as libFuzzer's run wrote it. */
-static bool read_record(const char *path, const uint8_t *data, size_t len, char *rec, size_t rlen)
-{
-	char sha[41], *dup = strdup(path), file[4096];
-	FILE *in;
-	size_t n;
-
-	if (!dup)
-		return false;
-	fuzz_sha1_hex(data, len, sha);
-	snprintf(file, sizeof(file), "%s/finding-%s.json", dirname(dup), sha);
-	free(dup);
-	in = fopen(file, "r");
-	if (!in)
-		return false;
-	n = fread(rec, 1, rlen - 1, in);
-	rec[n] = '\0';
-	fclose(in);
-	return true;
 }
 
 static const struct fuzz_target *target_from_dir(const char *path)
@@ -172,15 +120,16 @@ int heapsim_cmd_replay(int argc, char **argv)
 		help(stderr);
 		return HEAPSIM_EXIT_USAGE;
 	}
-	data = read_file(file, &len);
+	data = cli_read_file(file, HEAPSIM_INPUT_MAX, &len);
 	if (!data) {
-		fprintf(stderr, "heapsim replay: cannot read %s\n", file);
+		fprintf(stderr, "heapsim replay: cannot read %s: %s\n", file,
+			errno == EFBIG ? "larger than 1 MiB, not a fuzz input" : strerror(errno));
 		return HEAPSIM_EXIT_USAGE;
 	}
-	if (read_record(file, data, len, rec, sizeof(rec))) {
-		json_field(rec, "layout", rec_layout, sizeof(rec_layout));
-		json_field(rec, "target", rec_target, sizeof(rec_target));
-		json_field(rec, "hardening", rec_hard, sizeof(rec_hard));
+	if (cli_finding_record(file, data, len, rec, sizeof(rec))) {
+		cli_json_field(rec, "layout", rec_layout, sizeof(rec_layout));
+		cli_json_field(rec, "target", rec_target, sizeof(rec_target));
+		cli_json_field(rec, "hardening", rec_hard, sizeof(rec_hard));
 	}
 	t = fuzz_target_find(tname ? tname : rec_target[0] ? rec_target : NULL);
 	if (!t && !tname)

@@ -77,6 +77,15 @@ bool cli_parse_u64(const char *s, uint64_t *out);
 int cli_env_option(int argc, char **argv, int *i, struct ll_env_config *cfg);
 /* Prints what --help shows for those options. */
 void cli_env_options_help(FILE *out);
+/* Fuzz inputs and records (replay, minimize): a whole file of at most `max`
+ * bytes, or NULL with errno set (EFBIG when longer: never a silent cut). */
+#define HEAPSIM_INPUT_MAX (1u << 20)
+uint8_t *cli_read_file(const char *path, size_t max, size_t *len);
+/* The record a fuzz run wrote beside an input (DIR/finding-SHA1.json). */
+bool cli_finding_record(const char *input_path, const uint8_t *data, size_t len, char *rec,
+			size_t rlen);
+/* The value of "key":"..." in a one-line JSON record of our own format. */
+bool cli_json_field(const char *json, const char *key, char *out, size_t len);
 /* Prints the layout names for an error message. */
 void cli_list_layout_names(FILE *out);
 /* A JSON string literal (quotes and escapes). */
