@@ -4,6 +4,7 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "heapsim.h"
 
@@ -146,9 +147,16 @@ uint8_t *cli_read_file(const char *path, size_t max, size_t *len)
 	FILE *in = fopen(path, "rb");
 	uint8_t *buf = NULL;
 	size_t n = 0, cap = 0;
+	struct stat st;
 
 	if (!in)
 		return NULL;
+	/* fopen accepts a directory; its read error would say only EIO */
+	if (fstat(fileno(in), &st) == 0 && S_ISDIR(st.st_mode)) {
+		fclose(in);
+		errno = EISDIR;
+		return NULL;
+	}
 	for (;;) {
 		size_t want = cap ? cap * 2 : 4096;
 		uint8_t *bigger;

@@ -52,6 +52,14 @@ static bool is_libfuzzer(const char *path)
 	return yes;
 }
 
+static bool same_inode(const char *a, const char *b)
+{
+	struct stat sa, sb;
+
+	return stat(a, &sa) == 0 && stat(b, &sb) == 0 && sa.st_dev == sb.st_dev &&
+	       sa.st_ino == sb.st_ino;
+}
+
 static bool default_fuzzer(const char *target, char *out, size_t len)
 {
 	char self[PATH_MAX];
@@ -170,6 +178,15 @@ int heapsim_cmd_minimize(int argc, char **argv)
 	if (!out) {
 		snprintf(outbuf, sizeof(outbuf), "%s.min", file);
 		out = outbuf;
+	}
+	if (same_inode(file, out)) {
+		fprintf(stderr, "heapsim minimize: --out %s is the input itself\n", out);
+		return HEAPSIM_EXIT_USAGE;
+	}
+	/* a result left by an earlier run must not pass for this one's */
+	if (unlink(out) < 0 && errno != ENOENT) {
+		fprintf(stderr, "heapsim minimize: cannot replace %s: %s\n", out, strerror(errno));
+		return HEAPSIM_EXIT_USAGE;
 	}
 	printf("minimizing %s with %s%s%s for up to %llu s\n", file, bin, layout ? ", layout " : "",
 	       layout ? layout : "", (unsigned long long)secs);

@@ -14,6 +14,7 @@
  *       differs from what the catalogue gives now.
  */
 #include <dirent.h>
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -25,20 +26,10 @@
 #endif
 #define MAX_FILE (256u << 10)
 
+/* A scenario or matrix file, whole: a longer one is refused, never cut. */
 static char *slurp(const char *path, size_t *len)
 {
-	FILE *in = fopen(path, "rb");
-	char *buf;
-
-	if (!in)
-		return NULL;
-	buf = malloc(MAX_FILE + 1);
-	if (buf) {
-		*len = fread(buf, 1, MAX_FILE, in);
-		buf[*len] = '\0';
-	}
-	fclose(in);
-	return buf;
+	return (char *)cli_read_file(path, MAX_FILE, len);
 }
 
 static struct fuzz_scenario *load(const char *path)
@@ -49,7 +40,8 @@ static struct fuzz_scenario *load(const char *path)
 	struct fuzz_scenario *s;
 
 	if (!text) {
-		fprintf(stderr, "heapsim: cannot read %s\n", path);
+		fprintf(stderr, "heapsim: cannot read %s: %s\n", path,
+			errno == EFBIG ? "larger than 256 KiB, not a scenario" : strerror(errno));
 		return NULL;
 	}
 	s = fuzz_scenario_parse(text, len, err, sizeof(err));

@@ -11,7 +11,7 @@
  *   4. the verdict table.
  * Exit 0 when every layout behaves as declared (the vulnerable ones may
  * show findings, the safe ones must not) and the catalogue matches its
- * expectations; 1 otherwise; 2 on usage errors.
+ * expectations; 1 otherwise; 2 on usage errors or a catalogue that does not load.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -48,7 +48,8 @@ static void help(FILE *out)
 		"                  heapsim-findings)\n"
 		"  --scenarios DIR the catalogue (default the source tree's tests/scenarios)\n"
 		"exit codes: 0 every layout as declared, 1 a finding on a safe layout or a\n"
-		"            catalogue verdict that differs from its file, 2 usage error\n");
+		"            catalogue verdict that differs from its file, 2 usage error or a\n"
+		"            catalogue that does not load\n");
 }
 
 static void audit_layout(const char *name, struct layout_result *r)
@@ -169,9 +170,13 @@ int heapsim_cmd_verdict(int argc, char **argv)
 
 	printf("\n== 2. attack catalogue (%s) on every layout x hardening level\n", cat_dir);
 	fflush(stdout);
-	if (heapsim_catalogue_run(cat_dir, &cat, NULL) < 0 || !cat.n) {
-		printf("   the catalogue did not load (see above)\n");
-		rc = HEAPSIM_EXIT_FINDINGS;
+	r = heapsim_catalogue_run(cat_dir, &cat, NULL);
+	if (r < 0 || !cat.n) {
+		/* bad input, not a verdict: a missing catalogue must not read as findings */
+		fprintf(stderr, "heapsim verdict: the catalogue in %s did not load%s\n", cat_dir,
+			r < 0 ? " (see above)" : ": no .scn files");
+		heapsim_catalogue_free(&cat);
+		return HEAPSIM_EXIT_USAGE;
 	}
 	for (size_t i = 0; i < cat.n; i++)
 		for (size_t l = 0; l < nl; l++)
