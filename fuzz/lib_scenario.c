@@ -110,6 +110,7 @@ struct parser {
 	char *err;
 	size_t errlen;
 	bool failed;
+	uint32_t allocated; /* blocks an earlier alloc line names */
 };
 
 static bool fail(struct parser *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -175,6 +176,15 @@ static int slot_letter(const char **s)
 	return c - 'A';
 }
 
+/* A block no earlier line allocates is a typo, not an attack: refused, so the
+ * step cannot be skipped at run time and the scenario read as harmless. */
+static bool slot_allocated(struct parser *p, int slot)
+{
+	if (p->allocated & (1u << slot))
+		return true;
+	return fail(p, "block %c is used before any 'alloc %c'", 'A' + slot, 'A' + slot);
+}
+
 static bool bracket_index(const char **s, int *idx)
 {
 	uint64_t n;
@@ -221,6 +231,8 @@ static bool parse_addr_at(struct parser *p, const char **sp, struct uaddr *a)
 		a->base = UB_ABS;
 		a->off = (int64_t)n;
 	} else if ((slot = slot_letter(&s)) >= 0) {
+		if (!slot_allocated(p, slot))
+			return false;
 		a->base = UB_SLOT;
 		a->idx = slot;
 		if (*s == '.') {
@@ -348,6 +360,8 @@ static struct sc_expr *parse_unary(struct parser *p, const char **s, int depth)
 			fail(p, "%s(X) needs a block name A-Z", id ? "id" : "units");
 			return NULL;
 		}
+		if (!slot_allocated(p, slot))
+			return NULL;
 		e = node(p, id ? X_ID : X_UNITS);
 		if (e)
 			e->slot = slot;
@@ -529,6 +543,7 @@ static bool parse_alloc(struct parser *p, char **tok, int n)
 			return fail(p, "unknown alloc option '%.20s'", tok[i]);
 		}
 	}
+	p->allocated |= 1u << a->slot;
 	return true;
 }
 
@@ -691,7 +706,7 @@ static bool parse_line(struct parser *p, char *line)
 struct fuzz_scenario *fuzz_scenario_parse(const char *text, size_t len, char *err, size_t errlen)
 {
 	struct fuzz_scenario *s = calloc(1, sizeof(*s));
-	struct parser p = { s, 0, err, errlen, false };
+	struct parser p = { s, 0, err, errlen, false, 0 };
 	char line[SC_MAX_LINE];
 	size_t i = 0;
 
