@@ -87,7 +87,8 @@ static int run_dir(const char *dir, unsigned *count)
 		sprintf(names[n++], "%s/%s", dir, e->d_name);
 	}
 	closedir(d);
-	qsort(names, n, sizeof(*names), cmp_names);
+	if (n) /* qsort(NULL, 0) is undefined */
+		qsort(names, n, sizeof(*names), cmp_names);
 	for (size_t i = 0; i < n; i++) {
 		struct stat st;
 

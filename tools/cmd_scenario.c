@@ -87,7 +87,8 @@ int heapsim_catalogue_run(const char *dir, struct heapsim_catalogue *c, FILE *pr
 		sprintf(files[n++], "%s/%s", dir, e->d_name);
 	}
 	closedir(d);
-	qsort(files, n, sizeof(*files), cmp_str);
+	if (n) /* qsort(NULL, 0) is undefined */
+		qsort(files, n, sizeof(*files), cmp_str);
 	c->rows = calloc(n ? n : 1, sizeof(*c->rows));
 	for (size_t i = 0; c->rows && i < n; i++) {
 		struct heapsim_catalogue_row *r = &c->rows[c->n];
