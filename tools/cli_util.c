@@ -185,6 +185,16 @@ uint8_t *cli_read_file(const char *path, size_t max, size_t *len)
 	return buf;
 }
 
+uint8_t *cli_read_input(const char *cmd, const char *path, size_t *len)
+{
+	uint8_t *d = cli_read_file(path, HEAPSIM_INPUT_MAX, len);
+
+	if (!d)
+		fprintf(stderr, "heapsim %s: cannot read %s: %s\n", cmd, path,
+			errno == EFBIG ? "larger than 1 MiB, not a fuzz input" : strerror(errno));
+	return d;
+}
+
 bool cli_finding_record(const char *input_path, const uint8_t *data, size_t len, char *rec,
 			size_t rlen)
 {

@@ -140,12 +140,9 @@ int heapsim_cmd_minimize(int argc, char **argv)
 		help(stderr);
 		return HEAPSIM_EXIT_USAGE;
 	}
-	d = cli_read_file(file, HEAPSIM_INPUT_MAX, &n);
-	if (!d) {
-		fprintf(stderr, "heapsim minimize: cannot read %s: %s\n", file,
-			errno == EFBIG ? "larger than 1 MiB, not a fuzz input" : strerror(errno));
+	d = cli_read_input("minimize", file, &n);
+	if (!d)
 		return HEAPSIM_EXIT_USAGE;
-	}
 	if (cli_finding_record(file, d, n, rec_buf, sizeof(rec_buf))) {
 		cli_json_field(rec_buf, "target", rec_t, sizeof(rec_t));
 		cli_json_field(rec_buf, "layout", rec_l, sizeof(rec_l));

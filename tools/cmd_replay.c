@@ -14,7 +14,6 @@
  * found with a pinned layout then still replays.
  * Exit: 1 finding reproduced, 0 clean, 2 usage or unreadable input.
  */
-#include <errno.h>
 #include <libgen.h>
 #include <stdlib.h>
 #include <string.h>
@@ -120,12 +119,9 @@ int heapsim_cmd_replay(int argc, char **argv)
 		help(stderr);
 		return HEAPSIM_EXIT_USAGE;
 	}
-	data = cli_read_file(file, HEAPSIM_INPUT_MAX, &len);
-	if (!data) {
-		fprintf(stderr, "heapsim replay: cannot read %s: %s\n", file,
-			errno == EFBIG ? "larger than 1 MiB, not a fuzz input" : strerror(errno));
+	data = cli_read_input("replay", file, &len);
+	if (!data)
 		return HEAPSIM_EXIT_USAGE;
-	}
 	if (cli_finding_record(file, data, len, rec, sizeof(rec))) {
 		cli_json_field(rec, "layout", rec_layout, sizeof(rec_layout));
 		cli_json_field(rec, "target", rec_target, sizeof(rec_target));

@@ -81,6 +81,9 @@ void cli_env_options_help(FILE *out);
  * bytes, or NULL with errno set (EFBIG when longer: never a silent cut). */
 #define HEAPSIM_INPUT_MAX (1u << 20)
 uint8_t *cli_read_file(const char *path, size_t max, size_t *len);
+/* A fuzz input (at most HEAPSIM_INPUT_MAX) for command `cmd`, or NULL after
+ * saying why on stderr. */
+uint8_t *cli_read_input(const char *cmd, const char *path, size_t *len);
 /* The record a fuzz run wrote beside an input (DIR/finding-SHA1.json). */
 bool cli_finding_record(const char *input_path, const uint8_t *data, size_t len, char *rec,
 			size_t rlen);
