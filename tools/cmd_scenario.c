@@ -14,6 +14,7 @@
  *       differs from what the catalogue gives now.
  */
 #include <dirent.h>
+#include <unistd.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -351,6 +352,10 @@ int heapsim_cmd_matrix(int argc, char **argv)
 			r = -1, fprintf(stderr, "heapsim matrix: unexpected argument '%s'\n", argv[i]);
 		if (r < 0)
 			return HEAPSIM_EXIT_USAGE;
+	}
+	if (check && access(check, R_OK) != 0) {
+		fprintf(stderr, "heapsim matrix: cannot read %s: %s\n", check, strerror(errno));
+		return HEAPSIM_EXIT_USAGE;
 	}
 	if (heapsim_catalogue_run(dir, &c, stderr) < 0 || !c.n) {
 		if (!c.n)

@@ -46,12 +46,20 @@ static bool parse_size(const char *s, size_t *out)
 	return true;
 }
 
+/* A trace larger than this is not a trace (the golden ones are ~3 KiB). */
+#define TRACE_MAX_BYTES ((size_t)64 << 20)
+
 static char *read_all(FILE *f, size_t *len)
 {
 	size_t cap = 1 << 16, n = 0;
 	char *buf = malloc(cap);
 
 	while (buf) {
+		if (cap > TRACE_MAX_BYTES) {
+			free(buf);
+			errno = EFBIG;
+			return NULL;
+		}
 		size_t got = fread(buf + n, 1, cap - n, f);
 
 		n += got;
@@ -113,9 +121,11 @@ int main(int argc, char **argv)
 	if (!have_bytes)
 		return usage("--bytes is required");
 
+	errno = 0;
 	text = read_all(stdin, &len);
 	if (!text)
-		return usage("cannot read the trace from standard input");
+		return usage(errno == EFBIG ? "the trace on standard input is larger than 64 MiB"
+					    : "cannot read the trace from standard input");
 	rc = heap_trace_check(text, len, &nslots, &io);
 	if (rc != HEAP_TRACE_OK) {
 		free(text);
