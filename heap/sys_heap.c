@@ -223,10 +223,22 @@ static uint64_t target_size(struct hz *h, size_t v)
 
 /* ---- stats -------------------------------------------------------------- */
 
+/* Counters are the target's size_t: adding 0 - x subtracts x modulo its width. */
 static void stats_add(struct hz *h, int i, uint64_t delta)
 {
 	if (h->stats)
 		stat_set(h, i, stat_get(h, i) + delta);
+}
+
+/* Adds or removes a chunk's usable bytes; reads the chunk only if stats are kept. */
+static void stats_chunk(struct hz *h, int i, uint32_t c, bool add)
+{
+	uint64_t bytes;
+
+	if (!h->stats)
+		return;
+	bytes = chunksz_to_bytes(h, chunk_size(h, c));
+	stats_add(h, i, add ? bytes : 0 - bytes);
 }
 
 static void allocated_grow(struct hz *h, uint64_t delta)
@@ -282,8 +294,7 @@ static void free_list_remove_bidx(struct hz *h, uint32_t c, int b)
 		set_next_free(h, first, second);
 		set_prev_free(h, second, first);
 	}
-	if (h->stats)
-		stat_set(h, STAT_FREE, stat_get(h, STAT_FREE) - chunksz_to_bytes(h, chunk_size(h, c)));
+	stats_chunk(h, STAT_FREE, c, false);
 }
 
 static void free_list_remove(struct hz *h, uint32_t c)
@@ -320,7 +331,7 @@ static void free_list_add(struct hz *h, uint32_t c)
 		set_next_free(h, first, c);
 		set_prev_free(h, second, c);
 	}
-	stats_add(h, STAT_FREE, chunksz_to_bytes(h, chunk_size(h, c)));
+	stats_chunk(h, STAT_FREE, c, true);
 }
 
 /* Leaves both halves marked free; touches no list. */
@@ -504,9 +515,7 @@ static void do_free(struct hz *h, void *ptr)
 	used_chunk_checks(h, c, "double free");
 
 	set_chunk_used(h, c, false);
-	if (h->stats)
-		stat_set(h, STAT_ALLOCATED,
-			 stat_get(h, STAT_ALLOCATED) - chunksz_to_bytes(h, chunk_size(h, c)));
+	stats_chunk(h, STAT_ALLOCATED, c, false);
 
 	r = right_chunk(h, c);
 	if (!chunk_used(h, r)) {
@@ -552,9 +561,7 @@ static bool inplace_realloc(struct hz *h, void *ptr, uint64_t bytes)
 	if (sz > n) {
 		uint32_t s = c + n;
 
-		if (h->stats)
-			stat_set(h, STAT_ALLOCATED,
-				 stat_get(h, STAT_ALLOCATED) - (uint64_t)CHUNK_UNIT * (sz - n));
+		stats_add(h, STAT_ALLOCATED, 0 - (uint64_t)CHUNK_UNIT * (sz - n));
 		split_chunks(h, c, s);
 		set_chunk_used(h, c, true);
 		canary_write(h, c);
