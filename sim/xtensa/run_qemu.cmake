@@ -33,7 +33,9 @@ endif()
 if(EXPECT)
   get_filename_component(name ${ELF} NAME_WE)
   get_filename_component(dir ${ELF} DIRECTORY)
-  set(actual ${dir}/${name}.stdout)
+  get_filename_component(ename ${EXPECT} NAME)
+  # one file per program and expectation: tests of one program may run in parallel
+  set(actual ${dir}/${name}.${ename}.stdout)
   file(WRITE ${actual} "${out}")
   execute_process(COMMAND ${CMAKE_COMMAND} -E compare_files ${actual} ${EXPECT}
                   RESULT_VARIABLE same)
