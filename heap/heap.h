@@ -251,9 +251,7 @@ void sys_heap_default_check_handler(const struct sys_heap_check *check, void *ct
 }
 #endif
 
-/* The out-of-band-metadata allocator with the same API (issue 7). */
-#if __has_include("oob_heap.h")
+/* The out-of-band-metadata allocator with the same API. */
 #include "oob_heap.h"
-#endif
 
 #endif /* HEAPSIM_HEAP_H */

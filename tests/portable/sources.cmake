@@ -1,5 +1,5 @@
 # The portable checks, for both runners (host CMocka: tests/CMakeLists.txt;
-# Xtensa on-target runner: sim/xtensa). Paths relative to this directory.
+# Xtensa on-target runner: port/xtensa). Paths relative to this directory.
 set(HEAPSIM_PORTABLE_DIR ${CMAKE_CURRENT_LIST_DIR})
 set(HEAPSIM_PORTABLE_SOURCES
   ${CMAKE_CURRENT_LIST_DIR}/pt_heap.c
