@@ -8,22 +8,6 @@
 
 #include "fuzz.h"
 
-const struct fuzz_layout fuzz_layouts[] = {
-	{ "pr10807-v2", true },   /* k_heap + buffer in one user-writable region */
-	{ "pr10807-v3", true },   /* k_heap in kernel memory, in-band metadata user-writable */
-	{ "kernel-only", false }, /* buffer and metadata kernel-only */
-	{ "oob", false },         /* metadata out of band, buffer payload only */
-};
-const size_t fuzz_nlayouts = sizeof(fuzz_layouts) / sizeof(fuzz_layouts[0]);
-
-const struct fuzz_layout *fuzz_layout_find(const char *name)
-{
-	for (size_t i = 0; name && i < fuzz_nlayouts; i++)
-		if (!strcmp(fuzz_layouts[i].name, name))
-			return &fuzz_layouts[i];
-	return NULL;
-}
-
 const struct fuzz_target fuzz_targets[] = {
 	{ "fuzz_heap_ops", fuzz_heap_ops_run, 4096, false,
 	  "heap calls on one sys_heap/oob_heap against a shadow model" },
@@ -55,8 +39,8 @@ void fuzz_opts_default(struct fuzz_opts *o)
 void fuzz_run(const struct fuzz_target *t, const uint8_t *data, size_t size,
 	      const struct fuzz_opts *o, struct fuzz_result *res)
 {
-	struct fuzz_finding *f = &res->finding;
-	const struct fuzz_layout *l;
+	struct atk_finding *f = &res->finding;
+	const struct ll_layout *l;
 
 	memset(res, 0, sizeof(*res));
 	f->op = -1;
@@ -66,10 +50,10 @@ void fuzz_run(const struct fuzz_target *t, const uint8_t *data, size_t size,
 	snprintf(f->target, sizeof(f->target), "%s", t->name);
 	if (!f->layout[0] && o->layout)
 		snprintf(f->layout, sizeof(f->layout), "%s", o->layout);
-	l = fuzz_layout_find(f->layout);
+	l = ll_layout_find(f->layout);
 	/* Only what the simulator sees counts as a design flaw; a model
 	 * mismatch or harness error is a bug on any layout. */
-	f->by_design = t->uses_layout && l && l->vulnerable && f->kind < FUZZ_MODEL_MISMATCH;
+	f->by_design = t->uses_layout && l && l->vulnerable && f->kind < SIM_FINDING_MODEL_MISMATCH;
 	fuzz_sha1_hex(data, size, f->input_sha1);
 }
 
@@ -103,10 +87,10 @@ int fuzz_lf_init(const char *target, int *argc, char ***argv)
 		else if ((v = flag_value((*argv)[i], "-oracle")))
 			oracle = v;
 	}
-	if (layout && *layout && !fuzz_layout_find(layout)) {
+	if (layout && *layout && !ll_layout_find(layout)) {
 		fprintf(stderr, "%s: unknown layout '%s' (known:", target, layout);
-		for (size_t i = 0; i < fuzz_nlayouts; i++)
-			fprintf(stderr, " %s", fuzz_layouts[i].name);
+		for (size_t i = 0; i < ll_layout_count(); i++)
+			fprintf(stderr, " %s", ll_layout_at(i)->name);
 		fprintf(stderr, ")\n");
 		exit(2);
 	}
@@ -136,7 +120,7 @@ void fuzz_lf_set_artifact_prefix(const char *prefix, bool save_input)
 	lf_save_input = save_input;
 }
 
-static void save_json(const char *dir_prefix, const struct fuzz_finding *f)
+static void save_json(const char *dir_prefix, const struct atk_finding *f)
 {
 	char path[4096];
 	FILE *out;
@@ -145,11 +129,11 @@ static void save_json(const char *dir_prefix, const struct fuzz_finding *f)
 	out = fopen(path, "w");
 	if (!out)
 		return;
-	fuzz_finding_json(f, out);
+	atk_finding_json(f, out);
 	fclose(out);
 }
 
-static void save_input(const struct fuzz_finding *f, const uint8_t *data, size_t size)
+static void save_input(const struct atk_finding *f, const uint8_t *data, size_t size)
 {
 	char path[4096];
 	FILE *out;
@@ -178,10 +162,10 @@ int fuzz_lf_run(const char *target, const uint8_t *data, size_t size)
 	inputs++;
 	if (!res.found)
 		return 0;
-	fuzz_finding_print(&res.finding, stderr);
+	atk_finding_print(&res.finding, stderr);
 	fprintf(stderr, "==heapsim==   found at input %lu of this process\n", inputs);
 	fprintf(stderr, "HEAPSIM-FINDING-JSON: ");
-	fuzz_finding_json(&res.finding, stderr);
+	atk_finding_json(&res.finding, stderr);
 	save_json(lf_prefix, &res.finding);
 	dir = getenv("HEAPSIM_FINDINGS_DIR");
 	if (dir && *dir) {

@@ -155,9 +155,9 @@ int heapsim_cmd_minimize(int argc, char **argv)
 	}
 	if (!layout && getenv("HEAPSIM_LAYOUT") && *getenv("HEAPSIM_LAYOUT"))
 		layout = getenv("HEAPSIM_LAYOUT");
-	if (!layout && fuzz_layout_find(rec_l))
+	if (!layout && ll_layout_find(rec_l))
 		layout = rec_l;
-	if (layout && !fuzz_layout_find(layout)) {
+	if (layout && !ll_layout_find(layout)) {
 		fprintf(stderr, "heapsim minimize: unknown layout '%s'\n", layout);
 		return HEAPSIM_EXIT_USAGE;
 	}
@@ -206,7 +206,7 @@ int heapsim_cmd_minimize(int argc, char **argv)
 		free(dup);
 		f = fopen(rec, "w");
 		if (f) {
-			fuzz_finding_json(&res.finding, f);
+			atk_finding_json(&res.finding, f);
 			fclose(f);
 		}
 	}

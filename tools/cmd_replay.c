@@ -66,9 +66,9 @@ static bool run_once(const char *name, const struct fuzz_target *t, const uint8_
 		return false;
 	}
 	printf("\n");
-	fuzz_finding_print(&res->finding, stdout);
+	atk_finding_print(&res->finding, stdout);
 	if (json)
-		fuzz_finding_json(&res->finding, stdout);
+		atk_finding_json(&res->finding, stdout);
 	return true;
 }
 
@@ -143,9 +143,9 @@ int heapsim_cmd_replay(int argc, char **argv)
 	o.trace = stdout;
 	if (!layout && getenv("HEAPSIM_LAYOUT") && *getenv("HEAPSIM_LAYOUT"))
 		layout = getenv("HEAPSIM_LAYOUT");
-	if (!layout && fuzz_layout_find(rec_layout))
+	if (!layout && ll_layout_find(rec_layout))
 		layout = rec_layout;
-	if (layout && !fuzz_layout_find(layout)) {
+	if (layout && !ll_layout_find(layout)) {
 		fprintf(stderr, "heapsim replay: unknown layout '%s'\n", layout);
 		cli_list_layout_names(stderr);
 		free(data);
@@ -177,10 +177,10 @@ int heapsim_cmd_replay(int argc, char **argv)
 	found = run_once(file, t, data, len, &o, &res, json);
 	/* A crash found with the layout pinned decodes its first byte as
 	 * something else: try the layouts in turn before calling it clean. */
-	for (size_t i = 0; !found && !pinned && t->uses_layout && i < fuzz_nlayouts; i++) {
+	for (size_t i = 0; !found && !pinned && t->uses_layout && i < ll_layout_count(); i++) {
 		printf("\n== trying layout %s (the run that found it may have pinned one)\n",
-		       fuzz_layouts[i].name);
-		o.layout = fuzz_layouts[i].name;
+		       ll_layout_at(i)->name);
+		o.layout = ll_layout_at(i)->name;
 		found = run_once(file, t, data, len, &o, &res, json);
 	}
 	free(data);

@@ -4,8 +4,8 @@
  * ticks run, allocations, peak heap use and findings. Exit 1 on any finding,
  * leak or inconsistency, 0 when clean.
  *
- * heapsim run SCENARIOFILE [...]: handed to the scenario runner when it is
- * built in (heapsim_run_scenario_file).
+ * heapsim run SCENARIOFILE [...]: handed to the scenario runner
+ * (heapsim_run_scenario_file, cmd_scenario.c).
  */
 #include <string.h>
 
@@ -96,14 +96,6 @@ static void print_json(const struct ll_env *env, uint64_t want,
 	printf("],\"finding_count\":%zu,\"verdict\":\"%s\"}\n", n, verdict(rc));
 }
 
-static int scenario_file(int argc, char **argv)
-{
-	if (heapsim_run_scenario_file)
-		return heapsim_run_scenario_file(argc, argv);
-	fprintf(stderr, "heapsim run %s: scenario files: not built yet\n", argv[1]);
-	return HEAPSIM_EXIT_USAGE;
-}
-
 int heapsim_cmd_run(int argc, char **argv)
 {
 	struct ll_env_config cfg;
@@ -114,7 +106,7 @@ int heapsim_cmd_run(int argc, char **argv)
 	int rc, err;
 
 	if (argc > 1 && argv[1][0] != '-')
-		return scenario_file(argc, argv);
+		return heapsim_run_scenario_file(argc, argv);
 	ll_env_config_default(&cfg);
 	cfg.layout = NULL; /* required */
 	for (int i = 1; i < argc; i++) {

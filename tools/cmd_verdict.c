@@ -5,7 +5,7 @@
  * it through scripts/quickstart):
  *   1. the static audit of every layout: which kernel-trusted bytes a user
  *      thread can write;
- *   2. the attack catalogue (tests/scenarios) on every layout and hardening;
+ *   2. the attack catalogue (attack/scenarios) on every layout and hardening;
  *   3. a short fuzz run of fuzz_user_syscalls per layout (in-process random
  *      driver, fixed seed: no libFuzzer needed), findings saved for replay;
  *   4. the verdict table.
@@ -29,7 +29,7 @@ struct layout_result {
 	size_t audit_items;
 	char audit_first[400];
 	int audit_err;
-	unsigned cat[FUZZ_V_ERROR + 1];
+	unsigned cat[ATK_V_ERROR + 1];
 	struct fuzz_drive_stats fz;
 	char crash_path[512];
 	bool unexpected;
@@ -46,7 +46,7 @@ static void help(FILE *out)
 		"  --seed S        fuzzing seed (default 1: the same inputs every time)\n"
 		"  --out DIR       where crash inputs and their records go (default\n"
 		"                  heapsim-findings)\n"
-		"  --scenarios DIR the catalogue (default the source tree's tests/scenarios)\n"
+		"  --scenarios DIR the catalogue (default the source tree's attack/scenarios)\n"
 		"exit codes: 0 every layout as declared, 1 a finding on a safe layout or a\n"
 		"            catalogue verdict that differs from its file, 2 usage error or a\n"
 		"            catalogue that does not load\n");
@@ -100,14 +100,14 @@ static void save_crash(const char *out, const char *layout, struct layout_result
 	snprintf(path, sizeof(path), "%s/finding-%s.json", dir, r->fz.finding.input_sha1);
 	f = fopen(path, "w");
 	if (f) {
-		fuzz_finding_json(&r->fz.finding, f);
+		atk_finding_json(&r->fz.finding, f);
 		fclose(f);
 	}
 }
 
-static const char *layout_verdict(const struct fuzz_layout *l, const struct layout_result *r)
+static const char *layout_verdict(const struct ll_layout *l, const struct layout_result *r)
 {
-	bool bad = r->audit_items || r->cat[FUZZ_V_EXPLOITABLE] || r->cat[FUZZ_V_CORRUPTED] ||
+	bool bad = r->audit_items || r->cat[ATK_V_EXPLOITABLE] || r->cat[ATK_V_CORRUPTED] ||
 		   r->fz.found;
 
 	if (l->vulnerable)
@@ -117,15 +117,15 @@ static const char *layout_verdict(const struct fuzz_layout *l, const struct layo
 
 int heapsim_cmd_verdict(int argc, char **argv)
 {
-	const char *out_dir = "heapsim-findings", *cat_dir = HEAPSIM_SOURCE_DIR "/tests/scenarios";
+	const char *out_dir = "heapsim-findings", *cat_dir = HEAPSIM_SOURCE_DIR "/attack/scenarios";
 	const struct fuzz_target *t = fuzz_target_find("fuzz_user_syscalls");
-	struct layout_result res[HEAPSIM_CAT_LAYOUTS];
+	struct layout_result *res;
 	struct heapsim_catalogue cat;
 	uint64_t seconds = 60, seed = 1;
 	double left_ms;
 	const char *v;
 	int r, rc = HEAPSIM_EXIT_CLEAN;
-	size_t nl = fuzz_nlayouts < HEAPSIM_CAT_LAYOUTS ? fuzz_nlayouts : HEAPSIM_CAT_LAYOUTS;
+	size_t nl = ll_layout_count();
 
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
@@ -152,16 +152,18 @@ int heapsim_cmd_verdict(int argc, char **argv)
 			return HEAPSIM_EXIT_USAGE;
 		}
 	}
-	memset(res, 0, sizeof(res));
+	res = calloc(nl, sizeof(*res));
+	if (!res)
+		return HEAPSIM_EXIT_USAGE;
 
 	printf("== 1. audit: kernel-trusted bytes a user thread can write\n");
 	for (size_t l = 0; l < nl; l++) {
-		audit_layout(fuzz_layouts[l].name, &res[l]);
+		audit_layout(ll_layout_at(l)->name, &res[l]);
 		if (res[l].audit_err)
-			printf("   %-12s could not build the layout: %s\n", fuzz_layouts[l].name,
+			printf("   %-12s could not build the layout: %s\n", ll_layout_at(l)->name,
 			       strerror(-res[l].audit_err));
 		else
-			printf("   %-12s %zu exposed range%s%s%s\n", fuzz_layouts[l].name,
+			printf("   %-12s %zu exposed range%s%s%s\n", ll_layout_at(l)->name,
 			       res[l].audit_items, res[l].audit_items == 1 ? "" : "s",
 			       res[l].audit_items ? ", e.g. " : "", res[l].audit_first);
 		if (res[l].audit_err)
@@ -181,14 +183,14 @@ int heapsim_cmd_verdict(int argc, char **argv)
 	for (size_t i = 0; i < cat.n; i++)
 		for (size_t l = 0; l < nl; l++)
 			for (int h = 0; h < 5; h++)
-				if (cat.rows[i].ran[l][h])
-					res[l].cat[cat.rows[i].v[l][h].cls]++;
+				if (heapsim_cell_at(&cat.rows[i], l, h)->ran)
+					res[l].cat[heapsim_cell_at(&cat.rows[i], l, h)->v.cls]++;
 	for (size_t l = 0; l < nl; l++)
 		printf("   %-12s exploitable %u, corrupted %u, detected %u, blocked %u, harmless %u\n",
-		       fuzz_layouts[l].name, res[l].cat[FUZZ_V_EXPLOITABLE], res[l].cat[FUZZ_V_CORRUPTED],
-		       res[l].cat[FUZZ_V_DETECTED], res[l].cat[FUZZ_V_BLOCKED], res[l].cat[FUZZ_V_HARMLESS]);
+		       ll_layout_at(l)->name, res[l].cat[ATK_V_EXPLOITABLE], res[l].cat[ATK_V_CORRUPTED],
+		       res[l].cat[ATK_V_DETECTED], res[l].cat[ATK_V_BLOCKED], res[l].cat[ATK_V_HARMLESS]);
 	if (cat.mismatches) {
-		printf("   %u verdicts differ from their scenario files (heapsim run tests/scenarios/*.scn)\n",
+		printf("   %u verdicts differ from their scenario files (heapsim run attack/scenarios/*.scn)\n",
 		       cat.mismatches);
 		rc = HEAPSIM_EXIT_FINDINGS;
 	}
@@ -204,19 +206,19 @@ int heapsim_cmd_verdict(int argc, char **argv)
 		unsigned budget = (unsigned)((double)left_ms / (double)(nl - l));
 
 		fuzz_opts_default(&o);
-		o.layout = fuzz_layouts[l].name;
+		o.layout = ll_layout_at(l)->name;
 		/* On the PR's layouts show an escape, not the first detected
 		 * corruption; safe layouts keep every oracle. */
-		o.escape_only = fuzz_layouts[l].vulnerable;
+		o.escape_only = ll_layout_at(l)->vulnerable;
 		fflush(stdout);
 		fuzz_drive(t, &o, seed, 0, budget ? budget : 1, &res[l].fz);
 		left_ms -= res[l].fz.seconds * 1000 < left_ms ? res[l].fz.seconds * 1000 : left_ms;
-		save_crash(out_dir, fuzz_layouts[l].name, &res[l]);
-		printf("   %-12s %lu execs in %.1f s (%.0f/s): ", fuzz_layouts[l].name, res[l].fz.execs,
+		save_crash(out_dir, ll_layout_at(l)->name, &res[l]);
+		printf("   %-12s %lu execs in %.1f s (%.0f/s): ", ll_layout_at(l)->name, res[l].fz.execs,
 		       res[l].fz.seconds, res[l].fz.seconds > 0 ? res[l].fz.execs / res[l].fz.seconds : 0.0);
 		if (res[l].fz.found)
 			printf("%s at exec %lu — %s\n      replay: heapsim replay %s --target %s\n",
-			       fuzz_kind_name(res[l].fz.finding.kind), res[l].fz.execs,
+			       sim_finding_kind_long_name(res[l].fz.finding.kind), res[l].fz.execs,
 			       res[l].fz.finding.message,
 			       res[l].crash_path[0] ? res[l].crash_path : "(could not save the input)",
 			       t->name);
@@ -227,17 +229,17 @@ int heapsim_cmd_verdict(int argc, char **argv)
 	printf("\n== verdict\n\n| layout | audit: exposed ranges | catalogue: exploitable / corrupted "
 	       "| fuzz | verdict |\n|---|---|---|---|---|\n");
 	for (size_t l = 0; l < nl; l++) {
-		const char *verdict = layout_verdict(&fuzz_layouts[l], &res[l]);
+		const char *verdict = layout_verdict(ll_layout_at(l), &res[l]);
 		char fz[96];
 
 		if (res[l].fz.found)
-			snprintf(fz, sizeof(fz), "%s (exec %lu)", fuzz_kind_name(res[l].fz.finding.kind),
+			snprintf(fz, sizeof(fz), "%s (exec %lu)", sim_finding_kind_long_name(res[l].fz.finding.kind),
 				 res[l].fz.execs);
 		else
 			snprintf(fz, sizeof(fz), "clean, %lu execs", res[l].fz.execs);
-		printf("| %s | %zu | %u / %u | %s | %s |\n", fuzz_layouts[l].name, res[l].audit_items,
-		       res[l].cat[FUZZ_V_EXPLOITABLE], res[l].cat[FUZZ_V_CORRUPTED], fz, verdict);
-		if (!fuzz_layouts[l].vulnerable && strncmp(verdict, "SAFE", 4))
+		printf("| %s | %zu | %u / %u | %s | %s |\n", ll_layout_at(l)->name, res[l].audit_items,
+		       res[l].cat[ATK_V_EXPLOITABLE], res[l].cat[ATK_V_CORRUPTED], fz, verdict);
+		if (!ll_layout_at(l)->vulnerable && strncmp(verdict, "SAFE", 4))
 			rc = HEAPSIM_EXIT_FINDINGS;
 		free(res[l].fz.crash);
 	}

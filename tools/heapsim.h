@@ -35,16 +35,24 @@ int heapsim_cmd_verdict(int argc, char **argv);
 
 /* The attack catalogue run on every layout × hardening (cmd_scenario.c). */
 #include "fuzz.h"
-#define HEAPSIM_CAT_LAYOUTS 8
+/* One scenario on one layout (sched's table order) at one hardening level. */
+struct heapsim_cell {
+	bool ran;
+	struct atk_verdict v;
+	bool has_expect;
+	char expect[64];
+	bool match;
+};
 struct heapsim_catalogue_row {
 	char name[64];
 	char about[256];
-	bool ran[HEAPSIM_CAT_LAYOUTS][5];
-	struct fuzz_verdict v[HEAPSIM_CAT_LAYOUTS][5];
-	bool has_expect[HEAPSIM_CAT_LAYOUTS][5];
-	char expect[HEAPSIM_CAT_LAYOUTS][5][64];
-	bool match[HEAPSIM_CAT_LAYOUTS][5];
+	struct heapsim_cell *cells; /* ll_layout_count() × ATK_HARDENING_LEVELS */
 };
+static inline struct heapsim_cell *heapsim_cell_at(const struct heapsim_catalogue_row *r,
+						   size_t layout, int hardening)
+{
+	return &r->cells[layout * ATK_HARDENING_LEVELS + (size_t)hardening];
+}
 struct heapsim_catalogue {
 	size_t n;
 	struct heapsim_catalogue_row *rows;
@@ -55,12 +63,9 @@ int heapsim_catalogue_run(const char *dir, struct heapsim_catalogue *c, FILE *pr
 void heapsim_catalogue_markdown(const struct heapsim_catalogue *c, FILE *out);
 void heapsim_catalogue_free(struct heapsim_catalogue *c);
 
-/*
- * `heapsim run SCENARIOFILE`: the scenario runner (fuzz layer) defines this
- * when it is built; argv[0] is "run", argv[1..] the arguments as given.
- * Weak: absent, `run` with a file says so and exits 2.
- */
-int heapsim_run_scenario_file(int argc, char **argv) __attribute__((weak));
+/* `heapsim run SCENARIOFILE...`: the scenario runner (cmd_scenario.c);
+ * argv[0] is "run", argv[1..] the arguments as given. */
+int heapsim_run_scenario_file(int argc, char **argv);
 
 /* ---- helpers shared by the commands (cli_util.c) ---- */
 
