@@ -237,6 +237,18 @@ bool atk_scenario_expected(const struct atk_scenario *s, const char *layout, int
 /* Does an actual verdict satisfy an expectation string ("detected", "detected:double free")? */
 bool atk_verdict_matches(const struct atk_verdict *v, const char *expect);
 
+/* ======================================================================== */
+/* Directories: the catalogue (and fuzz corpora), in name order              */
+/* ======================================================================== */
+
+/*
+ * "dir/name" for every entry of dir whose name ends in suffix ("": any) and
+ * does not start with '.', sorted by name (deterministic). NULL with errno
+ * set if dir cannot be opened. Free with atk_list_free.
+ */
+char **atk_list_dir(const char *dir, const char *suffix, size_t *count);
+void atk_list_free(char **names, size_t count);
+
 #ifdef __cplusplus
 }
 #endif

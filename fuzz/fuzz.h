@@ -95,6 +95,11 @@ extern const size_t fuzz_ntargets;
 /* By name, with or without the "fuzz_" prefix; NULL if unknown. */
 const struct fuzz_target *fuzz_target_find(const char *name);
 
+/* The layout a run of t gets when `layout` is asked for: itself on the
+ * layout-aware targets; fuzz_heap_ops knows only "oob" (oob_heap; anything
+ * else: sys_heap, NULL). */
+const char *fuzz_target_layout(const struct fuzz_target *t, const char *layout);
+
 /* Runs one input; fills res (finding's target/layout/sha1 included). */
 void fuzz_run(const struct fuzz_target *t, const uint8_t *data, size_t size,
 	      const struct fuzz_opts *o, struct fuzz_result *res);
@@ -135,6 +140,15 @@ int fuzz_lf_run(const char *target, const uint8_t *data, size_t size);
  * libFuzzer does it).
  */
 void fuzz_lf_set_artifact_prefix(const char *prefix, bool save_input);
+
+/*
+ * The record beside an input: PREFIX "finding-" SHA1 ".json" (PREFIX is ""
+ * or a directory with its trailing '/'). Every writer and reader of records
+ * builds the name here.
+ */
+void fuzz_record_path(char *out, size_t len, const char *prefix, const char *sha1);
+/* Writes f's JSON record there (f->input_sha1); false if it could not. */
+bool fuzz_record_save(const char *prefix, const struct atk_finding *f);
 
 /* ======================================================================== */
 /* Random driver (no libFuzzer): for the main job and quick smoke runs       */

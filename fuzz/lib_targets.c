@@ -30,6 +30,14 @@ const struct fuzz_target *fuzz_target_find(const char *name)
 	return NULL;
 }
 
+const char *fuzz_target_layout(const struct fuzz_target *t, const char *layout)
+{
+	if (t->uses_layout || !layout)
+		return layout;
+	/* a heap-only target knows just the out-of-band allocator by layout name */
+	return !strcmp(layout, "oob") ? layout : NULL;
+}
+
 void fuzz_opts_default(struct fuzz_opts *o)
 {
 	memset(o, 0, sizeof(*o));
@@ -120,17 +128,22 @@ void fuzz_lf_set_artifact_prefix(const char *prefix, bool save_input)
 	lf_save_input = save_input;
 }
 
-static void save_json(const char *dir_prefix, const struct atk_finding *f)
+void fuzz_record_path(char *out, size_t len, const char *prefix, const char *sha1)
+{
+	snprintf(out, len, "%sfinding-%s.json", prefix, sha1);
+}
+
+bool fuzz_record_save(const char *prefix, const struct atk_finding *f)
 {
 	char path[4096];
 	FILE *out;
 
-	snprintf(path, sizeof(path), "%sfinding-%s.json", dir_prefix, f->input_sha1);
+	fuzz_record_path(path, sizeof(path), prefix, f->input_sha1);
 	out = fopen(path, "w");
 	if (!out)
-		return;
+		return false;
 	atk_finding_json(f, out);
-	fclose(out);
+	return fclose(out) == 0;
 }
 
 static void save_input(const struct atk_finding *f, const uint8_t *data, size_t size)
@@ -166,13 +179,13 @@ int fuzz_lf_run(const char *target, const uint8_t *data, size_t size)
 	fprintf(stderr, "==heapsim==   found at input %lu of this process\n", inputs);
 	fprintf(stderr, "HEAPSIM-FINDING-JSON: ");
 	atk_finding_json(&res.finding, stderr);
-	save_json(lf_prefix, &res.finding);
+	fuzz_record_save(lf_prefix, &res.finding);
 	dir = getenv("HEAPSIM_FINDINGS_DIR");
 	if (dir && *dir) {
 		char prefix[4096];
 
 		snprintf(prefix, sizeof(prefix), "%s/", dir);
-		save_json(prefix, &res.finding);
+		fuzz_record_save(prefix, &res.finding);
 	}
 	save_input(&res.finding, data, size);
 	fflush(stderr);

@@ -13,7 +13,6 @@
  *       the committed docs/findings/matrix.md. --check FILE: exit 1 if FILE
  *       differs from what the catalogue gives now.
  */
-#include <dirent.h>
 #include <unistd.h>
 #include <errno.h>
 #include <stdlib.h>
@@ -54,42 +53,17 @@ static struct atk_scenario *load(const char *path)
 
 /* ---- the catalogue ------------------------------------------------------- */
 
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 int heapsim_catalogue_run(const char *dir, struct heapsim_catalogue *c, FILE *progress)
 {
-	DIR *d = opendir(dir);
-	struct dirent *e;
-	char **files = NULL;
-	size_t n = 0;
+	size_t n;
+	char **files = atk_list_dir(dir, ".scn", &n);
 	int rc = 0;
 
 	memset(c, 0, sizeof(*c));
-	if (!d) {
+	if (!files) {
 		fprintf(stderr, "heapsim: cannot open scenario directory %s\n", dir);
 		return -1;
 	}
-	while ((e = readdir(d))) {
-		size_t l = strlen(e->d_name);
-		char **nf;
-
-		if (l < 5 || strcmp(e->d_name + l - 4, ".scn"))
-			continue;
-		nf = realloc(files, (n + 1) * sizeof(*files));
-		if (!nf)
-			break;
-		files = nf;
-		files[n] = malloc(strlen(dir) + l + 2);
-		if (!files[n])
-			break;
-		sprintf(files[n++], "%s/%s", dir, e->d_name);
-	}
-	closedir(d);
-	if (n) /* qsort(NULL, 0) is undefined */
-		qsort(files, n, sizeof(*files), cmp_str);
 	c->rows = calloc(n ? n : 1, sizeof(*c->rows));
 	for (size_t i = 0; c->rows && i < n; i++) {
 		struct heapsim_catalogue_row *r = &c->rows[c->n];
@@ -122,9 +96,7 @@ int heapsim_catalogue_run(const char *dir, struct heapsim_catalogue *c, FILE *pr
 			fprintf(progress, "  scenario %-28s done\n", r->name);
 		atk_scenario_free(s);
 	}
-	for (size_t i = 0; i < n; i++)
-		free(files[i]);
-	free(files);
+	atk_list_free(files, n);
 	return rc;
 }
 
@@ -262,55 +234,82 @@ static int run_one_file(const char *path, const char *layout, int hard, bool tra
 	return bad;
 }
 
-int heapsim_run_scenario_file(int argc, char **argv)
-{
-	const char *layout = NULL, *v;
-	int hard = -1, r, bad = 0, files = 0;
-	bool trace = false;
+/* Run options: a pinned layout / level; files are the operands. */
+struct run_args {
+	const char *layout;
+	int hard;
+	bool trace;
+	char **files;
+	int nfiles;
+};
 
-	for (int i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+/* CLI_DONE when parsed, HEAPSIM_EXIT_CLEAN after --help, else HEAPSIM_EXIT_USAGE. */
+static int run_parse(int argc, char **argv, struct run_args *a)
+{
+	static const struct option opts[] = { { "layout", required_argument, NULL, 'L' },
+					      { "hardening", required_argument, NULL, 'H' },
+					      { "trace", no_argument, NULL, 't' },
+					      { 0 } };
+	struct cli_parser p;
+	const char *v;
+	int c;
+
+	cli_parser_init(&p, "run", argc, argv, opts);
+	while ((c = cli_next(&p, &v)) != CLI_DONE) {
+		switch (c) {
+		case CLI_HELP:
 			run_help(stdout);
 			return HEAPSIM_EXIT_CLEAN;
-		} else if ((r = cli_opt_value(argc, argv, &i, "--layout", &v)) != 0) {
-			if (r < 0)
-				return HEAPSIM_EXIT_USAGE;
+		case 'L':
 			if (!ll_layout_find(v)) {
 				fprintf(stderr, "heapsim run: unknown layout '%s'\n", v);
 				cli_list_layout_names(stderr);
 				return HEAPSIM_EXIT_USAGE;
 			}
-			layout = v;
-		} else if ((r = cli_opt_value(argc, argv, &i, "--hardening", &v)) != 0) {
-			if (r < 0 || (hard = sys_heap_hardening_parse(v)) < 0) {
+			a->layout = v;
+			break;
+		case 'H':
+			if ((a->hard = sys_heap_hardening_parse(v)) < 0) {
 				fprintf(stderr, "heapsim run: bad --hardening (none basic moderate full "
 						"extreme)\n");
 				return HEAPSIM_EXIT_USAGE;
 			}
-		} else if (!strcmp(argv[i], "--trace")) {
-			trace = true;
-		} else if (argv[i][0] == '-') {
-			fprintf(stderr, "heapsim run: unknown option '%s'\n", argv[i]);
+			break;
+		case 't':
+			a->trace = true;
+			break;
+		case CLI_OPERAND:
+			a->files[a->nfiles++] = (char *)v;
+			break;
+		default:
 			run_help(stderr);
 			return HEAPSIM_EXIT_USAGE;
 		}
 	}
-	for (int i = 1; i < argc; i++) {
-		if (argv[i][0] == '-') {
-			if (!strcmp(argv[i], "--layout") || !strcmp(argv[i], "--hardening"))
-				i++;
-			continue;
-		}
-		files++;
-		r = run_one_file(argv[i], layout, hard, trace || (layout && hard >= 0));
-		if (r < 0)
-			return HEAPSIM_EXIT_USAGE;
-		bad += r;
-	}
-	if (!files) {
+	return CLI_DONE;
+}
+
+int heapsim_run_scenario_file(int argc, char **argv)
+{
+	struct run_args a = { .hard = -1, .files = calloc((size_t)argc, sizeof(char *)) };
+	int r = a.files ? run_parse(argc, argv, &a) : HEAPSIM_EXIT_USAGE, bad = 0;
+
+	if (r == CLI_DONE && !a.nfiles) {
 		run_help(stderr);
-		return HEAPSIM_EXIT_USAGE;
+		r = HEAPSIM_EXIT_USAGE;
 	}
+	for (int i = 0; r == CLI_DONE && i < a.nfiles; i++) {
+		int b = run_one_file(a.files[i], a.layout, a.hard,
+				     a.trace || (a.layout && a.hard >= 0));
+
+		if (b < 0)
+			r = HEAPSIM_EXIT_USAGE;
+		else
+			bad += b;
+	}
+	free(a.files);
+	if (r != CLI_DONE)
+		return r;
 	return bad ? HEAPSIM_EXIT_FINDINGS : HEAPSIM_EXIT_CLEAN;
 }
 
@@ -326,58 +325,69 @@ static bool same_file(const char *path, const char *text, size_t len)
 	return same;
 }
 
+static void matrix_help(FILE *out)
+{
+	fprintf(out, "usage: heapsim matrix [--dir DIR] [--out FILE] [--check FILE]\n\n"
+		     "Runs the attack catalogue (DIR/*.scn, default the source tree's\n"
+		     "attack/scenarios) and prints the verdict matrix in Markdown.\n"
+		     "  --out FILE    write it to FILE\n"
+		     "  --check FILE  exit 1 if FILE differs from it (the committed matrix)\n"
+		     "exit codes: 0 ok, 1 --check differs or a verdict is not as expected,\n"
+		     "            2 usage or a scenario that does not parse\n");
+}
+
 int heapsim_cmd_matrix(int argc, char **argv)
 {
+	static const struct option opts[] = { { "dir", required_argument, NULL, 'd' },
+					      { "out", required_argument, NULL, 'o' },
+					      { "check", required_argument, NULL, 'c' },
+					      { 0 } };
 	const char *dir = HEAPSIM_SOURCE_DIR "/attack/scenarios", *out = NULL, *check = NULL, *v;
-	struct heapsim_catalogue c;
+	struct heapsim_catalogue cat;
+	struct cli_parser p;
 	char *text = NULL;
 	size_t len = 0;
 	FILE *mem;
-	int r, rc;
+	int c, rc;
 
-	for (int i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
-			printf("usage: heapsim matrix [--dir DIR] [--out FILE] [--check FILE]\n\n"
-			       "Runs the attack catalogue (DIR/*.scn, default the source tree's\n"
-			       "attack/scenarios) and prints the verdict matrix in Markdown.\n"
-			       "  --out FILE    write it to FILE\n"
-			       "  --check FILE  exit 1 if FILE differs from it (the committed matrix)\n"
-			       "exit codes: 0 ok, 1 --check differs or a verdict is not as expected,\n"
-			       "            2 usage or a scenario that does not parse\n");
+	cli_parser_init(&p, "matrix", argc, argv, opts);
+	while ((c = cli_next(&p, &v)) != CLI_DONE) {
+		if (c == CLI_HELP) {
+			matrix_help(stdout);
 			return HEAPSIM_EXIT_CLEAN;
 		}
-		if ((r = cli_opt_value(argc, argv, &i, "--dir", &v)) != 0)
+		if (c == 'd')
 			dir = v;
-		else if ((r = cli_opt_value(argc, argv, &i, "--out", &v)) != 0)
+		else if (c == 'o')
 			out = v;
-		else if ((r = cli_opt_value(argc, argv, &i, "--check", &v)) != 0)
+		else if (c == 'c')
 			check = v;
+		else if (c == CLI_OPERAND)
+			return cli_unexpected(&p, v);
 		else
-			r = -1, fprintf(stderr, "heapsim matrix: unexpected argument '%s'\n", argv[i]);
-		if (r < 0)
 			return HEAPSIM_EXIT_USAGE;
 	}
 	if (check && access(check, R_OK) != 0) {
 		fprintf(stderr, "heapsim matrix: cannot read %s: %s\n", check, strerror(errno));
 		return HEAPSIM_EXIT_USAGE;
 	}
-	if (heapsim_catalogue_run(dir, &c, stderr) < 0 || !c.n) {
-		if (!c.n)
+	if (heapsim_catalogue_run(dir, &cat, stderr) < 0 || !cat.n) {
+		if (!cat.n)
 			fprintf(stderr, "heapsim matrix: no scenarios in %s\n", dir);
-		heapsim_catalogue_free(&c);
+		heapsim_catalogue_free(&cat);
 		return HEAPSIM_EXIT_USAGE;
 	}
 	mem = open_memstream(&text, &len);
 	if (!mem) {
-		heapsim_catalogue_free(&c);
+		heapsim_catalogue_free(&cat);
 		return HEAPSIM_EXIT_USAGE;
 	}
-	heapsim_catalogue_markdown(&c, mem);
+	heapsim_catalogue_markdown(&cat, mem);
 	fclose(mem);
-	rc = c.mismatches ? HEAPSIM_EXIT_FINDINGS : HEAPSIM_EXIT_CLEAN;
-	if (c.mismatches)
+	rc = cat.mismatches ? HEAPSIM_EXIT_FINDINGS : HEAPSIM_EXIT_CLEAN;
+	if (cat.mismatches)
 		fprintf(stderr, "heapsim matrix: %u verdicts differ from their scenario's expect lines "
-				"(heapsim run FILE shows which)\n", c.mismatches);
+				"(heapsim run FILE shows which)\n", cat.mismatches);
 	if (check) {
 		if (!same_file(check, text, len)) {
 			fprintf(stderr, "heapsim matrix: %s is stale; regenerate with\n"
@@ -397,6 +407,6 @@ int heapsim_cmd_matrix(int argc, char **argv)
 		fwrite(text, 1, len, stdout);
 	}
 	free(text);
-	heapsim_catalogue_free(&c);
+	heapsim_catalogue_free(&cat);
 	return rc;
 }
