@@ -90,7 +90,10 @@ struct fuzz_target {
 	bool uses_layout;       /* the sim layouts apply */
 	const char *about;
 };
-extern const struct fuzz_target fuzz_targets[];
+/* The targets, by their place in fuzz_targets[] (the thin target files
+ * index it directly). */
+enum fuzz_target_id { FUZZ_HEAP_OPS, FUZZ_USER_SYSCALLS, FUZZ_LL_SCHED, FUZZ_CLI_INPUT, FUZZ_NTARGETS };
+extern const struct fuzz_target fuzz_targets[FUZZ_NTARGETS];
 extern const size_t fuzz_ntargets;
 /* By name, with or without the "fuzz_" prefix; NULL if unknown. */
 const struct fuzz_target *fuzz_target_find(const char *name);
@@ -123,14 +126,16 @@ void fuzz_ll_sched_run(const uint8_t *d, size_t n, const struct fuzz_opts *o,
  * HEAPSIM_LAYOUT environment variable, the hardening from -hardening=LEVEL or
  * HEAPSIM_HARDENING, escape-only oracles from -oracle=escape or
  * HEAPSIM_ORACLE=escape. Unknown names: message and exit(2).
+ * -heapsim_options=1 prints the target's libFuzzer options file (max_len and
+ * dictionary, from fuzz_targets[]) and exits 0: scripts take them from there.
  */
-int fuzz_lf_init(const char *target, int *argc, char ***argv);
+int fuzz_lf_init(const struct fuzz_target *t, int *argc, char ***argv);
 /*
  * LLVMFuzzerTestOneInput: runs the input; a finding is printed on stderr with
  * its JSON record (also written to $HEAPSIM_FINDINGS_DIR/finding-SHA1.json
  * when set), then the process aborts so libFuzzer saves the input.
  */
-int fuzz_lf_run(const char *target, const uint8_t *data, size_t size);
+int fuzz_lf_run(const struct fuzz_target *t, const uint8_t *data, size_t size);
 /*
  * Where artifacts go (libFuzzer's -artifact_prefix, also parsed by
  * fuzz_lf_init; default: the current directory). On a finding the record is

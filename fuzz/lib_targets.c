@@ -8,17 +8,17 @@
 
 #include "fuzz.h"
 
-const struct fuzz_target fuzz_targets[] = {
-	{ "fuzz_heap_ops", fuzz_heap_ops_run, 4096, false,
-	  "heap calls on one sys_heap/oob_heap against a shadow model" },
-	{ "fuzz_user_syscalls", fuzz_user_syscalls_run, 1024, true,
-	  "a user thread's syscalls and raw writes on an LL heap layout" },
-	{ "fuzz_ll_sched", fuzz_ll_sched_run, 256, true,
-	  "LL scheduler task operations and ticks with allocating modules" },
-	{ "fuzz_cli_input", fuzz_cli_input_run, 4096, false,
-	  "the scenario and heap-trace text parsers" },
+const struct fuzz_target fuzz_targets[FUZZ_NTARGETS] = {
+	[FUZZ_HEAP_OPS] = { "fuzz_heap_ops", fuzz_heap_ops_run, 4096, false,
+			    "heap calls on one sys_heap/oob_heap against a shadow model" },
+	[FUZZ_USER_SYSCALLS] = { "fuzz_user_syscalls", fuzz_user_syscalls_run, 1024, true,
+				 "a user thread's syscalls and raw writes on an LL heap layout" },
+	[FUZZ_LL_SCHED] = { "fuzz_ll_sched", fuzz_ll_sched_run, 256, true,
+			    "LL scheduler task operations and ticks with allocating modules" },
+	[FUZZ_CLI_INPUT] = { "fuzz_cli_input", fuzz_cli_input_run, 4096, false,
+			     "the scenario and heap-trace text parsers" },
 };
-const size_t fuzz_ntargets = sizeof(fuzz_targets) / sizeof(fuzz_targets[0]);
+const size_t fuzz_ntargets = FUZZ_NTARGETS;
 
 const struct fuzz_target *fuzz_target_find(const char *name)
 {
@@ -78,8 +78,15 @@ static const char *flag_value(const char *arg, const char *name)
 	return !strncmp(arg, name, n) && arg[n] == '=' ? arg + n + 1 : NULL;
 }
 
-int fuzz_lf_init(const char *target, int *argc, char ***argv)
+/* libFuzzer's options file for t (OSS-Fuzz's T.options), from the table. */
+static void print_options(const struct fuzz_target *t)
 {
+	printf("[libfuzzer]\nmax_len = %zu\ndict = %s.dict\n", t->max_len, t->name);
+}
+
+int fuzz_lf_init(const struct fuzz_target *t, int *argc, char ***argv)
+{
+	const char *target = t->name;
 	const char *layout = getenv("HEAPSIM_LAYOUT"), *hard = getenv("HEAPSIM_HARDENING");
 	const char *oracle = getenv("HEAPSIM_ORACLE");
 
@@ -94,6 +101,10 @@ int fuzz_lf_init(const char *target, int *argc, char ***argv)
 			lf_prefix = v;
 		else if ((v = flag_value((*argv)[i], "-oracle")))
 			oracle = v;
+		else if ((v = flag_value((*argv)[i], "-heapsim_options")) && strcmp(v, "0")) {
+			print_options(t);
+			exit(0);
+		}
 	}
 	if (layout && *layout && !ll_layout_find(layout)) {
 		fprintf(stderr, "%s: unknown layout '%s' (known:", target, layout);
@@ -162,15 +173,12 @@ static void save_input(const struct atk_finding *f, const uint8_t *data, size_t 
 	fprintf(stderr, "==heapsim== input saved to %s\n", path);
 }
 
-int fuzz_lf_run(const char *target, const uint8_t *data, size_t size)
+int fuzz_lf_run(const struct fuzz_target *t, const uint8_t *data, size_t size)
 {
 	static unsigned long inputs; /* of this process: "execs to first finding" */
-	const struct fuzz_target *t = fuzz_target_find(target);
 	struct fuzz_result res;
 	const char *dir;
 
-	if (!t)
-		abort(); /* a target file names itself: cannot happen */
 	fuzz_run(t, data, size, &lf_opts, &res);
 	inputs++;
 	if (!res.found)

@@ -214,7 +214,7 @@ static int stage_catalogue(const char *cat_dir, struct layout_result *res, size_
 /* 3. fuzz_user_syscalls on each layout, the time shared among them. */
 static void stage_fuzz(const struct verdict_args *a, struct layout_result *res, size_t nl)
 {
-	const struct fuzz_target *t = fuzz_target_find("fuzz_user_syscalls");
+	const struct fuzz_target *t = &fuzz_targets[FUZZ_USER_SYSCALLS];
 	double left_ms = (double)a->seconds * 1000;
 
 	printf("\n== 3. fuzz_user_syscalls, %llu s shared by %zu layouts, seed %llu "
