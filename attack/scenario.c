@@ -215,77 +215,106 @@ static bool chunk_field(const char **s, int *field)
 }
 
 /* ADDR: base[.part][(+|-)N]...[@cached|@uncached]; stops at ')' or end. */
+/* Parsers of one address base at *sp: 1 parsed (sp advanced), 0 not one of
+ * theirs, -1 a bad one (reported). */
+
+/* null, a number, a block (A, A.size, ...), free[N], zheap..., end... */
+static int parse_heap_base(struct parser *p, const char **sp, struct atk_addr *a)
+{
+	uint64_t n;
+	int slot;
+
+	if (eat(sp, "null")) {
+		a->base = ATK_BASE_NULL;
+	} else if (isdigit((unsigned char)**sp)) {
+		if (!lead_num(sp, &n))
+			return fail(p, "bad address number"), -1;
+		a->base = ATK_BASE_ABS;
+		a->off = (int64_t)n;
+	} else if ((slot = slot_letter(sp)) >= 0) {
+		if (!slot_allocated(p, slot))
+			return -1;
+		a->base = ATK_BASE_SLOT;
+		a->idx = slot;
+		if (**sp == '.') {
+			a->base = ATK_BASE_HDR;
+			if (!chunk_field(sp, &a->field))
+				return fail(p, "unknown block field (use .hdr .left .size .prev .next)"), -1;
+		}
+	} else if (eat(sp, "free")) {
+		a->base = ATK_BASE_FREE;
+		if (!bracket_index(sp, &a->idx))
+			return fail(p, "bad free[N]"), -1;
+		if (**sp == '.' && !chunk_field(sp, &a->field))
+			return fail(p, "unknown chunk field (use .hdr .left .size .prev .next)"), -1;
+	} else if (eat(sp, "zheap")) {
+		a->base = ATK_BASE_ZHEAP;
+		if (eat(sp, ".end_chunk")) {
+			a->off = 8;
+		} else if (eat(sp, ".avail")) {
+			a->off = 12;
+		} else if (eat(sp, ".bucket")) {
+			a->base = ATK_BASE_BUCKET;
+			if (!bracket_index(sp, &a->idx))
+				return fail(p, "bad zheap.bucket[N]"), -1;
+		}
+	} else if (eat(sp, "end")) {
+		a->base = ATK_BASE_END;
+		if (**sp == '.' && !chunk_field(sp, &a->field))
+			return fail(p, "unknown end-marker field (use .left .size)"), -1;
+	} else {
+		return 0;
+	}
+	return 1;
+}
+
+/* kheap..., kdata..., buf, var, audit[N], part[N] */
+static int parse_kernel_base(struct parser *p, const char **sp, struct atk_addr *a)
+{
+	if (eat(sp, "kheap")) {
+		a->base = ATK_BASE_KHEAP;
+		if (eat(sp, ".lock"))
+			a->off = (int64_t)offsetof(struct k_heap, lock);
+		else if (eat(sp, ".wait_q"))
+			a->off = (int64_t)offsetof(struct k_heap, wait_q);
+	} else if (eat(sp, "kdata")) {
+		a->base = ATK_BASE_KDATA;
+		if (eat(sp, ".sem"))
+			a->off = (int64_t)offsetof(struct ll_sched_kdata, sem);
+	} else if (eat(sp, "buf")) {
+		a->base = ATK_BASE_BUF;
+	} else if (eat(sp, "var")) {
+		a->base = ATK_BASE_VAR;
+	} else if (eat(sp, "audit")) {
+		a->base = ATK_BASE_AUDIT;
+		if (!bracket_index(sp, &a->idx))
+			return fail(p, "bad audit[N]"), -1;
+	} else if (eat(sp, "part")) {
+		a->base = ATK_BASE_PART;
+		if (!bracket_index(sp, &a->idx))
+			return fail(p, "bad part[N]"), -1;
+	} else {
+		return 0;
+	}
+	return 1;
+}
+
+/* BASE[+N|-N...][@cached|@uncached] */
 static bool parse_addr_at(struct parser *p, const char **sp, struct atk_addr *a)
 {
 	const char *s = *sp;
 	uint64_t n;
-	int slot;
+	int r;
 
 	memset(a, 0, sizeof(*a));
 	a->field = ATK_FIELD_NONE;
-	if (eat(&s, "null")) {
-		a->base = ATK_BASE_NULL;
-	} else if (isdigit((unsigned char)*s)) {
-		if (!lead_num(&s, &n))
-			return fail(p, "bad address number");
-		a->base = ATK_BASE_ABS;
-		a->off = (int64_t)n;
-	} else if ((slot = slot_letter(&s)) >= 0) {
-		if (!slot_allocated(p, slot))
-			return false;
-		a->base = ATK_BASE_SLOT;
-		a->idx = slot;
-		if (*s == '.') {
-			a->base = ATK_BASE_HDR;
-			if (!chunk_field(&s, &a->field))
-				return fail(p, "unknown block field (use .hdr .left .size .prev .next)");
-		}
-	} else if (eat(&s, "free")) {
-		a->base = ATK_BASE_FREE;
-		if (!bracket_index(&s, &a->idx))
-			return fail(p, "bad free[N]");
-		if (*s == '.' && !chunk_field(&s, &a->field))
-			return fail(p, "unknown chunk field (use .hdr .left .size .prev .next)");
-	} else if (eat(&s, "zheap")) {
-		a->base = ATK_BASE_ZHEAP;
-		if (eat(&s, ".end_chunk")) {
-			a->off = 8;
-		} else if (eat(&s, ".avail")) {
-			a->off = 12;
-		} else if (eat(&s, ".bucket")) {
-			a->base = ATK_BASE_BUCKET;
-			if (!bracket_index(&s, &a->idx))
-				return fail(p, "bad zheap.bucket[N]");
-		}
-	} else if (eat(&s, "end")) {
-		a->base = ATK_BASE_END;
-		if (*s == '.' && !chunk_field(&s, &a->field))
-			return fail(p, "unknown end-marker field (use .left .size)");
-	} else if (eat(&s, "kheap")) {
-		a->base = ATK_BASE_KHEAP;
-		if (eat(&s, ".lock"))
-			a->off = (int64_t)offsetof(struct k_heap, lock);
-		else if (eat(&s, ".wait_q"))
-			a->off = (int64_t)offsetof(struct k_heap, wait_q);
-	} else if (eat(&s, "kdata")) {
-		a->base = ATK_BASE_KDATA;
-		if (eat(&s, ".sem"))
-			a->off = (int64_t)offsetof(struct ll_sched_kdata, sem);
-	} else if (eat(&s, "buf")) {
-		a->base = ATK_BASE_BUF;
-	} else if (eat(&s, "var")) {
-		a->base = ATK_BASE_VAR;
-	} else if (eat(&s, "audit")) {
-		a->base = ATK_BASE_AUDIT;
-		if (!bracket_index(&s, &a->idx))
-			return fail(p, "bad audit[N]");
-	} else if (eat(&s, "part")) {
-		a->base = ATK_BASE_PART;
-		if (!bracket_index(&s, &a->idx))
-			return fail(p, "bad part[N]");
-	} else {
+	r = parse_heap_base(p, &s, a);
+	if (r == 0)
+		r = parse_kernel_base(p, &s, a);
+	if (r < 0)
+		return false;
+	if (r == 0)
 		return fail(p, "unknown address '%.40s'", s);
-	}
 	while (*s == '+' || *s == '-') {
 		bool neg = *s++ == '-';
 
@@ -609,26 +638,12 @@ static int layout_index(const char *name)
 	return -1;
 }
 
-static bool parse_line(struct parser *p, char *line)
+/* scenario NAME, layouts L..., hardening H..., word 32|64, heap-bytes N */
+static bool parse_setting(struct parser *p, char **tok, int n)
 {
 	struct atk_scenario *s = p->s;
-	char *tok[40], *save = NULL, *about = line + strspn(line, " \t");
-	int n = 0;
 	uint64_t v;
 
-	/* free text: taken whole, before the line is split into words */
-	if (!strncmp(about, "about", 5) && (about[5] == ' ' || about[5] == '\t' || !about[5])) {
-		about += 5;
-		about += strspn(about, " \t");
-		snprintf(s->about, sizeof(s->about), "%s", about);
-		return true;
-	}
-	for (char *t = strtok_r(line, " \t\r", &save); t && n < 40; t = strtok_r(NULL, " \t\r", &save))
-		tok[n++] = t;
-	if (!n || tok[0][0] == '#')
-		return true;
-	if (n == 40)
-		return fail(p, "too many words");
 	if (!strcmp(tok[0], "scenario")) {
 		if (n != 2 || strlen(tok[1]) >= sizeof(s->name))
 			return fail(p, "usage: scenario NAME");
@@ -657,51 +672,92 @@ static bool parse_line(struct parser *p, char *line)
 		if (n != 2 || !parse_num(tok[1], &v) || !v || v % 4096 || v > (16u << 20))
 			return fail(p, "usage: heap-bytes N (a multiple of 4096, at most 16 MiB)");
 		s->heap_bytes = (size_t)v;
-	} else if (!strcmp(tok[0], "alloc")) {
-		return parse_alloc(p, tok, n);
-	} else if (!strcmp(tok[0], "free")) {
-		return parse_free(p, tok, n);
-	} else if (!strcmp(tok[0], "write")) {
-		return parse_write(p, tok, n);
-	} else if (!strcmp(tok[0], "tick")) {
-		struct atk_action *a;
-
-		if (n > 2 || (n == 2 && (!parse_num(tok[1], &v) || !v || v > 1000)))
-			return fail(p, "usage: tick [N] (1..1000)");
-		a = new_act(p, ATK_ACT_TICK);
-		if (a)
-			a->ticks = n == 2 ? (unsigned)v : 1;
-		return a != NULL;
-	} else if (!strcmp(tok[0], "expect")) {
-		struct sc_expect *e;
-
-		if (n < 4)
-			return fail(p, "usage: expect LAYOUT|* HARDENING|* VERDICT");
-		if (s->nexpect >= SC_MAX_EXPECT)
-			return fail(p, "too many expect lines");
-		e = &s->expect[s->nexpect++];
-		if (strcmp(tok[1], "*") && layout_index(tok[1]) < 0)
-			return fail(p, "unknown layout '%.32s'", tok[1]);
-		snprintf(e->layout, sizeof(e->layout), "%s", tok[1]);
-		e->hardening = strcmp(tok[2], "*") ? sys_heap_hardening_parse(tok[2]) : -1;
-		if (strcmp(tok[2], "*") && e->hardening < 0)
-			return fail(p, "unknown hardening '%.16s'", tok[2]);
-		/* the verdict may be written with spaces: "detected: double free" */
-		snprintf(e->verdict, sizeof(e->verdict), "%s", tok[3]);
-		for (int i = 4; i < n; i++) {
-			size_t l = strlen(e->verdict);
-
-			snprintf(e->verdict + l, sizeof(e->verdict) - l, " %s", tok[i]);
-		}
-		if (strncmp(e->verdict, "blocked", 7) && strncmp(e->verdict, "harmless", 8) &&
-		    strncmp(e->verdict, "detected", 8) && strncmp(e->verdict, "corrupted", 9) &&
-		    strncmp(e->verdict, "exploitable", 11))
-			return fail(p, "verdict must start with blocked, harmless, detected, corrupted or "
-				       "exploitable");
-	} else {
-		return fail(p, "unknown statement '%.20s'", tok[0]);
 	}
 	return true;
+}
+
+static bool is_setting(const char *word)
+{
+	return !strcmp(word, "scenario") || !strcmp(word, "layouts") || !strcmp(word, "hardening") ||
+	       !strcmp(word, "word") || !strcmp(word, "heap-bytes");
+}
+
+static bool parse_tick(struct parser *p, char **tok, int n)
+{
+	struct atk_action *a;
+	uint64_t v;
+
+	if (n > 2 || (n == 2 && (!parse_num(tok[1], &v) || !v || v > 1000)))
+		return fail(p, "usage: tick [N] (1..1000)");
+	a = new_act(p, ATK_ACT_TICK);
+	if (a)
+		a->ticks = n == 2 ? (unsigned)v : 1;
+	return a != NULL;
+}
+
+/* expect LAYOUT|* HARDENING|* VERDICT (the verdict may hold spaces) */
+static bool parse_expect(struct parser *p, char **tok, int n)
+{
+	struct atk_scenario *s = p->s;
+	struct sc_expect *e;
+
+	if (n < 4)
+		return fail(p, "usage: expect LAYOUT|* HARDENING|* VERDICT");
+	if (s->nexpect >= SC_MAX_EXPECT)
+		return fail(p, "too many expect lines");
+	e = &s->expect[s->nexpect++];
+	if (strcmp(tok[1], "*") && layout_index(tok[1]) < 0)
+		return fail(p, "unknown layout '%.32s'", tok[1]);
+	snprintf(e->layout, sizeof(e->layout), "%s", tok[1]);
+	e->hardening = strcmp(tok[2], "*") ? sys_heap_hardening_parse(tok[2]) : -1;
+	if (strcmp(tok[2], "*") && e->hardening < 0)
+		return fail(p, "unknown hardening '%.16s'", tok[2]);
+	/* the verdict may be written with spaces: "detected: double free" */
+	snprintf(e->verdict, sizeof(e->verdict), "%s", tok[3]);
+	for (int i = 4; i < n; i++) {
+		size_t l = strlen(e->verdict);
+
+		snprintf(e->verdict + l, sizeof(e->verdict) - l, " %s", tok[i]);
+	}
+	if (strncmp(e->verdict, "blocked", 7) && strncmp(e->verdict, "harmless", 8) &&
+	    strncmp(e->verdict, "detected", 8) && strncmp(e->verdict, "corrupted", 9) &&
+	    strncmp(e->verdict, "exploitable", 11))
+		return fail(p, "verdict must start with blocked, harmless, detected, corrupted or "
+			       "exploitable");
+	return true;
+}
+
+static bool parse_line(struct parser *p, char *line)
+{
+	char *tok[40], *save = NULL, *about = line + strspn(line, " \t");
+	int n = 0;
+
+	/* free text: taken whole, before the line is split into words */
+	if (!strncmp(about, "about", 5) && (about[5] == ' ' || about[5] == '\t' || !about[5])) {
+		about += 5;
+		about += strspn(about, " \t");
+		snprintf(p->s->about, sizeof(p->s->about), "%s", about);
+		return true;
+	}
+	for (char *t = strtok_r(line, " \t\r", &save); t && n < 40; t = strtok_r(NULL, " \t\r", &save))
+		tok[n++] = t;
+	if (!n || tok[0][0] == '#')
+		return true;
+	if (n == 40)
+		return fail(p, "too many words");
+	if (is_setting(tok[0]))
+		return parse_setting(p, tok, n);
+	if (!strcmp(tok[0], "alloc"))
+		return parse_alloc(p, tok, n);
+	if (!strcmp(tok[0], "free"))
+		return parse_free(p, tok, n);
+	if (!strcmp(tok[0], "write"))
+		return parse_write(p, tok, n);
+	if (!strcmp(tok[0], "tick"))
+		return parse_tick(p, tok, n);
+	if (!strcmp(tok[0], "expect"))
+		return parse_expect(p, tok, n);
+	return fail(p, "unknown statement '%.20s'", tok[0]);
 }
 
 struct atk_scenario *atk_scenario_parse(const char *text, size_t len, char *err, size_t errlen)

@@ -345,19 +345,12 @@ static uint8_t *to_host(struct atk_session *u, uint64_t taddr)
 	return sim_target_to_host(u->sim, taddr, 1);
 }
 
-static bool region(struct atk_session *u, enum atk_base b, int idx, uint8_t **p, size_t *size)
+/* The bases inside the heap: blocks, chunk headers, free chunks, the heap
+ * header and its bucket heads, the end marker. */
+static bool heap_region(struct atk_session *u, const struct hshape *h, enum atk_base b, int idx,
+			uint8_t **p, size_t *size)
 {
-	struct hshape h;
-	struct sim_kobj_info info;
-	size_t in;
-
-	*p = NULL;
-	*size = 0;
-	shape(u, &h);
 	switch (b) {
-	case ATK_BASE_NULL:
-	case ATK_BASE_ABS:
-		return true;
 	case ATK_BASE_SLOT:
 	case ATK_BASE_HDR:
 		if (idx < 0 || idx >= ATK_SLOTS || !u->slot[idx])
@@ -366,8 +359,8 @@ static bool region(struct atk_session *u, enum atk_base b, int idx, uint8_t **p,
 			*p = u->slot[idx];
 			*size = u->req[idx] ? u->req[idx] : 1;
 		} else {
-			*p = chunk_of(u, &h, u->slot[idx]);
-			*size = h.hdr + 2 * h.w;
+			*p = chunk_of(u, h, u->slot[idx]);
+			*size = h->hdr + 2 * h->w;
 		}
 		return true;
 	case ATK_BASE_FREE: {
@@ -379,20 +372,64 @@ static bool region(struct atk_session *u, enum atk_base b, int idx, uint8_t **p,
 			*size = 16;
 			return true;
 		}
-		if (!nth_free(u, &h, idx, &c, &n) && (n == 0 || !nth_free(u, &h, idx % n, &c, NULL)))
+		if (!nth_free(u, h, idx, &c, &n) && (n == 0 || !nth_free(u, h, idx % n, &c, NULL)))
 			return false;
-		*p = h.S + (size_t)c * 8;
-		*size = h.hdr + 2 * h.w;
+		*p = h->S + (size_t)c * 8;
+		*size = h->hdr + 2 * h->w;
 		return true;
 	}
 	case ATK_BASE_ZHEAP:
-		*p = h.S;
-		*size = u->sys ? (size_t)h.chunk0 * 8 : 16;
+		*p = h->S;
+		*size = u->sys ? (size_t)h->chunk0 * 8 : 16;
 		return true;
 	case ATK_BASE_END:
-		*p = h.S + (size_t)h.end * 8 - (u->sys ? 0 : 8);
+		*p = h->S + (size_t)h->end * 8 - (u->sys ? 0 : 8);
 		*size = 8;
 		return true;
+	case ATK_BASE_BUCKET:
+		if (u->sys) {
+			struct sys_heap_layout l;
+
+			sys_heap_layout_get(u->sys, &l);
+			*p = h->S + l.heads_offset + 4 * (size_t)idx;
+		} else {
+			*p = h->S + 16 + 4 * (size_t)idx;
+		}
+		*size = 4;
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* Partition idx (modulo their number) of the LL domain. */
+static bool partition_region(struct atk_session *u, int idx, uint8_t **p, size_t *size)
+{
+	struct k_mem_domain *d = ll_env_domain(u->env);
+	size_t n = atk_session_count(u, ATK_BASE_PART), k = 0;
+
+	if (!n)
+		return false;
+	idx = (int)((size_t)idx % n);
+	for (unsigned i = 0; i < SIM_DOMAIN_PARTS_MAX; i++) {
+		if (!d->partitions[i].used || (int)k++ != idx)
+			continue;
+		*p = to_host(u, d->partitions[i].start);
+		*size = d->partitions[i].size;
+		return *p != NULL;
+	}
+	return false;
+}
+
+/* The bases around the heap: kernel objects, the buffer, the scheduler's
+ * data, audit items, partitions, the user's heap variable. */
+static bool env_region(struct atk_session *u, enum atk_base b, int idx, uint8_t **p,
+		       size_t *size)
+{
+	struct sim_kobj_info info;
+	size_t in;
+
+	switch (b) {
 	case ATK_BASE_KHEAP:
 		*p = (uint8_t *)ll_env_heap(u->env);
 		*size = sim_kobj_find(u->sim, *p, &info, &in) ? info.size : sizeof(struct k_heap);
@@ -415,39 +452,37 @@ static bool region(struct atk_session *u, enum atk_base b, int idx, uint8_t **p,
 		*size = it->bytes;
 		return *p != NULL;
 	}
-	case ATK_BASE_PART: {
-		struct k_mem_domain *d = ll_env_domain(u->env);
-		size_t n = atk_session_count(u, ATK_BASE_PART), k = 0;
-
-		if (!n)
-			return false;
-		idx = (int)((size_t)idx % n);
-		for (unsigned i = 0; i < SIM_DOMAIN_PARTS_MAX; i++) {
-			if (!d->partitions[i].used || (int)k++ != idx)
-				continue;
-			*p = to_host(u, d->partitions[i].start);
-			*size = d->partitions[i].size;
-			return *p != NULL;
-		}
-		return false;
-	}
+	case ATK_BASE_PART:
+		return partition_region(u, idx, p, size);
 	case ATK_BASE_VAR:
 		*p = (uint8_t *)ll_env_user_heap_var(u->env);
 		*size = 4;
 		return true;
-	case ATK_BASE_BUCKET:
-		if (u->sys) {
-			struct sys_heap_layout l;
-
-			sys_heap_layout_get(u->sys, &l);
-			*p = h.S + l.heads_offset + 4 * (size_t)idx;
-		} else {
-			*p = h.S + 16 + 4 * (size_t)idx;
-		}
-		*size = 4;
-		return true;
 	default:
 		return false;
+	}
+}
+
+static bool region(struct atk_session *u, enum atk_base b, int idx, uint8_t **p, size_t *size)
+{
+	struct hshape h;
+
+	*p = NULL;
+	*size = 0;
+	shape(u, &h);
+	switch (b) {
+	case ATK_BASE_NULL:
+	case ATK_BASE_ABS:
+		return true;
+	case ATK_BASE_SLOT:
+	case ATK_BASE_HDR:
+	case ATK_BASE_FREE:
+	case ATK_BASE_ZHEAP:
+	case ATK_BASE_END:
+	case ATK_BASE_BUCKET:
+		return heap_region(u, &h, b, idx, p, size);
+	default:
+		return env_region(u, b, idx, p, size);
 	}
 }
 
@@ -867,49 +902,35 @@ static bool prepare(struct atk_session *u, const struct atk_action *a, char *wha
 	return false;
 }
 
-void atk_session_step(struct atk_session *u, const struct atk_action *a, struct atk_event *ev)
+/* An acting thread, the action resolved, a write the thread may do (when
+ * the fuzzer asks to check first): false with ev SKIPPED otherwise. */
+static bool step_ready(struct atk_session *u, const struct atk_action *a, char *what, size_t wlen,
+		       struct atk_event *ev)
 {
-	uint8_t old[ATK_DATA_MAX];
-	char what[320];
-	int rc = 0;
-
-	memset(ev, 0, sizeof(*ev));
-	u->step++;
 	if (!alive(u, u->actor)) {
 		if (u->respawns++ >= MAX_RESPAWNS || spawn_actor(u)) {
 			event_set(u, ev, ATK_EV_SKIPPED, "no acting thread");
-			return;
+			return false;
 		}
 		tr(u, "      (a new user thread takes over)\n");
 	}
-	if (!prepare(u, a, what, sizeof(what))) {
+	if (!prepare(u, a, what, wlen)) {
 		tr(u, "%4lu. (skipped: nothing to act on)\n", u->step);
 		event_set(u, ev, ATK_EV_SKIPPED, "unresolved");
-		return;
+		return false;
 	}
-	if (a->kind == ATK_ACT_WRITE) {
-		if (u->cfg.precheck_writes &&
-		    !sim_user_can_access(u->sim, u->actor, u->ex.ptr, u->ex.len, true)) {
-			tr(u, "%4lu. (skipped: %s — not writable by the user thread)\n", u->step, what);
-			event_set(u, ev, ATK_EV_SKIPPED, "not writable");
-			return;
-		}
-		memcpy(old, u->ex.ptr, u->ex.len);
+	if (a->kind == ATK_ACT_WRITE && u->cfg.precheck_writes &&
+	    !sim_user_can_access(u->sim, u->actor, u->ex.ptr, u->ex.len, true)) {
+		tr(u, "%4lu. (skipped: %s — not writable by the user thread)\n", u->step, what);
+		event_set(u, ev, ATK_EV_SKIPPED, "not writable");
+		return false;
 	}
-	tr(u, "%4lu. %s\n", u->step, what);
-	if (a->kind == ATK_ACT_TICK)
-		ll_sched_run_ticks(u->sched, a->ticks);
-	else
-		rc = actor_call(u);
+	return true;
+}
 
-	if (a->kind == ATK_ACT_ALLOC && u->done) {
-		char where[160];
-
-		describe(u, u->ex.ret, where, sizeof(where));
-		tr(u, "      -> %s\n", where);
-	}
-	if (sim_events_of_step(u, ev))
-		goto out;
+/* How the step ended for the thread: a hang or an oops (true, ev set). */
+static bool step_stopped(struct atk_session *u, int rc, struct atk_event *ev)
+{
 	if (rc == -ETIMEDOUT) {
 		memset(&ev->f, 0, sizeof(ev->f));
 		ev->f.kind = SIM_FINDING_HANG;
@@ -917,7 +938,7 @@ void atk_session_step(struct atk_session *u, const struct atk_action *a, struct 
 			 "the user thread's step did not finish within %u LL periods of virtual time",
 			 STEP_TICKS);
 		event_set(u, ev, ATK_EV_ESCAPE, "hang");
-		goto out;
+		return true;
 	}
 	if (rc == -EIO) {
 		struct sim_oops o;
@@ -927,16 +948,21 @@ void atk_session_step(struct atk_session *u, const struct atk_action *a, struct 
 		tr(u, "      user thread oopsed: %s\n", o.message);
 		event_set(u, ev, ATK_EV_BLOCKED, oops_name(o.reason));
 		snprintf(ev->f.message, sizeof(ev->f.message), "%s", o.message);
-		goto out;
+		return true;
 	}
-	if (a->kind == ATK_ACT_WRITE && kobj_changed(u, u->ex.ptr, old, u->ex.len, ev))
-		goto out;
+	return false;
+}
+
+/* The step went through: book its block (and check it), end the blocks a
+ * free released. True when an oracle fired (ev set). */
+static bool step_effects(struct atk_session *u, const struct atk_action *a, struct atk_event *ev)
+{
 	if (a->kind == ATK_ACT_ALLOC && u->ex.ret) {
 		u->slot[a->slot] = u->ex.ret;
 		u->req[a->slot] = u->ex.bytes;
 		u->live[a->slot] = true;
 		if (bad_block(u, a->slot, ev))
-			goto out;
+			return true;
 	}
 	if (a->kind == ATK_ACT_FREE && u->ex.ptr && sim_host_in_arena(u->sim, u->ex.ptr, 1)) {
 		/* whichever way the pointer was written, a free that went
@@ -947,9 +973,49 @@ void atk_session_step(struct atk_session *u, const struct atk_action *a, struct 
 			if (u->live[i] && sim_uncached(u->sim, u->slot[i]) == uc)
 				u->live[i] = false;
 	}
+	return false;
+}
+
+/* The step's oracles, first hit wins: what the simulator raised, a hang
+ * or oops, a kernel object a raw write changed, a bad block, (optionally)
+ * a heap that no longer checks out. */
+static void step_judge(struct atk_session *u, const struct atk_action *a, int rc,
+		       const uint8_t *old, struct atk_event *ev)
+{
+	if (sim_events_of_step(u, ev) || step_stopped(u, rc, ev))
+		return;
+	if (a->kind == ATK_ACT_WRITE && kobj_changed(u, u->ex.ptr, old, u->ex.len, ev))
+		return;
+	if (step_effects(u, a, ev))
+		return;
 	if (u->cfg.check_each_step)
 		heap_corrupt(u, ev);
-out:
+}
+
+void atk_session_step(struct atk_session *u, const struct atk_action *a, struct atk_event *ev)
+{
+	uint8_t old[ATK_DATA_MAX];
+	char what[320];
+	int rc = 0;
+
+	memset(ev, 0, sizeof(*ev));
+	u->step++;
+	if (!step_ready(u, a, what, sizeof(what), ev))
+		return;
+	if (a->kind == ATK_ACT_WRITE)
+		memcpy(old, u->ex.ptr, u->ex.len);
+	tr(u, "%4lu. %s\n", u->step, what);
+	if (a->kind == ATK_ACT_TICK)
+		ll_sched_run_ticks(u->sched, a->ticks);
+	else
+		rc = actor_call(u);
+	if (a->kind == ATK_ACT_ALLOC && u->done) {
+		char where[160];
+
+		describe(u, u->ex.ret, where, sizeof(where));
+		tr(u, "      -> %s\n", where);
+	}
+	step_judge(u, a, rc, old, ev);
 	if (ev->cls >= ATK_EV_DETECTED && ev->cls <= ATK_EV_ESCAPE)
 		tr(u, "   => %s: %s\n", ev->cls == ATK_EV_DETECTED ? "detected" :
 				   ev->cls == ATK_EV_CORRUPT ? "heap corrupted" : "ESCAPE", ev->f.message);
