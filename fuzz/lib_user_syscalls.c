@@ -12,7 +12,7 @@
  * Naming targets (instead of raw arena offsets) is what lets a fuzzer hit
  * the few kernel-trusted bytes of a layout within seconds.
  *
- * Oracles (lib_user.c): no kernel-mode fault, no confinement violation, no
+ * Oracles (attack/session.c): no kernel-mode fault, no confinement violation, no
  * kernel object changed outside its API, no overlapping/outside blocks, no
  * hang; the kernel's heap still validates (strict check after every step);
  * a sys_heap check firing in kernel mode (a kernel assertion the user
