@@ -42,7 +42,7 @@ extern "C" {
 
 /* The kinds are enum sim_finding_kind; sim_finding_kind_long_name() gives
  * the spelling records use ("kernel-object-changed"). */
-#define ATK_FINDING_BYTES 16
+#define ATK_FINDING_BYTES SIM_FINDING_BYTES /* old/new bytes, as the simulator keeps them */
 struct atk_finding {
 	enum sim_finding_kind kind;
 	char target[32];        /* "fuzz_user_syscalls" */
