@@ -18,7 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "fuzz.h"
+#include "attack.h"
 #include "heapsim.h"
 
 #ifndef HEAPSIM_SOURCE_DIR

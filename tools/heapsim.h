@@ -28,14 +28,15 @@ struct heapsim_command {
 int heapsim_cmd_audit(int argc, char **argv);
 int heapsim_cmd_run(int argc, char **argv);
 int heapsim_cmd_list_layouts(int argc, char **argv);
-/* fuzz/-backed commands (tools/cmd_replay.c, cmd_scenario.c, ...) */
+/* attack/-backed (cmd_scenario.c: matrix, run FILE) and fuzz/-backed
+ * (cmd_replay.c, cmd_minimize.c, the verdict's fuzz stage) commands */
 int heapsim_cmd_replay(int argc, char **argv);
 int heapsim_cmd_matrix(int argc, char **argv);
 int heapsim_cmd_minimize(int argc, char **argv);
 int heapsim_cmd_verdict(int argc, char **argv);
 
 /* The attack catalogue run on every layout × hardening (cmd_scenario.c). */
-#include "fuzz.h"
+#include "attack.h"
 /* One scenario on one layout (sched's table order) at one hardening level. */
 struct heapsim_cell {
 	bool ran;
