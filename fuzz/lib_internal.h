@@ -39,7 +39,13 @@ enum ubase {
 enum uview { UV_ASIS, UV_CACHED, UV_UNCACHED };
 
 /* Chunk header fields (sys_heap), in field-width units. */
-enum { UF_NONE = -1, UF_LEFT, UF_SIZE, UF_PREV, UF_NEXT };
+enum {
+	UF_NONE = -1,
+	UF_LEFT = SYS_HEAP_LEFT_SIZE,
+	UF_SIZE = SYS_HEAP_SIZE_AND_USED,
+	UF_PREV = SYS_HEAP_FREE_PREV,
+	UF_NEXT = SYS_HEAP_FREE_NEXT,
+};
 
 struct uaddr {
 	enum ubase base;
@@ -96,6 +102,8 @@ enum uevent_class {
 struct uevent {
 	enum uevent_class cls;
 	char by[64];            /* check name, finding kind, oops reason */
+	bool refused;           /* DETECTED: the heap refused the argument, unchanged */
+	bool no_actor;          /* SKIPPED: no thread is left to act */
 	struct fuzz_finding f;  /* filled for DETECTED, CORRUPT, ESCAPE */
 };
 

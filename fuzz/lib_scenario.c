@@ -51,7 +51,7 @@ struct fuzz_scenario {
 	char name[64];
 	char about[256];
 	bool layouts[8];          /* indexed like fuzz_layouts; all false: all */
-	bool hard[5];             /* all false: all */
+	bool hard[SYS_HEAP_HARDENING_LEVELS]; /* all false: all */
 	unsigned word_bits;
 	size_t heap_bytes;
 	struct uact acts[SC_MAX_ACTS];
@@ -249,9 +249,9 @@ static bool parse_addr_at(struct parser *p, const char **sp, struct uaddr *a)
 	} else if (eat(&s, "zheap")) {
 		a->base = UB_ZHEAP;
 		if (eat(&s, ".end_chunk")) {
-			a->off = 8;
+			a->off = SYS_HEAP_HDR_END_CHUNK;
 		} else if (eat(&s, ".avail")) {
-			a->off = 12;
+			a->off = SYS_HEAP_HDR_AVAIL_BUCKETS;
 		} else if (eat(&s, ".bucket")) {
 			a->base = UB_BUCKET;
 			if (!bracket_index(&s, &a->idx))
@@ -783,9 +783,9 @@ bool fuzz_scenario_applies(const struct fuzz_scenario *s, const char *layout, in
 
 	for (size_t i = 0; i < fuzz_nlayouts; i++)
 		any_l |= s->layouts[i];
-	for (int i = 0; i < 5; i++)
+	for (int i = 0; i < SYS_HEAP_HARDENING_LEVELS; i++)
 		any_h |= s->hard[i];
-	if (l < 0 || hardening < 0 || hardening > 4)
+	if (l < 0 || hardening < 0 || hardening >= SYS_HEAP_HARDENING_LEVELS)
 		return false;
 	return (!any_l || s->layouts[l]) && (!any_h || s->hard[hardening]);
 }

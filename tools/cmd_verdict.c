@@ -105,10 +105,15 @@ static void save_crash(const char *out, const char *layout, struct layout_result
 	}
 }
 
+static bool layout_has_findings(const struct layout_result *r)
+{
+	return r->audit_items || r->cat[FUZZ_V_EXPLOITABLE] || r->cat[FUZZ_V_CORRUPTED] ||
+	       r->fz.found;
+}
+
 static const char *layout_verdict(const struct fuzz_layout *l, const struct layout_result *r)
 {
-	bool bad = r->audit_items || r->cat[FUZZ_V_EXPLOITABLE] || r->cat[FUZZ_V_CORRUPTED] ||
-		   r->fz.found;
+	bool bad = layout_has_findings(r);
 
 	if (l->vulnerable)
 		return bad ? "VULNERABLE (as declared)" : "no finding (declared vulnerable)";
@@ -237,7 +242,7 @@ int heapsim_cmd_verdict(int argc, char **argv)
 			snprintf(fz, sizeof(fz), "clean, %lu execs", res[l].fz.execs);
 		printf("| %s | %zu | %u / %u | %s | %s |\n", fuzz_layouts[l].name, res[l].audit_items,
 		       res[l].cat[FUZZ_V_EXPLOITABLE], res[l].cat[FUZZ_V_CORRUPTED], fz, verdict);
-		if (!fuzz_layouts[l].vulnerable && strncmp(verdict, "SAFE", 4))
+		if (!fuzz_layouts[l].vulnerable && layout_has_findings(&res[l]))
 			rc = HEAPSIM_EXIT_FINDINGS;
 		free(res[l].fz.crash);
 	}
