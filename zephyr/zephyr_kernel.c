@@ -17,11 +17,25 @@
 /* ---- the lock ---------------------------------------------------------------- */
 
 static pthread_mutex_t heap_lock = PTHREAD_MUTEX_INITIALIZER;
-static pthread_cond_t heap_freed = PTHREAD_COND_INITIALIZER;
+static pthread_cond_t heap_freed;
+static pthread_once_t heap_freed_once = PTHREAD_ONCE_INIT;
 static _Thread_local bool lock_held;
+
+/* Timed waits use deadlines on the monotonic clock, which the default
+ * (realtime) condition variable would misread. */
+static void init_heap_freed(void)
+{
+	pthread_condattr_t a;
+
+	pthread_condattr_init(&a);
+	pthread_condattr_setclock(&a, CLOCK_MONOTONIC);
+	pthread_cond_init(&heap_freed, &a);
+	pthread_condattr_destroy(&a);
+}
 
 void zh_lock(void)
 {
+	pthread_once(&heap_freed_once, init_heap_freed);
 	pthread_mutex_lock(&heap_lock);
 	lock_held = true;
 }

@@ -126,9 +126,15 @@ void z_heapsim_k_heap_static_init(struct k_heap *heap);
  * them out as an array, as Zephyr's iterable sections do; a constructor
  * initialises each before main().
  */
+#if defined(__clang__)
+/* AddressSanitizer would pad each heap with a redzone and break the array. */
+#define Z_HEAPSIM_NOASAN __attribute__((__no_sanitize__("address")))
+#else
+#define Z_HEAPSIM_NOASAN
+#endif
 #define Z_HEAPSIM_K_HEAP_SECTION                                                  \
 	__attribute__((__section__("heapsim_k_heap"), __used__,                   \
-		       __aligned__(__alignof__(struct k_heap))))
+		       __aligned__(__alignof__(struct k_heap)))) Z_HEAPSIM_NOASAN
 
 #define K_HEAP_DEFINE(name, bytes)                                                        \
 	static char __aligned(8) kheap_##name[MAX(bytes, Z_HEAP_MIN_SIZE)];               \
