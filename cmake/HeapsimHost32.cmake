@@ -3,6 +3,11 @@
 # with binfmt_misc, ctest runs the test programs under qemu-i386-static.
 # Included before any target exists: the emulator is a target default.
 include_guard(GLOBAL)
+if(CMAKE_SIZEOF_VOID_P EQUAL 4 AND NOT CMAKE_CROSSCOMPILING)
+  # 64-bit file offsets and inode numbers: without them readdir() and stat()
+  # fail with EOVERFLOW on file systems with large inode numbers.
+  add_compile_definitions(_FILE_OFFSET_BITS=64)
+endif()
 if(CMAKE_SIZEOF_VOID_P EQUAL 4 AND NOT CMAKE_CROSSCOMPILING AND NOT CMAKE_CROSSCOMPILING_EMULATOR)
   set(_probe ${CMAKE_BINARY_DIR}/CMakeFiles/heapsim-runs-i386.c)
   file(WRITE ${_probe} "int main(void) { return 0; }\n")
