@@ -2,6 +2,8 @@
 # execute i386 programs and scripts/setup could not register qemu-i386-static
 # with binfmt_misc, ctest runs the test programs under qemu-i386-static.
 # Included before any target exists: the emulator is a target default.
+# Emulated, programs run several times slower: HEAPSIM_TEST_TIMEOUT_SCALE
+# multiplies the time limits heapsim_cmocka_test gives.
 include_guard(GLOBAL)
 if(CMAKE_SIZEOF_VOID_P EQUAL 4 AND NOT CMAKE_CROSSCOMPILING)
   # 64-bit file offsets and inode numbers: without them readdir() and stat()
@@ -24,4 +26,8 @@ if(CMAKE_SIZEOF_VOID_P EQUAL 4 AND NOT CMAKE_CROSSCOMPILING AND NOT CMAKE_CROSSC
     message(STATUS "i386 programs run under ${HEAPSIM_QEMU_I386}")
     set(CMAKE_CROSSCOMPILING_EMULATOR ${HEAPSIM_QEMU_I386})
   endif()
+endif()
+if(CMAKE_SIZEOF_VOID_P EQUAL 4 AND (CMAKE_CROSSCOMPILING_EMULATOR OR EXISTS /proc/sys/fs/binfmt_misc/qemu-i386))
+  set(HEAPSIM_TEST_TIMEOUT_SCALE 4)
+  message(STATUS "i386 programs are emulated: test time limits x${HEAPSIM_TEST_TIMEOUT_SCALE}")
 endif()
