@@ -5,10 +5,14 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "zephyr_internal.h"
 
 static _Thread_local char last_message[256];
+/* What assert_print() said since the last fatal error: the message of the
+ * panic that assert_post_action() raises. */
+static _Thread_local char assert_text[256];
 static unsigned long fatal_count;
 
 static const char *reason_name(unsigned int reason)
@@ -38,16 +42,31 @@ __attribute__((weak)) void k_sys_fatal_error_handler(unsigned int reason,
 /* Zephyr's default turns a failed assertion into a kernel panic. */
 __attribute__((weak)) void assert_post_action(const char *file, unsigned int line)
 {
-	z_heapsim_fatal(K_ERR_KERNEL_PANIC, file, line, "assertion failed");
+	z_heapsim_fatal(K_ERR_KERNEL_PANIC, file, line, "%s",
+			assert_text[0] ? assert_text : "assertion failed");
 }
 
 void assert_print(const char *fmt, ...)
 {
+	size_t used;
 	va_list ap;
+
+	/* Each failed assertion starts with this line (__ASSERT, the library's
+	 * own): the text kept is that of the latest one. */
+	if (!strncmp(fmt, "ASSERTION FAIL", 14))
+		assert_text[0] = '\0';
+	used = strlen(assert_text);
 
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
+	va_start(ap, fmt);
+	vsnprintf(assert_text + used, sizeof(assert_text) - used, fmt, ap);
+	va_end(ap);
+	/* One line: inner line breaks and tabs become spaces, a final break goes. */
+	for (char *c = assert_text + used; *c; c++)
+		if (*c == '\n' || *c == '\t')
+			*c = c[1] ? ' ' : '\0';
 }
 
 void z_heapsim_fatal(unsigned int reason, const char *file, unsigned int line, const char *fmt,
@@ -61,6 +80,7 @@ void z_heapsim_fatal(unsigned int reason, const char *file, unsigned int line, c
 	va_end(ap);
 	if (file && n >= 0 && (size_t)n < sizeof(last_message))
 		snprintf(last_message + n, sizeof(last_message) - (size_t)n, " (%s:%u)", file, line);
+	assert_text[0] = '\0';
 	__atomic_add_fetch(&fatal_count, 1, __ATOMIC_RELAXED);
 	/* The handler may longjmp out: a k_heap lock must not stay taken. */
 	zh_unlock_if_held();
@@ -84,12 +104,14 @@ unsigned long heapsim_fatal_count(void)
 	return __atomic_load_n(&fatal_count, __ATOMIC_RELAXED);
 }
 
+/* As a failed __ASSERT in Zephyr's own code: through assert_post_action(),
+ * which a test may override. */
 bool zh_assert(bool ok, bool asserts, const char *what, const char *where)
 {
 	if (ok || !asserts)
 		return true;
-	fprintf(stderr, "ASSERTION FAIL [%s] in %s\n", what, where);
-	z_heapsim_fatal(K_ERR_KERNEL_PANIC, NULL, 0, "ASSERTION FAIL [%s] in %s", what, where);
+	assert_print("ASSERTION FAIL [%s] in %s\n", what, where);
+	assert_post_action(__FILE__, __LINE__);
 	return false;
 }
 

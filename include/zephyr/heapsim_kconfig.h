@@ -30,7 +30,7 @@
 
 #include "heap.h"
 
-/* A Kconfig bool: on when defined to a non-zero value (or defined empty-free, as -DX gives 1). */
+/* A Kconfig bool is on when defined to a non-zero value (-DCONFIG_X defines it as 1). */
 #if defined(CONFIG_ASSERT) && (CONFIG_ASSERT + 0)
 #define Z_HEAPSIM_ASSERT 1
 #else
