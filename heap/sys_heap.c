@@ -95,135 +95,84 @@ void hz_report(enum sys_heap_check_id id, bool refused, const struct sys_heap *h
 	check_fn(&chk, check_ctx);
 }
 
-_Noreturn void hz_fail(struct hz *h, enum sys_heap_check_id id, uint32_t chunk, uint64_t addr)
+_Noreturn void hz_fail_at(const struct sys_heap *sh, const char *where, hz_jmp_buf *jb,
+			  enum sys_heap_check_id id, bool refused, uint32_t chunk, uint64_t addr)
 {
-	hz_report(id, false, h->sh, chunk, h->where, addr);
-	longjmp(*h->jb, 1);
-}
-
-_Noreturn void hz_refuse(struct hz *h)
-{
-	hz_report(SYS_HEAP_CHECK_CALLER_ERROR, true, h->sh, 0, h->where, 0);
-	longjmp(*h->jb, 1);
+	hz_report(id, refused, sh, chunk, where, addr);
+	hz_longjmp(*jb);
 }
 
 /* ---- per-call context ---------------------------------------------------- */
 
-void hz_open(struct hz *h, struct sys_heap *heap, const char *where, jmp_buf *jb)
+void hz_open(struct hz *h, struct sys_heap *heap, const char *where, hz_jmp_buf *jb)
 {
-	const struct sys_heap_config *cfg = &heap->cfg;
-	uint8_t *S = heap->heap;
-
-	h->sh = heap;
-	h->S = S;
-	h->w64 = cfg->word_bits == 64;
-	if (h->w64 || cfg->size_mode == SYS_HEAP_SIZE_BIG_ONLY)
-		h->big_fixed = 1;
-	else
-		h->big_fixed = cfg->size_mode == SYS_HEAP_SIZE_SMALL_ONLY ? 0 : -1;
-	h->mask = h->w64 ? ~(uint64_t)0 : 0xffffffffu;
-	h->tS = (cfg->target_base + (uint64_t)(S - (uint8_t *)heap->init_mem)) & h->mask;
-	h->span = heap->init_bytes - (size_t)(S - (uint8_t *)heap->init_mem);
-	h->hard = cfg->hardening;
-	h->T = cfg->hardening >= SYS_HEAP_HARDENING_FULL;
-	h->checks = cfg->internal_checks;
-	h->stats = cfg->runtime_stats;
-	h->jb = jb;
-	h->soft_fault = false;
-	h->where = where;
-	h->big = h->big_fixed > 0;
-	hz_width_refresh(h);
+	hz_open_mode(h, heap, where, jb, HZ_GENERIC);
 }
 
-void hz_width_refresh(struct hz *h)
+/* What a walker reads outside the buffer. */
+uint8_t *hz_zeroes(void)
 {
-	if (h->big_fixed < 0)
-		h->big = end_chunk(h) > 0x7fffu;
+	static uint8_t nowhere[8];
+
+	memset(nowhere, 0, sizeof(nowhere));
+	return nowhere;
 }
 
 /* Memory outside the init buffer: only a corrupted id leads here. */
-uint8_t *hz_mem_slow(struct hz *h, uint64_t off, uint64_t len, bool write)
+uint8_t *hz_mem_slow(const struct sys_heap *sh, const char *where, hz_jmp_buf *jb, uint64_t t,
+		     uint64_t len, bool write)
 {
-	static uint8_t nowhere[8];
-	uint64_t t = (h->tS + off) & h->mask;
-	const struct sys_heap_mem_hook *mem = &h->sh->cfg.mem;
+	const struct sys_heap_mem_hook *mem = &sh->cfg.mem;
 
-	if (!h->jb) {
-		/* Read-only walkers only read, and stop at the first oddity. */
-		h->soft_fault = true;
-		memset(nowhere, 0, sizeof(nowhere));
-		return nowhere;
-	}
+	if (!jb)
+		return NULL; /* read-only walkers only read, and stop at the first oddity */
 	if (mem->translate) {
 		uint8_t *p = mem->translate(mem->ctx, t, (size_t)len, write);
 
 		if (p)
 			return p;
 	}
-	hz_fail(h, SYS_HEAP_CHECK_WILD_ACCESS, 0, t);
-}
-
-void chunk_set(struct hz *h, uint32_t c, enum chunk_field f, uint32_t v)
-{
-	bool big = big_heap(h);
-
-	if (h->checks) {
-		hz_internal(h, c <= end_chunk(h), c);
-		hz_internal(h, big || v <= 0xffffu, c);
-	}
-	if (big)
-		wr32(h, field_off(c, f, true), v);
-	else
-		wr16(h, field_off(c, f, false), v);
-}
-
-int bucket_idx(struct hz *h, uint32_t sz)
-{
-	uint32_t x = sz - min_chunk(h) + 1u;
-
-	if (x == 0) /* log2(0): undefined upstream */
-		hz_fail(h, SYS_HEAP_CHECK_INTERNAL, 0, 0);
-	return 31 - __builtin_clz(x);
+	hz_fail_at(sh, where, jb, SYS_HEAP_CHECK_WILD_ACCESS, false, 0, t);
 }
 
 /* ---- target addresses ----------------------------------------------------- */
 
 static inline uint64_t host_to_target(struct hz *h, const void *p)
 {
-	return (h->tS + (uint64_t)((const uint8_t *)p - h->S)) & h->mask;
+	return (h->tS + (uint64_t)((const uint8_t *)p - h->S)) & hz_mask(h);
 }
 
 static inline void *target_to_host(struct hz *h, uint64_t t)
 {
-	return h->S + ((t - h->tS) & h->mask);
+	return h->S + ((t - h->tS) & hz_mask(h));
 }
 
 /* Upstream's mem_to_chunkid: a signed pointer difference divided by the
  * unsigned CHUNK_UNIT — unsigned division on a 32-bit target, truncation
  * toward zero on a 64-bit one. */
-static uint32_t ptr_chunk(struct hz *h, uint64_t tp)
+static inline uint32_t ptr_chunk(struct hz *h, uint64_t tp)
 {
-	uint64_t d = (tp - hdr_bytes(h) - h->tS) & h->mask;
+	uint64_t d = (tp - hdr_bytes(h) - h->tS) & hz_mask(h);
 
-	if (h->w64)
+	if (hz_w64(h))
 		return (uint32_t)((int64_t)d / (int64_t)CHUNK_UNIT);
 	return (uint32_t)(d / CHUNK_UNIT);
 }
 
-static uint64_t ptr_gap(struct hz *h, uint64_t tp)
+static inline uint64_t ptr_gap(struct hz *h, uint64_t tp)
 {
 	if (big_heap(h))
 		return 0;
-	return ((tp - hdr_bytes(h) - h->tS) & h->mask) % CHUNK_UNIT;
+	return ((tp - hdr_bytes(h) - h->tS) & hz_mask(h)) % CHUNK_UNIT;
 }
 
-static uint64_t chunk_mem_target(struct hz *h, uint32_t c)
+static inline uint64_t chunk_mem_target(struct hz *h, uint32_t c)
 {
-	return (h->tS + (uint64_t)c * CHUNK_UNIT + hdr_bytes(h)) & h->mask;
+	return (h->tS + (uint64_t)c * CHUNK_UNIT + hdr_bytes(h)) & hz_mask(h);
 }
 
 /* Bytes (plus an alignment allowance x) to chunk units; never overflows. */
-static uint32_t bytes_to_chunksz(struct hz *h, uint64_t bytes, uint64_t x)
+static inline uint32_t bytes_to_chunksz(struct hz *h, uint64_t bytes, uint64_t x)
 {
 	uint64_t n = bytes / 8 + x / 8 + (bytes % 8 + x % 8 + hdr_bytes(h) + 7) / 8 + h->T;
 	uint32_t end = end_chunk(h);
@@ -233,22 +182,22 @@ static uint32_t bytes_to_chunksz(struct hz *h, uint64_t bytes, uint64_t x)
 
 /* A request the target's size_t cannot express is as impossible as the
  * largest one it can. */
-static uint64_t target_size(struct hz *h, size_t v)
+static inline uint64_t target_size(struct hz *h, size_t v)
 {
-	return (uint64_t)v > h->mask ? h->mask : (uint64_t)v;
+	return (uint64_t)v > hz_mask(h) ? hz_mask(h) : (uint64_t)v;
 }
 
 /* ---- stats -------------------------------------------------------------- */
 
 /* Counters are the target's size_t: adding 0 - x subtracts x modulo its width. */
-static void stats_add(struct hz *h, int i, uint64_t delta)
+static inline void stats_add(struct hz *h, int i, uint64_t delta)
 {
 	if (h->stats)
 		stat_set(h, i, stat_get(h, i) + delta);
 }
 
 /* Adds or removes a chunk's usable bytes; reads the chunk only if stats are kept. */
-static void stats_chunk(struct hz *h, int i, uint32_t c, bool add)
+static inline void stats_chunk(struct hz *h, int i, uint32_t c, bool add)
 {
 	uint64_t bytes;
 
@@ -258,7 +207,7 @@ static void stats_chunk(struct hz *h, int i, uint32_t c, bool add)
 	stats_add(h, i, add ? bytes : 0 - bytes);
 }
 
-static void allocated_grow(struct hz *h, uint64_t delta)
+static inline void allocated_grow(struct hz *h, uint64_t delta)
 {
 	if (!h->stats)
 		return;
@@ -269,18 +218,18 @@ static void allocated_grow(struct hz *h, uint64_t delta)
 
 /* ---- canaries (FULL) ------------------------------------------------------ */
 
-static uint32_t canary_value(struct hz *h, uint32_t c)
+static inline uint32_t canary_value(struct hz *h, uint32_t c)
 {
 	return ((c << 16) | (c >> 16)) ^ chunk_size(h, c) ^ h->sh->cfg.canary_base;
 }
 
-static void canary_write(struct hz *h, uint32_t c)
+static inline void canary_write(struct hz *h, uint32_t c)
 {
 	if (h->hard >= SYS_HEAP_HARDENING_FULL)
 		wr32(h, canary_off(h, c), canary_value(h, c));
 }
 
-static void canary_verify(struct hz *h, uint32_t c)
+static inline void canary_verify(struct hz *h, uint32_t c)
 {
 	uint32_t v;
 
@@ -293,7 +242,7 @@ static void canary_verify(struct hz *h, uint32_t c)
 
 /* ---- free lists ------------------------------------------------------------ */
 
-static void free_list_remove_bidx(struct hz *h, uint32_t c, int b)
+static inline void free_list_remove_bidx(struct hz *h, uint32_t c, int b)
 {
 	hz_internal(h, bucket_head(h, b) != 0, c);
 	hz_internal(h, avail_buckets(h) & (1u << b), c);
@@ -314,13 +263,13 @@ static void free_list_remove_bidx(struct hz *h, uint32_t c, int b)
 	stats_chunk(h, STAT_FREE, c, false);
 }
 
-static void free_list_remove(struct hz *h, uint32_t c)
+static inline void free_list_remove(struct hz *h, uint32_t c)
 {
 	if (!undersized(h, c))
 		free_list_remove_bidx(h, c, bucket_idx(h, chunk_size(h, c)));
 }
 
-static void free_list_add(struct hz *h, uint32_t c)
+static inline void free_list_add(struct hz *h, uint32_t c)
 {
 	int b;
 	uint32_t second;
@@ -352,7 +301,7 @@ static void free_list_add(struct hz *h, uint32_t c)
 }
 
 /* Leaves both halves marked free; touches no list. */
-static void split_chunks(struct hz *h, uint32_t lc, uint32_t rc)
+static inline void split_chunks(struct hz *h, uint32_t lc, uint32_t rc)
 {
 	uint32_t sz0 = chunk_size(h, lc), lsz = rc - lc, rsz = sz0 - lsz;
 
@@ -364,7 +313,7 @@ static void split_chunks(struct hz *h, uint32_t lc, uint32_t rc)
 	set_left_size(h, right_chunk(h, rc), rsz);
 }
 
-static void merge_chunks(struct hz *h, uint32_t lc, uint32_t rc)
+static inline void merge_chunks(struct hz *h, uint32_t lc, uint32_t rc)
 {
 	uint32_t newsz = chunk_size(h, lc) + chunk_size(h, rc);
 
@@ -376,7 +325,7 @@ static void merge_chunks(struct hz *h, uint32_t lc, uint32_t rc)
 
 /* A free chunk about to be taken or merged must look free and be linked to
  * its neighbours; a left neighbour we did not just check gets its canary read. */
-static void free_chunk_check(struct hz *h, uint32_t f, bool left_trusted)
+static inline void free_chunk_check(struct hz *h, uint32_t f, bool left_trusted)
 {
 	if (h->hard < SYS_HEAP_HARDENING_MODERATE)
 		return;
@@ -387,14 +336,25 @@ static void free_chunk_check(struct hz *h, uint32_t f, bool left_trusted)
 		canary_verify(h, left_chunk(h, f));
 }
 
-static void full_check(struct hz *h)
+static inline void full_check(struct hz *h)
 {
-	if (h->hard >= SYS_HEAP_HARDENING_EXTREME && !hz_validate(h))
+	struct hz v;
+	bool ok;
+
+	/* The fast modes run below EXTREME: only the generic copy validates. It
+	 * validates on a copy of the context, so this one never leaves the call
+	 * (validate may re-derive the width: take it back). */
+	if (h->mode != HZ_GENERIC || h->hard < SYS_HEAP_HARDENING_EXTREME)
+		return;
+	v = *h;
+	ok = hz_validate(&v);
+	h->big = v.big;
+	if (!ok)
 		hz_fail(h, SYS_HEAP_CHECK_VALIDATION_FAILED, 0, 0);
 }
 
 /* The checks free and in-place realloc run on a caller's chunk. */
-static void used_chunk_checks(struct hz *h, uint32_t c, enum sys_heap_check_id unused_check)
+static inline void used_chunk_checks(struct hz *h, uint32_t c, enum sys_heap_check_id unused_check)
 {
 	canary_verify(h, c);
 	if (h->hard >= SYS_HEAP_HARDENING_BASIC) {
@@ -410,7 +370,7 @@ static void used_chunk_checks(struct hz *h, uint32_t c, enum sys_heap_check_id u
 
 /* ---- alloc_chunk -------------------------------------------------------------- */
 
-static uint32_t alloc_chunk(struct hz *h, uint32_t sz)
+static inline uint32_t alloc_chunk(struct hz *h, uint32_t sz)
 {
 	int b;
 	uint32_t bmask;
@@ -452,7 +412,7 @@ static uint32_t alloc_chunk(struct hz *h, uint32_t sz)
 	return 0;
 }
 
-static void mark_allocated(struct hz *h, uint32_t c)
+static inline void mark_allocated(struct hz *h, uint32_t c)
 {
 	set_chunk_used(h, c, true);
 	canary_write(h, c);
@@ -461,7 +421,7 @@ static void mark_allocated(struct hz *h, uint32_t c)
 
 /* ---- the calls, on an open context ------------------------------------------- */
 
-static void *do_alloc(struct hz *h, size_t bytes)
+static inline void *do_alloc(struct hz *h, size_t bytes)
 {
 	uint32_t n, c;
 
@@ -479,7 +439,7 @@ static void *do_alloc(struct hz *h, size_t bytes)
 	return target_to_host(h, chunk_mem_target(h, c));
 }
 
-static void *do_aligned_alloc(struct hz *h, size_t align_in, size_t bytes_in)
+static inline void *do_aligned_alloc(struct hz *h, size_t align_in, size_t bytes_in)
 {
 	uint64_t align = target_size(h, align_in), bytes = target_size(h, bytes_in);
 	uint64_t rew = align & (0 - align), gap, p, tend;
@@ -504,10 +464,10 @@ static void *do_aligned_alloc(struct hz *h, size_t align_in, size_t bytes_in)
 	if (c0 == 0)
 		return NULL;
 
-	p = (((chunk_mem_target(h, c0) + rew + align - 1) & ~(align - 1)) - rew) & h->mask;
+	p = (((chunk_mem_target(h, c0) + rew + align - 1) & ~(align - 1)) - rew) & hz_mask(h);
 	c = ptr_chunk(h, p);
-	tend = ((p + bytes + CHUNK_UNIT - 1) & ~(uint64_t)(CHUNK_UNIT - 1)) & h->mask;
-	e = (uint32_t)(((tend - h->tS) & h->mask) / CHUNK_UNIT) + h->T;
+	tend = ((p + bytes + CHUNK_UNIT - 1) & ~(uint64_t)(CHUNK_UNIT - 1)) & hz_mask(h);
+	e = (uint32_t)(((tend - h->tS) & hz_mask(h)) / CHUNK_UNIT) + h->T;
 	hz_internal(h, c0 <= c && c < e && e <= c0 + padded, c0);
 
 	if (c > c0) {
@@ -522,7 +482,7 @@ static void *do_aligned_alloc(struct hz *h, size_t align_in, size_t bytes_in)
 	return target_to_host(h, p);
 }
 
-static void do_free(struct hz *h, void *ptr)
+static inline void do_free(struct hz *h, void *ptr)
 {
 	uint32_t c, l, r;
 
@@ -554,16 +514,16 @@ static void do_free(struct hz *h, void *ptr)
 	free_list_add(h, c);
 }
 
-static size_t do_usable_size(struct hz *h, void *ptr)
+static inline size_t do_usable_size(struct hz *h, void *ptr)
 {
 	uint64_t tp = host_to_target(h, ptr);
 	uint32_t c = ptr_chunk(h, tp);
 
 	canary_verify(h, c);
-	return (size_t)((chunksz_to_bytes(h, chunk_size(h, c)) - ptr_gap(h, tp)) & h->mask);
+	return (size_t)((chunksz_to_bytes(h, chunk_size(h, c)) - ptr_gap(h, tp)) & hz_mask(h));
 }
 
-static bool inplace_realloc(struct hz *h, void *ptr, uint64_t bytes)
+static inline bool inplace_realloc(struct hz *h, void *ptr, uint64_t bytes)
 {
 	uint64_t tp = host_to_target(h, ptr);
 	uint32_t c = ptr_chunk(h, tp);
@@ -612,7 +572,7 @@ static bool inplace_realloc(struct hz *h, void *ptr, uint64_t bytes)
 }
 
 /* Allocate elsewhere, copy what fits, free the old block. */
-static void *move_block(struct hz *h, void *ptr, void *q, uint64_t bytes)
+static inline void *move_block(struct hz *h, void *ptr, void *q, uint64_t bytes)
 {
 	uint64_t old = do_usable_size(h, ptr);
 	uint64_t n = old < bytes ? old : bytes;
@@ -625,88 +585,162 @@ static void *move_block(struct hz *h, void *ptr, void *q, uint64_t bytes)
 
 /* ---- public API ------------------------------------------------------------- */
 
-/*
- * Each public call opens a context whose jmp_buf is where a failed check lands
- * once the handler returns. setjmp must run in the caller's own frame, hence a
- * macro rather than a function.
- */
-#define OPEN_OR_RETURN(h, heap, name, failed)                                     \
-	struct hz h;                                                              \
-	jmp_buf jb_;                                                              \
-	if (!(heap) || !(heap)->heap) {                                           \
-		hz_report(SYS_HEAP_CHECK_CALLER_ERROR, true, (heap), 0, (name), 0); \
-		return failed;                                                    \
-	}                                                                         \
-	hz_open(&h, (heap), (name), &jb_);                                        \
-	if (setjmp(jb_))                                                          \
-		return failed;
-
-void *sys_heap_alloc(struct sys_heap *heap, size_t bytes)
+/* Each call's algorithm on an open context, as one function of the context. */
+static inline void *alloc_call(struct hz *h, size_t bytes)
 {
-	OPEN_OR_RETURN(h, heap, "sys_heap_alloc", NULL);
-	return do_alloc(&h, bytes);
+	return do_alloc(h, bytes);
 }
 
-void *sys_heap_aligned_alloc(struct sys_heap *heap, size_t align, size_t bytes)
+static inline void *aligned_alloc_call(struct hz *h, size_t align, size_t bytes)
 {
-	OPEN_OR_RETURN(h, heap, "sys_heap_aligned_alloc", NULL);
-	return do_aligned_alloc(&h, align, bytes);
+	return do_aligned_alloc(h, align, bytes);
 }
 
-void sys_heap_free(struct sys_heap *heap, void *ptr)
+static inline int free_call(struct hz *h, void *ptr)
 {
-	OPEN_OR_RETURN(h, heap, "sys_heap_free", );
-	do_free(&h, ptr);
+	do_free(h, ptr);
+	return 0;
 }
 
-size_t sys_heap_usable_size(struct sys_heap *heap, void *ptr)
+static inline size_t usable_size_call(struct hz *h, void *ptr)
 {
-	OPEN_OR_RETURN(h, heap, "sys_heap_usable_size", 0);
-	return do_usable_size(&h, ptr);
+	return do_usable_size(h, ptr);
 }
 
-void *sys_heap_realloc(struct sys_heap *heap, void *ptr, size_t bytes)
+static inline void *realloc_call(struct hz *h, void *ptr, size_t bytes)
 {
 	void *q;
 
-	OPEN_OR_RETURN(h, heap, "sys_heap_realloc", NULL);
 	if (!ptr)
-		return do_alloc(&h, bytes);
+		return do_alloc(h, bytes);
 	if (bytes == 0) {
-		do_free(&h, ptr);
+		do_free(h, ptr);
 		return NULL;
 	}
-	if (inplace_realloc(&h, ptr, target_size(&h, bytes)))
+	if (inplace_realloc(h, ptr, target_size(h, bytes)))
 		return ptr;
-	q = do_alloc(&h, bytes);
-	return q ? move_block(&h, ptr, q, target_size(&h, bytes)) : NULL;
+	q = do_alloc(h, bytes);
+	return q ? move_block(h, ptr, q, target_size(h, bytes)) : NULL;
 }
 
-void *sys_heap_aligned_realloc(struct sys_heap *heap, void *ptr, size_t align, size_t bytes)
+static inline void *aligned_realloc_call(struct hz *h, void *ptr, size_t align, size_t bytes)
 {
 	void *q;
 	uint64_t a;
 
-	OPEN_OR_RETURN(h, heap, "sys_heap_aligned_realloc", NULL);
 	if (!ptr)
-		return do_aligned_alloc(&h, align, bytes);
+		return do_aligned_alloc(h, align, bytes);
 	if (bytes == 0) {
-		do_free(&h, ptr);
+		do_free(h, ptr);
 		return NULL;
 	}
-	a = target_size(&h, align);
+	a = target_size(h, align);
 	if (a & (a - 1))
-		hz_refuse(&h);
-	if ((a == 0 || (host_to_target(&h, ptr) & (a - 1)) == 0) &&
-	    inplace_realloc(&h, ptr, target_size(&h, bytes)))
+		hz_refuse(h);
+	if ((a == 0 || (host_to_target(h, ptr) & (a - 1)) == 0) &&
+	    inplace_realloc(h, ptr, target_size(h, bytes)))
 		return ptr;
-	q = do_aligned_alloc(&h, align, bytes);
-	return q ? move_block(&h, ptr, q, target_size(&h, bytes)) : NULL;
+	q = do_aligned_alloc(h, align, bytes);
+	return q ? move_block(h, ptr, q, target_size(h, bytes)) : NULL;
+}
+
+/*
+ * Compiled copies of the hot calls, one per mode (enum hz_mode): the generic
+ * one, and the 64-bit ones, flattened (every helper inlined) with the mode a
+ * constant, so they know their word, field width (and at MODERATE the
+ * hardening and stats) at compile time and keep their context, which never
+ * leaves them, in registers. Each copy is a function of its own that opens
+ * its context locally.
+ */
+#define UNPACK(...) __VA_ARGS__
+#define COPY(ret, call, MODE, attrs, params, args)                                   \
+	static __attribute__((noinline attrs)) ret call##_##MODE(                        \
+		struct sys_heap *heap, const char *where, hz_jmp_buf *jb, UNPACK params) \
+	{                                                                                \
+		struct hz h;                                                             \
+                                                                                         \
+		hz_open_mode(&h, heap, where, jb, HZ_##MODE);                            \
+		return call(&h, UNPACK args);                                            \
+	}
+#define COPIES(ret, call, params, args)                                              \
+	COPY(ret, call, GENERIC, , params, args)                                         \
+	COPY(ret, call, BIG64, UNPACK(, flatten), params, args)                          \
+	COPY(ret, call, BIG64_MODERATE, UNPACK(, flatten), params, args)                 \
+	COPY(ret, call, BIG64_MODERATE_STATS, UNPACK(, flatten), params, args)
+
+COPIES(void *, alloc_call, (size_t bytes), (bytes))
+COPIES(void *, aligned_alloc_call, (size_t align, size_t bytes), (align, bytes))
+COPIES(int, free_call, (void *ptr), (ptr))
+COPIES(void *, realloc_call, (void *ptr, size_t bytes), (ptr, bytes))
+COPY(size_t, usable_size_call, GENERIC, , (void *ptr), (ptr))
+COPY(void *, aligned_realloc_call, GENERIC, , (void *ptr, size_t align, size_t bytes),
+     (ptr, align, bytes))
+
+/*
+ * A public call checks its heap and sets the jmp_buf where a failed check
+ * lands once the handler returns (setjmp must run in the caller's own frame,
+ * hence a macro); RUN then calls the heap's copy.
+ */
+#define ENTER(heap, name, failed)                                                   \
+	hz_jmp_buf jb_;                                                             \
+	if (!(heap) || !(heap)->heap) {                                             \
+		hz_report(SYS_HEAP_CHECK_CALLER_ERROR, true, (heap), 0, (name), 0); \
+		return failed;                                                      \
+	}                                                                           \
+	if (hz_setjmp(jb_))                                                         \
+		return failed;
+#define RUN(call, heap, name, args)                                                   \
+	(hz_mode_for(heap) == HZ_BIG64_MODERATE                                       \
+		 ? call##_BIG64_MODERATE(heap, name, &jb_, UNPACK args)               \
+	 : hz_mode_for(heap) == HZ_BIG64_MODERATE_STATS                               \
+		 ? call##_BIG64_MODERATE_STATS(heap, name, &jb_, UNPACK args)         \
+	 : hz_mode_for(heap) == HZ_BIG64 ? call##_BIG64(heap, name, &jb_, UNPACK args) \
+					 : call##_GENERIC(heap, name, &jb_, UNPACK args))
+#define RUN_GENERIC(call, heap, name, args) call##_GENERIC(heap, name, &jb_, UNPACK args)
+
+void *sys_heap_alloc(struct sys_heap *heap, size_t bytes)
+{
+	ENTER(heap, "sys_heap_alloc", NULL);
+	return RUN(alloc_call, heap, "sys_heap_alloc", (bytes));
+}
+
+void *sys_heap_aligned_alloc(struct sys_heap *heap, size_t align, size_t bytes)
+{
+	ENTER(heap, "sys_heap_aligned_alloc", NULL);
+	return RUN(aligned_alloc_call, heap, "sys_heap_aligned_alloc", (align, bytes));
+}
+
+void sys_heap_free(struct sys_heap *heap, void *ptr)
+{
+	ENTER(heap, "sys_heap_free", );
+	(void)RUN(free_call, heap, "sys_heap_free", (ptr));
+}
+
+size_t sys_heap_usable_size(struct sys_heap *heap, void *ptr)
+{
+	ENTER(heap, "sys_heap_usable_size", 0);
+	return RUN_GENERIC(usable_size_call, heap, "sys_heap_usable_size", (ptr));
+}
+
+void *sys_heap_realloc(struct sys_heap *heap, void *ptr, size_t bytes)
+{
+	ENTER(heap, "sys_heap_realloc", NULL);
+	return RUN(realloc_call, heap, "sys_heap_realloc", (ptr, bytes));
+}
+
+void *sys_heap_aligned_realloc(struct sys_heap *heap, void *ptr, size_t align, size_t bytes)
+{
+	ENTER(heap, "sys_heap_aligned_realloc", NULL);
+	return RUN_GENERIC(aligned_realloc_call, heap, "sys_heap_aligned_realloc",
+			   (ptr, align, bytes));
 }
 
 bool sys_heap_validate(struct sys_heap *heap)
 {
-	OPEN_OR_RETURN(h, heap, "sys_heap_validate", false);
+	struct hz h;
+
+	ENTER(heap, "sys_heap_validate", false);
+	hz_open(&h, heap, "sys_heap_validate", &jb_);
 	return hz_validate(&h);
 }
 
@@ -807,7 +841,7 @@ int sys_heap_init_checked(struct sys_heap *heap, void *mem, size_t bytes_in,
 	struct sys_heap_config cfg;
 	uint64_t mask, bytes = bytes_in, footer, tbase, tS, tE, end;
 	struct hz h;
-	jmp_buf jb;
+	hz_jmp_buf jb;
 
 	if (cfg_in)
 		cfg = *cfg_in;
@@ -853,7 +887,7 @@ int sys_heap_init_checked(struct sys_heap *heap, void *mem, size_t bytes_in,
 
 	heap->heap = (uint8_t *)mem + (tS - tbase);
 	hz_open(&h, heap, "sys_heap_init", &jb);
-	if (setjmp(jb)) {
+	if (hz_setjmp(jb)) {
 		heap->heap = NULL;
 		return SYS_HEAP_INIT_TOO_SMALL;
 	}

@@ -2,8 +2,10 @@
  * Private to heap/: one call's view of a sys_heap and the accessors for the
  * in-band metadata. Mirrors the shape of upstream's heap.h (tiny accessors for
  * chunk fields), but every field lives at a byte offset from the heap start S
- * with the *target's* width, and every access goes through mem_at() so that a
- * corrupted chunk id never touches host memory outside what the heap may reach.
+ * with the *target's* width, and every access is bounded so that a corrupted
+ * chunk id never touches host memory outside what the heap may reach: a chunk
+ * header wholly inside the buffer after one compare of its id, anything else
+ * through mem_at() (target wrap, the memory hook, or a wild access).
  */
 #ifndef HEAPSIM_SYS_HEAP_INTERNAL_H
 #define HEAPSIM_SYS_HEAP_INTERNAL_H
@@ -32,7 +34,53 @@ enum chunk_field {
 #define HDR_AVAIL SYS_HEAP_HDR_AVAIL_BUCKETS
 #define HDR_STATS 16u
 
+/*
+ * The port's setjmp: each public call keeps one, where a failed check lands
+ * once the handler returns. GCC's and clang's builtin pair saves three words
+ * (the compiler keeps nothing live across it); sanitizers and other targets
+ * get the C library's, which they know how to unwind.
+ */
+#if defined(__SANITIZE_ADDRESS__)
+#define HZ_SANITIZED 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define HZ_SANITIZED 1
+#endif
+#endif
+#if defined(__GNUC__) && (defined(__x86_64__) || defined(__i386__) || defined(__aarch64__)) && \
+	!defined(HZ_SANITIZED)
+typedef void *hz_jmp_buf[5];
+#define hz_setjmp(b) __builtin_setjmp(b)
+#define hz_longjmp(b) __builtin_longjmp((b), 1)
+#else
+typedef jmp_buf hz_jmp_buf;
+#define hz_setjmp(b) setjmp(b)
+#define hz_longjmp(b) longjmp((b), 1)
+#endif
+
+/*
+ * Which compiled copy of the algorithm a call runs; hz_mode_for() picks it
+ * once per call. A heap with 64-bit words (its field width cannot change)
+ * that runs no internal checks gets a copy compiled for that word and width,
+ * with the context kept in registers; at MODERATE, the Zephyr default, the
+ * copy also knows the hardening level and whether stats are kept. Every
+ * other heap runs the generic copy, which re-derives the width whenever
+ * end_chunk may have changed, as upstream re-reads it on each access.
+ */
+enum hz_mode {
+	HZ_GENERIC,
+	HZ_BIG64,             /* 64-bit words (32-bit fields), no internal checks, below EXTREME */
+	HZ_BIG64_MODERATE,    /* and MODERATE without stats (Zephyr's defaults) */
+	HZ_BIG64_MODERATE_STATS, /* and MODERATE with stats */
+};
+
+/*
+ * One call's view of a heap. A call's context never leaves its copy of the
+ * algorithm (the checked paths get it by value), so the compiler keeps it in
+ * registers across the stores into the heap.
+ */
 struct hz {
+	enum hz_mode mode;
 	struct sys_heap *sh;
 	uint8_t *S;           /* host address of the heap start */
 	uint64_t tS;          /* target address of S */
@@ -45,61 +93,120 @@ struct hz {
 	int hard;
 	bool checks;          /* internal checks */
 	bool stats;
-	jmp_buf *jb;          /* NULL: a read-only walker that must never report */
+	unsigned heads;       /* byte offset of bucket head 0 */
+	uint32_t direct_c;    /* chunks below this have their whole header in the buffer */
+	uint32_t direct_lo;   /* writes to chunks below this may alias end_chunk */
+	hz_jmp_buf *jb;       /* NULL: a read-only walker that must never report */
 	bool soft_fault;      /* a walker hit memory outside the buffer */
 	const char *where;
 };
+
+/* The target's word size, fixed in the fast modes. */
+HZ_INLINE bool hz_w64(const struct hz *h)
+{
+	return h->mode != HZ_GENERIC || h->w64;
+}
+
+/* The target's size_t: 0xffffffff or ~0. */
+HZ_INLINE uint64_t hz_mask(const struct hz *h)
+{
+	return hz_w64(h) ? ~(uint64_t)0 : 0xffffffffu;
+}
 
 /* Hand one failed check to the handler (returns if the handler does). */
 void hz_report(enum sys_heap_check_id id, bool refused, const struct sys_heap *heap,
 	       uint32_t chunk, const char *where, uint64_t addr);
 
-/* Set up `h` for one public call. */
-void hz_open(struct hz *h, struct sys_heap *heap, const char *where, jmp_buf *jb);
+/* Report a failed check and leave the call through its jmp_buf. */
+_Noreturn void hz_fail_at(const struct sys_heap *sh, const char *where, hz_jmp_buf *jb,
+			  enum sys_heap_check_id id, bool refused, uint32_t chunk, uint64_t addr)
+	__attribute__((noinline, cold));
 
 /*
  * Report a failed check and stop the call. Returns only in a read-only walker
  * (jb == NULL), which never calls it.
  */
-_Noreturn void hz_fail(struct hz *h, enum sys_heap_check_id id, uint32_t chunk, uint64_t addr);
+HZ_INLINE _Noreturn void hz_fail(const struct hz *h, enum sys_heap_check_id id, uint32_t chunk,
+				 uint64_t addr)
+{
+	hz_fail_at(h->sh, h->where, h->jb, id, false, chunk, addr);
+}
 
 /* Report that the call refused the caller's argument (the heap is as it was)
  * and stop the call. */
-_Noreturn void hz_refuse(struct hz *h);
+HZ_INLINE _Noreturn void hz_refuse(const struct hz *h)
+{
+	hz_fail_at(h->sh, h->where, h->jb, SYS_HEAP_CHECK_CALLER_ERROR, true, 0, 0);
+}
 
 /* An upstream CHECK(): fires only when internal checks are on. */
-static inline void hz_internal(struct hz *h, bool ok, uint32_t chunk)
+HZ_INLINE void hz_internal(const struct hz *h, bool ok, uint32_t chunk)
 {
-	if (!ok && h->checks)
+	if (!ok && h->mode == HZ_GENERIC && h->checks)
 		hz_fail(h, SYS_HEAP_CHECK_INTERNAL, chunk, 0);
 }
 
-uint8_t *hz_mem_slow(struct hz *h, uint64_t off, uint64_t len, bool write);
+/* Memory outside the buffer, at target address `t`: the hook, or a wild
+ * access. NULL for a walker (jb == NULL), which gets zeroes (hz_zeroes). */
+uint8_t *hz_mem_slow(const struct sys_heap *sh, const char *where, hz_jmp_buf *jb, uint64_t t,
+		     uint64_t len, bool write) __attribute__((noinline, cold));
+uint8_t *hz_zeroes(void) __attribute__((noinline, cold));
 
 /* Host address of `len` bytes at byte offset `off` from S (target-wrapped). */
 HZ_INLINE uint8_t *mem_at(struct hz *h, uint64_t off, uint64_t len, bool write)
 {
-	off &= h->mask;
-	if (len <= h->span && off <= h->span - len)
+	uint8_t *p;
+
+	off &= hz_mask(h);
+	if (__builtin_expect(len <= h->span && off <= h->span - len, 1))
 		return h->S + off;
-	return hz_mem_slow(h, off, len, write);
+	p = hz_mem_slow(h->sh, h->where, h->jb, (h->tS + off) & hz_mask(h), len, write);
+	if (!p) {
+		h->soft_fault = true;
+		p = hz_zeroes();
+	}
+	return p;
+}
+
+HZ_INLINE uint32_t ld16(const uint8_t *p)
+{
+	uint16_t v;
+
+	memcpy(&v, p, 2);
+	return v;
+}
+
+HZ_INLINE uint32_t ld32(const uint8_t *p)
+{
+	uint32_t v;
+
+	memcpy(&v, p, 4);
+	return v;
 }
 
 HZ_INLINE uint32_t rd16(struct hz *h, uint64_t off)
 {
-	uint16_t v;
-	memcpy(&v, mem_at(h, off, 2, false), 2);
-	return v;
+	return ld16(mem_at(h, off, 2, false));
 }
 
 HZ_INLINE uint32_t rd32(struct hz *h, uint64_t off)
 {
-	uint32_t v;
-	memcpy(&v, mem_at(h, off, 4, false), 4);
-	return v;
+	return ld32(mem_at(h, off, 4, false));
 }
 
-void hz_width_refresh(struct hz *h);
+/* Big heaps have 32-bit chunk fields: fixed for the call in the fast modes,
+ * else as last derived from end_chunk. */
+HZ_INLINE bool big_heap(const struct hz *h)
+{
+	return h->mode != HZ_GENERIC || h->big;
+}
+
+/* The width as end_chunk now says (generic mode, AUTO size mode). */
+HZ_INLINE void hz_width_refresh(struct hz *h)
+{
+	if (h->big_fixed < 0)
+		h->big = rd32(h, HDR_END_CHUNK) > 0x7fffu;
+}
 
 /*
  * Every write goes through here. A write that may land on end_chunk (bytes
@@ -108,10 +215,11 @@ void hz_width_refresh(struct hz *h);
  */
 HZ_INLINE void wr_bytes(struct hz *h, uint64_t off, const void *src, unsigned len)
 {
-	uint64_t o = off & h->mask;
+	uint64_t o = off & hz_mask(h);
 
 	memcpy(mem_at(h, off, len, true), src, len);
-	if (h->big_fixed < 0 && (o < HDR_END_CHUNK + 4 || o + len > h->span))
+	if (h->mode == HZ_GENERIC && h->big_fixed < 0 &&
+	    (o < HDR_END_CHUNK + 4 || o + len > h->span))
 		hz_width_refresh(h);
 }
 
@@ -128,62 +236,163 @@ HZ_INLINE void wr32(struct hz *h, uint64_t off, uint32_t v)
 }
 
 /* A size_t of the target (stats counters). */
-static inline uint64_t rd_size(struct hz *h, uint64_t off)
+HZ_INLINE uint64_t rd_size(struct hz *h, uint64_t off)
 {
 	uint64_t v = 0;
-	memcpy(&v, mem_at(h, off, h->w64 ? 8 : 4, false), h->w64 ? 8 : 4);
+
+	if (hz_w64(h))
+		memcpy(&v, mem_at(h, off, 8, false), 8);
+	else
+		v = ld32(mem_at(h, off, 4, false));
 	return v;
 }
 
-static inline void wr_size(struct hz *h, uint64_t off, uint64_t v)
+HZ_INLINE void wr_size(struct hz *h, uint64_t off, uint64_t v)
 {
-	wr_bytes(h, off, &v, h->w64 ? 8 : 4);
+	if (hz_w64(h))
+		wr_bytes(h, off, &v, 8);
+	else
+		wr32(h, off, (uint32_t)v);
 }
 
 /* ---- heap header -------------------------------------------------------- */
 
-HZ_INLINE uint32_t end_chunk(struct hz *h) { return rd32(h, HDR_END_CHUNK); }
-HZ_INLINE uint32_t avail_buckets(struct hz *h) { return rd32(h, HDR_AVAIL); }
-HZ_INLINE void set_avail_buckets(struct hz *h, uint32_t v) { wr32(h, HDR_AVAIL, v); }
+/*
+ * The header's fields at fixed offsets: end_chunk, avail_buckets, the stats
+ * counters and 32 bucket heads all lie below HDR_FIXED_BYTES. A fast mode is
+ * chosen only when the buffer holds that much, so there they are plain
+ * loads and stores; the generic mode checks them like any other access.
+ */
+#define HDR_FIXED_BYTES (40u + 4u * 32u)
 
-/* Big heaps have 32-bit chunk fields; decided from the header's end_chunk on
- * every access, as upstream does, so a rewritten end_chunk changes it. */
-HZ_INLINE bool big_heap(struct hz *h)
+HZ_INLINE uint32_t hdr_rd32(struct hz *h, unsigned off)
 {
-	return h->big;
+	if (h->mode != HZ_GENERIC)
+		return ld32(h->S + off);
+	return rd32(h, off);
 }
 
-HZ_INLINE unsigned hdr_bytes(struct hz *h) { return big_heap(h) ? 8 : 4; }
-HZ_INLINE unsigned min_chunk(struct hz *h) { return (big_heap(h) ? 2 : 1) + h->T; }
+HZ_INLINE void hdr_wr32(struct hz *h, unsigned off, uint32_t v)
+{
+	if (h->mode != HZ_GENERIC)
+		memcpy(h->S + off, &v, 4);
+	else
+		wr32(h, off, v);
+}
+
+HZ_INLINE uint32_t end_chunk(struct hz *h) { return hdr_rd32(h, HDR_END_CHUNK); }
+HZ_INLINE uint32_t avail_buckets(struct hz *h) { return hdr_rd32(h, HDR_AVAIL); }
+HZ_INLINE void set_avail_buckets(struct hz *h, uint32_t v) { hdr_wr32(h, HDR_AVAIL, v); }
+
+HZ_INLINE unsigned hdr_bytes(const struct hz *h) { return big_heap(h) ? 8 : 4; }
+HZ_INLINE unsigned min_chunk(const struct hz *h) { return (big_heap(h) ? 2 : 1) + h->T; }
 
 /* Offset of the first bucket head: after the stats counters when kept. */
-static inline unsigned heads_offset(const struct hz *h)
+HZ_INLINE unsigned heads_offset(const struct hz *h)
 {
 	if (!h->stats)
 		return 16;
-	return h->w64 ? 40 : 28;
+	return hz_w64(h) ? 40 : 28;
 }
 
+/* b < 32: bucket_idx and ctz never give more. */
 HZ_INLINE uint32_t bucket_head(struct hz *h, int b)
 {
-	return rd32(h, heads_offset(h) + 4u * (unsigned)b);
+	return hdr_rd32(h, h->heads + 4u * (unsigned)b);
 }
 
 HZ_INLINE void set_bucket_head(struct hz *h, int b, uint32_t c)
 {
-	wr32(h, heads_offset(h) + 4u * (unsigned)b, c);
+	hdr_wr32(h, h->heads + 4u * (unsigned)b, c);
 }
 
 /* Runtime stats counters: 0 free, 1 allocated, 2 max allocated. */
-static inline uint64_t stat_get(struct hz *h, int i)
+HZ_INLINE uint64_t stat_get(struct hz *h, int i)
 {
-	return rd_size(h, HDR_STATS + (unsigned)i * (h->w64 ? 8u : 4u));
+	unsigned off = HDR_STATS + (unsigned)i * (hz_w64(h) ? 8u : 4u);
+	uint64_t v;
+
+	if (h->mode == HZ_GENERIC)
+		return rd_size(h, off);
+	if (!hz_w64(h))
+		return ld32(h->S + off);
+	memcpy(&v, h->S + off, 8);
+	return v;
 }
 
-static inline void stat_set(struct hz *h, int i, uint64_t v)
+HZ_INLINE void stat_set(struct hz *h, int i, uint64_t v)
 {
-	wr_size(h, HDR_STATS + (unsigned)i * (h->w64 ? 8u : 4u), v & h->mask);
+	unsigned off = HDR_STATS + (unsigned)i * (hz_w64(h) ? 8u : 4u);
+	uint32_t v32 = (uint32_t)v;
+
+	if (h->mode == HZ_GENERIC)
+		wr_size(h, off, v & hz_mask(h));
+	else if (hz_w64(h))
+		memcpy(h->S + off, &v, 8);
+	else
+		memcpy(h->S + off, &v32, 4);
 }
+
+/* ---- the context --------------------------------------------------------- */
+
+/* The copy of the algorithm a call on `heap` runs (see enum hz_mode). */
+HZ_INLINE enum hz_mode hz_mode_for(const struct sys_heap *heap)
+{
+	const struct sys_heap_config *cfg = &heap->cfg;
+
+	if (cfg->internal_checks || cfg->hardening >= SYS_HEAP_HARDENING_EXTREME ||
+	    heap->init_bytes - (size_t)((uint8_t *)heap->heap - (uint8_t *)heap->init_mem) <
+		    HDR_FIXED_BYTES)
+		return HZ_GENERIC;
+	if (cfg->word_bits != 64)
+		return HZ_GENERIC;
+	if (cfg->hardening != SYS_HEAP_HARDENING_MODERATE)
+		return HZ_BIG64;
+	return cfg->runtime_stats ? HZ_BIG64_MODERATE_STATS : HZ_BIG64_MODERATE;
+}
+
+/* Set up `h` for one call in `mode` (HZ_GENERIC, or hz_mode_for(heap)). */
+HZ_INLINE void hz_open_mode(struct hz *h, struct sys_heap *heap, const char *where,
+			    hz_jmp_buf *jb, enum hz_mode mode)
+{
+	const struct sys_heap_config *cfg = &heap->cfg;
+	uint8_t *S = heap->heap;
+	uint64_t direct;
+
+	h->mode = mode;
+	h->sh = heap;
+	h->S = S;
+	h->w64 = cfg->word_bits == 64;
+	if (h->w64 || cfg->size_mode == SYS_HEAP_SIZE_BIG_ONLY)
+		h->big_fixed = 1;
+	else
+		h->big_fixed = cfg->size_mode == SYS_HEAP_SIZE_SMALL_ONLY ? 0 : -1;
+	h->mask = h->w64 ? ~(uint64_t)0 : 0xffffffffu;
+	h->tS = (cfg->target_base + (uint64_t)(S - (uint8_t *)heap->init_mem)) & hz_mask(h);
+	h->span = heap->init_bytes - (size_t)(S - (uint8_t *)heap->init_mem);
+	/* The MODERATE copies know their hardening and stats, as a build
+	 * configured for them would (upstream fixes both at build time). */
+	h->hard = mode >= HZ_BIG64_MODERATE ? SYS_HEAP_HARDENING_MODERATE : (int)cfg->hardening;
+	h->T = cfg->hardening >= SYS_HEAP_HARDENING_FULL;
+	h->checks = cfg->internal_checks;
+	h->stats = mode == HZ_BIG64_MODERATE_STATS || (mode != HZ_BIG64_MODERATE && cfg->runtime_stats);
+	h->heads = heads_offset(h);
+	h->jb = jb;
+	h->soft_fault = false;
+	h->where = where;
+	h->big = h->big_fixed > 0;
+	/* A 16-byte header fits below span: c·8 + 16 ≤ span. */
+	direct = h->span >= 16 ? (h->span - 16) / CHUNK_UNIT + 1 : 0;
+	h->direct_c = direct > UINT32_MAX ? UINT32_MAX : (uint32_t)direct;
+	h->direct_lo = mode == HZ_GENERIC && h->big_fixed < 0 ? 2 : 0;
+	if (h->direct_c < h->direct_lo)
+		h->direct_c = h->direct_lo;
+	if (mode == HZ_GENERIC)
+		hz_width_refresh(h);
+}
+
+/* Set up `h` in the generic mode (the read-only views, validate, init). */
+void hz_open(struct hz *h, struct sys_heap *heap, const char *where, hz_jmp_buf *jb);
 
 /* ---- chunk fields ------------------------------------------------------- */
 
@@ -192,15 +401,64 @@ HZ_INLINE uint64_t field_off(uint32_t c, enum chunk_field f, bool big)
 	return (uint64_t)c * CHUNK_UNIT + (unsigned)f * (big ? 4u : 2u);
 }
 
+/*
+ * One range check per chunk: a header that lies wholly inside the buffer
+ * (16 bytes, every field at either width) is read and written with plain
+ * loads and stores. Any other id (only corrupted metadata leads there) takes
+ * the checked path: target wrap, memory hook, wild access.
+ */
+HZ_INLINE bool header_direct(const struct hz *h, uint32_t c)
+{
+	return __builtin_expect(c < h->direct_c, 1);
+}
+
+/* A write that may land on end_chunk must re-derive the width (wr_bytes):
+ * only chunks 0 and 1 can overlap it, and only in AUTO size mode. */
+HZ_INLINE bool header_direct_write(const struct hz *h, uint32_t c)
+{
+	return __builtin_expect(c - h->direct_lo < h->direct_c - h->direct_lo, 1);
+}
+
 HZ_INLINE uint32_t chunk_field(struct hz *h, uint32_t c, enum chunk_field f)
 {
 	bool big = big_heap(h);
-	uint64_t off = field_off(c, f, big);
+	const uint8_t *p;
 
-	return big ? rd32(h, off) : rd16(h, off);
+	if (!header_direct(h, c))
+		return big ? rd32(h, field_off(c, f, true)) : rd16(h, field_off(c, f, false));
+	p = h->S + (size_t)c * CHUNK_UNIT;
+	return big ? ld32(p + 4 * f) : ld16(p + 2 * f);
 }
 
-void chunk_set(struct hz *h, uint32_t c, enum chunk_field f, uint32_t v);
+/* Writes a field without chunk_set's internal checks (used bits). */
+HZ_INLINE void chunk_write(struct hz *h, uint32_t c, enum chunk_field f, uint32_t v)
+{
+	bool big = big_heap(h);
+	uint16_t x = (uint16_t)v;
+	uint8_t *p;
+
+	if (!header_direct_write(h, c)) {
+		if (big)
+			wr32(h, field_off(c, f, true), v);
+		else
+			wr16(h, field_off(c, f, false), v);
+		return;
+	}
+	p = h->S + (size_t)c * CHUNK_UNIT;
+	if (big)
+		memcpy(p + 4 * f, &v, 4);
+	else
+		memcpy(p + 2 * f, &x, 2);
+}
+
+HZ_INLINE void chunk_set(struct hz *h, uint32_t c, enum chunk_field f, uint32_t v)
+{
+	if (h->mode == HZ_GENERIC && h->checks) {
+		hz_internal(h, c <= rd32(h, HDR_END_CHUNK), c);
+		hz_internal(h, big_heap(h) || v <= 0xffffu, c);
+	}
+	chunk_write(h, c, f, v);
+}
 
 HZ_INLINE uint32_t chunk_size(struct hz *h, uint32_t c) { return chunk_field(h, c, SIZE_AND_USED) >> 1; }
 HZ_INLINE bool chunk_used(struct hz *h, uint32_t c) { return chunk_field(h, c, SIZE_AND_USED) & 1u; }
@@ -221,17 +479,11 @@ HZ_INLINE void set_prev_free(struct hz *h, uint32_t c, uint32_t p) { chunk_set(h
 HZ_INLINE void set_next_free(struct hz *h, uint32_t c, uint32_t n) { chunk_set(h, c, FREE_NEXT, n); }
 
 /* Flipping the used bit bypasses chunk_set's checks, as upstream's does. */
-static inline void set_chunk_used(struct hz *h, uint32_t c, bool used)
+HZ_INLINE void set_chunk_used(struct hz *h, uint32_t c, bool used)
 {
-	bool big = big_heap(h);
-	uint64_t off = field_off(c, SIZE_AND_USED, big);
-	uint32_t v = big ? rd32(h, off) : rd16(h, off);
+	uint32_t v = chunk_field(h, c, SIZE_AND_USED);
 
-	v = used ? (v | 1u) : (v & ~1u);
-	if (big)
-		wr32(h, off, v);
-	else
-		wr16(h, off, v);
+	chunk_write(h, c, SIZE_AND_USED, used ? (v | 1u) : (v & ~1u));
 }
 
 /* Chunks too small to hold free-list links stay off the lists. */
@@ -243,16 +495,23 @@ HZ_INLINE bool undersized(struct hz *h, uint32_t c)
 /* Usable bytes of a chunk of `sz` units: minus header and trailer. */
 HZ_INLINE uint64_t chunksz_to_bytes(struct hz *h, uint32_t sz)
 {
-	return ((uint64_t)sz * CHUNK_UNIT - hdr_bytes(h) - CHUNK_UNIT * h->T) & h->mask;
+	return ((uint64_t)sz * CHUNK_UNIT - hdr_bytes(h) - CHUNK_UNIT * h->T) & hz_mask(h);
 }
 
-int bucket_idx(struct hz *h, uint32_t sz);
+HZ_INLINE int bucket_idx(struct hz *h, uint32_t sz)
+{
+	uint32_t x = sz - min_chunk(h) + 1u;
+
+	if (x == 0) /* log2(0): undefined upstream */
+		hz_fail(h, SYS_HEAP_CHECK_INTERNAL, 0, 0);
+	return 31 - __builtin_clz(x);
+}
 
 /* Full check (EXTREME) and sys_heap_validate: upstream's verdict. */
 bool hz_validate(struct hz *h);
 
 /* Byte offset of a chunk's canary (first 4 bytes of its last unit). */
-static inline uint64_t canary_off(struct hz *h, uint32_t c)
+HZ_INLINE uint64_t canary_off(struct hz *h, uint32_t c)
 {
 	return (uint64_t)(uint32_t)(c + chunk_size(h, c) - 1u) * CHUNK_UNIT;
 }

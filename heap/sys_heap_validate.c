@@ -36,7 +36,7 @@ static bool stats_match(struct hz *h)
 		else if (!undersized(h, c))
 			free += chunksz_to_bytes(h, chunk_size(h, c));
 	}
-	return (used & h->mask) == stat_get(h, 1) && (free & h->mask) == stat_get(h, 0);
+	return (used & hz_mask(h)) == stat_get(h, 1) && (free & hz_mask(h)) == stat_get(h, 0);
 }
 
 bool hz_validate(struct hz *h)
@@ -191,9 +191,9 @@ static bool strict_walk(struct strict *s)
 	if (h->hard >= SYS_HEAP_HARDENING_FULL && rd32(h, canary_off(h, 0)) != canary_of(h, 0))
 		return broken(s, "canary", 0);
 	if (h->stats) {
-		if ((used & h->mask) != stat_get(h, 1))
+		if ((used & hz_mask(h)) != stat_get(h, 1))
 			return broken(s, "allocated_bytes does not match the used chunks", 0);
-		if ((free & h->mask) != stat_get(h, 0))
+		if ((free & hz_mask(h)) != stat_get(h, 0))
 			return broken(s, "free_bytes does not match the free chunks", 0);
 		if (stat_get(h, 2) < stat_get(h, 1))
 			return broken(s, "max_allocated_bytes below allocated_bytes", 0);
