@@ -388,5 +388,5 @@ int main(void)
 		cmocka_unit_test(test_non_arena_fault_is_not_a_finding),
 	};
 
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return cmocka_run_group_tests_name("sim_fault", tests, NULL, NULL);
 }

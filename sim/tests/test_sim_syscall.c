@@ -478,5 +478,5 @@ int main(void)
 		cmocka_unit_test(test_kernel_caller_skips_gate),
 	};
 
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return cmocka_run_group_tests_name("sim_syscall", tests, NULL, NULL);
 }
