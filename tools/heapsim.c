@@ -26,6 +26,8 @@ static const struct heapsim_command commands[] = {
 	{ "verdict", "[--seconds N] [--seed S] [--out DIR]",
 	  "the main job: audit, attack catalogue and a short fuzz run on every layout",
 	  heapsim_cmd_verdict },
+	{ "report", "--out DIR [--findings DIR] [--no-matrix]",
+	  "static HTML report: memory maps, verdict matrix, finding timelines", heapsim_cmd_report },
 	{ "help", "", "this text", cmd_help },
 };
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))

@@ -88,6 +88,12 @@ int sarif_close(struct sarif_log *s, int exit_code);
 /* Drops the log without writing anything. NULL is ignored. */
 void sarif_discard(struct sarif_log *s);
 
+/* A fuzz finding as a SARIF result (rule: its kind; level: error for an
+ * escape on a layout that should be safe, warning when known by design, note
+ * for a caught corruption). `replay` may be NULL. (tools/cmd_report.c) */
+struct fuzz_finding;
+void out_finding_sarif(struct sarif_log *s, const struct fuzz_finding *f, const char *replay);
+
 /*
  * Where a string appears first in the project's kernel-side sources
  * (heap/, sim/, sched/, attack/): "sched/ll_syscalls.c" and the 1-based line.
