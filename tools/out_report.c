@@ -385,7 +385,7 @@ static void draw_map(FILE *out, const struct map *m)
 		if (k == nzoom && nzoom < MAP_ZOOM_PAGES)
 			zoom[nzoom++] = p;
 	}
-	h = 68 + 2 * (CELL_H + 6) + 34 + 18 + 30;
+	h = 68 + 2 * (CELL_H + 6) + 34 + 31 + 30;
 	for (size_t z = 0; z < nzoom; z++)
 		h += CELL_H + 24 + 13.0 * (double)objs_on_page(m, zoom[z]);
 	fprintf(out,
@@ -426,13 +426,25 @@ static void draw_map(FILE *out, const struct map *m)
 			      y + 2, (double)o->bytes * cw / (double)m->page, 20);
 	}
 	y += 34;
-	/* where each run of contiguous pages starts */
-	for (size_t i = 0; i < m->npages; i++)
-		if (i == 0 || m->pages[i].off != m->pages[i - 1].off + m->page)
-			fprintf(out, "<text x=\"%.1f\" y=\"%.0f\" class=\"small\">0x%08x%s</text>\n",
-				page_x(m, i, cw), y, SIM_CACHED_BASE + m->pages[i].off,
+	/* where each run of contiguous pages starts (a label that would run into
+	 * the previous one goes a line lower) */
+	{
+		double free_x[2] = { 0, 0 };
+
+		for (size_t i = 0; i < m->npages; i++) {
+			double x = page_x(m, i, cw);
+			int row;
+
+			if (i && m->pages[i].off == m->pages[i - 1].off + m->page)
+				continue;
+			row = x >= free_x[0] ? 0 : 1;
+			fprintf(out, "<text x=\"%.1f\" y=\"%.0f\" class=\"small\">0x%08x%s</text>\n", x,
+				y + 13.0 * row, SIM_CACHED_BASE + m->pages[i].off,
 				m->pages[i].heap_buffer ? " (heap buffer)" : "");
-	y += 18;
+			free_x[row] = x + 6.5 * (m->pages[i].heap_buffer ? 24 : 11);
+		}
+	}
+	y += 31;
 	for (size_t z = 0; z < nzoom; z++)
 		y = draw_zoom(out, m, zoom[z], y);
 	fprintf(out,
