@@ -4,7 +4,7 @@
 #   cmake -DROOT=src -P cmocka-groups.cmake
 cmake_minimum_required(VERSION 3.25)
 file(GLOB_RECURSE sources ${ROOT}/heap/*.c ${ROOT}/sim/*.c ${ROOT}/sched/*.c ${ROOT}/attack/*.c
-     ${ROOT}/fuzz/*.c ${ROOT}/tools/*.c ${ROOT}/tests/*.c ${ROOT}/bench/*.c)
+     ${ROOT}/fuzz/*.c ${ROOT}/tools/*.c ${ROOT}/tests/*.c ${ROOT}/bench/*.c ${ROOT}/port/*.c)
 list(FILTER sources EXCLUDE REGEX "/build/")
 set(bad "")
 set(names "")
