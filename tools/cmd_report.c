@@ -27,19 +27,19 @@
 
 /* ---- fuzz finding → SARIF result ---- */
 
-static bool is_escape(enum fuzz_kind k)
+static bool is_escape(enum sim_finding_kind k)
 {
-	return k == FUZZ_KERNEL_FAULT || k == FUZZ_CONFINEMENT || k == FUZZ_KOBJ_CHANGED ||
-	       k == FUZZ_HANG;
+	return k == SIM_FINDING_KERNEL_FAULT || k == SIM_FINDING_CONFINEMENT || k == SIM_FINDING_KOBJ_CHANGED ||
+	       k == SIM_FINDING_HANG;
 }
 
-void out_finding_sarif(struct sarif_log *s, const struct fuzz_finding *f, const char *replay)
+void out_finding_sarif(struct sarif_log *s, const struct atk_finding *f, const char *replay)
 {
 	char msg[512], needle[80], path[160];
 	struct sarif_result r = { 0 };
 
 	snprintf(msg, sizeof(msg), "%s in %s on layout %s (hardening %s)%s: %s.",
-		 fuzz_kind_name(f->kind), f->target, f->layout[0] ? f->layout : "chosen by the input",
+		 sim_finding_kind_long_name(f->kind), f->target, f->layout[0] ? f->layout : "chosen by the input",
 		 f->hardening[0] ? f->hardening : "chosen by the input",
 		 f->by_design ? ", known by design on this layout" : "", f->message);
 	/* the kernel code the finding went through: its syscall, else the layout's setup */
@@ -51,11 +51,11 @@ void out_finding_sarif(struct sarif_log *s, const struct fuzz_finding *f, const 
 		snprintf(path, sizeof(path), "%s%s%s", f->object[0] ? f->object : "layout setup",
 			 f->field[0] ? "." : "", f->field);
 	}
-	r.rule = fuzz_kind_name(f->kind);
+	r.rule = sim_finding_kind_long_name(f->kind);
 	/* escapes are errors unless the layout declares them; caught corruption is a note */
-	r.level = f->kind == FUZZ_HEAP_CHECK ? "note"
+	r.level = f->kind == SIM_FINDING_HEAP_CHECK ? "note"
 		  : f->by_design		? "warning"
-		  : is_escape(f->kind) || f->kind >= FUZZ_MODEL_MISMATCH ? "error"
+		  : is_escape(f->kind) || f->kind >= SIM_FINDING_MODEL_MISMATCH ? "error"
 								: "warning";
 	r.message = msg;
 	r.layout = f->layout;
@@ -78,8 +78,8 @@ struct cells {
 
 static int catalogue_cells(const struct heapsim_catalogue *c, struct cells *out)
 {
-	size_t nl = fuzz_nlayouts < HEAPSIM_CAT_LAYOUTS ? fuzz_nlayouts : HEAPSIM_CAT_LAYOUTS;
-	size_t cap = c->n * nl * 5;
+	size_t nl = ll_layout_count();
+	size_t cap = c->n * nl * ATK_HARDENING_LEVELS;
 
 	memset(out, 0, sizeof(*out));
 	out->v = calloc(cap ? cap : 1, sizeof(*out->v));
@@ -88,18 +88,18 @@ static int catalogue_cells(const struct heapsim_catalogue *c, struct cells *out)
 		return -ENOMEM;
 	for (size_t i = 0; i < c->n; i++)
 		for (size_t l = 0; l < nl; l++)
-			for (int h = 0; h < 5; h++) {
-				const struct fuzz_verdict *v = &c->rows[i].v[l][h];
+			for (int h = 0; h < ATK_HARDENING_LEVELS; h++) {
+				const struct heapsim_cell *hc = heapsim_cell_at(&c->rows[i], l, h);
 				struct report_cell *cell = &out->v[out->n];
 
-				if (!c->rows[i].ran[l][h])
+				if (!hc->ran)
 					continue;
-				snprintf(out->by[out->n], sizeof(out->by[0]), "%s", v->by);
+				snprintf(out->by[out->n], sizeof(out->by[0]), "%s", hc->v.by);
 				cell->technique = c->rows[i].name;
-				cell->layout = fuzz_layouts[l].name;
+				cell->layout = ll_layout_at(l)->name;
 				cell->profile = NULL;
 				cell->hardening = sys_heap_hardening_name(h);
-				cell->verdict = fuzz_verdict_class_name(v->cls);
+				cell->verdict = atk_verdict_class_name(hc->v.cls);
 				cell->by = out->by[out->n];
 				out->n++;
 			}
@@ -109,7 +109,7 @@ static int catalogue_cells(const struct heapsim_catalogue *c, struct cells *out)
 /* ---- findings as timelines ---- */
 
 struct timeline {
-	struct fuzz_finding f;
+	struct atk_finding f;
 	char *trace;
 	char title[160], kernel_path[160], where[200], replay[1200];
 };
@@ -131,7 +131,7 @@ static void add_timeline(struct timelines *tl, const char *input, const char *ta
 	uint8_t *data;
 	FILE *trace;
 
-	if (!t || (layout[0] && !fuzz_layout_find(layout)))
+	if (!t || (layout[0] && !ll_layout_find(layout)))
 		return;
 	data = cli_read_file(input, HEAPSIM_INPUT_MAX, &len);
 	if (!data)
@@ -163,7 +163,7 @@ static void add_timeline(struct timelines *tl, const char *input, const char *ta
 		return;
 	}
 	e->f = res.finding;
-	snprintf(e->title, sizeof(e->title), "%s in %s on %s", fuzz_kind_name(e->f.kind), t->name,
+	snprintf(e->title, sizeof(e->title), "%s in %s on %s", sim_finding_kind_long_name(e->f.kind), t->name,
 		 e->f.layout);
 	snprintf(e->kernel_path, sizeof(e->kernel_path), "%s%s%s",
 		 e->f.syscall[0] ? "syscall " : "", e->f.syscall[0] ? e->f.syscall : "",
@@ -213,7 +213,7 @@ static void saved_findings(struct timelines *tl, const char *dir, int depth)
 
 	for (int k = 0; k < n; k++) {
 		const char *name = names[k]->d_name;
-		char path[2048], rec[2048], target[32] = "", layout[32] = "";
+		char path[2048];
 		struct stat st;
 
 		snprintf(path, sizeof(path), "%s/%s", dir, name);
@@ -221,19 +221,19 @@ static void saved_findings(struct timelines *tl, const char *dir, int depth)
 			if (S_ISDIR(st.st_mode)) {
 				saved_findings(tl, path, depth + 1);
 			} else if (!strncmp(name, "crash-", 6)) {
+				struct cli_record rec = { 0 };
 				uint8_t *data;
 				size_t len;
 
 				data = cli_read_file(path, HEAPSIM_INPUT_MAX, &len);
-				if (data && cli_finding_record(path, data, len, rec, sizeof(rec)) &&
-				    cli_json_field(rec, "target", target, sizeof(target)))
-					cli_json_field(rec, "layout", layout, sizeof(layout));
+				if (data)
+					cli_record_read(path, data, len, &rec);
 				free(data);
 				/* a vulnerable layout's run looked for escapes only */
-				if (target[0])
-					add_timeline(tl, path, target, layout,
-						     fuzz_layout_find(layout) &&
-							     fuzz_layout_find(layout)->vulnerable);
+				if (rec.target[0])
+					add_timeline(tl, path, rec.target, rec.layout,
+						     ll_layout_find(rec.layout) &&
+							     ll_layout_find(rec.layout)->vulnerable);
 			}
 		}
 		free(names[k]);
@@ -260,8 +260,8 @@ static void help(FILE *out)
 
 int heapsim_cmd_report(int argc, char **argv)
 {
-	const char *out = NULL, *findings = NULL, *cat_dir = HEAPSIM_SOURCE_DIR "/tests/scenarios", *v;
-	const char *layouts[HEAPSIM_CAT_LAYOUTS];
+	const char *out = NULL, *findings = NULL, *cat_dir = HEAPSIM_SOURCE_DIR "/attack/scenarios", *v;
+	const char **layouts = NULL;
 	struct report_finding *rf = NULL;
 	struct heapsim_catalogue cat = { 0 };
 	struct timelines tl = { 0 };
@@ -269,29 +269,30 @@ int heapsim_cmd_report(int argc, char **argv)
 	struct cells cells = { 0 };
 	bool matrix = true;
 	char err[512], cmdline[1024] = "heapsim report";
-	int r, rc = HEAPSIM_EXIT_USAGE;
+	int rc = HEAPSIM_EXIT_USAGE;
 
-	for (int i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+	static const struct option opts[] = { { "out", required_argument, NULL, 'o' },
+					      { "findings", required_argument, NULL, 'f' },
+					      { "scenarios", required_argument, NULL, 'c' },
+					      { "no-matrix", no_argument, NULL, 'n' },
+					      { 0 } };
+	struct cli_parser p;
+	int c;
+
+	cli_parser_init(&p, "report", argc, argv, opts);
+	while ((c = cli_next(&p, &v)) != CLI_DONE) {
+		switch (c) {
+		case CLI_HELP:
 			help(stdout);
 			return HEAPSIM_EXIT_CLEAN;
-		}
-		if ((r = cli_opt_value(argc, argv, &i, "--out", &v)) != 0) {
-			if (r < 0)
-				return HEAPSIM_EXIT_USAGE;
-			out = v;
-		} else if ((r = cli_opt_value(argc, argv, &i, "--findings", &v)) != 0) {
-			if (r < 0)
-				return HEAPSIM_EXIT_USAGE;
-			findings = v;
-		} else if ((r = cli_opt_value(argc, argv, &i, "--scenarios", &v)) != 0) {
-			if (r < 0)
-				return HEAPSIM_EXIT_USAGE;
-			cat_dir = v;
-		} else if (!strcmp(argv[i], "--no-matrix")) {
-			matrix = false;
-		} else {
-			fprintf(stderr, "heapsim report: unexpected argument '%s'\n", argv[i]);
+		case 'o': out = v; break;
+		case 'f': findings = v; break;
+		case 'c': cat_dir = v; break;
+		case 'n': matrix = false; break;
+		case CLI_OPERAND:
+			cli_unexpected(&p, v);
+			/* fall through */
+		default:
 			help(stderr);
 			return HEAPSIM_EXIT_USAGE;
 		}
@@ -316,9 +317,14 @@ int heapsim_cmd_report(int argc, char **argv)
 	for (int i = 1; i < argc; i++)
 		snprintf(cmdline + strlen(cmdline), sizeof(cmdline) - strlen(cmdline), " %s", argv[i]);
 
-	in.nlayouts = fuzz_nlayouts < HEAPSIM_CAT_LAYOUTS ? fuzz_nlayouts : HEAPSIM_CAT_LAYOUTS;
+	in.nlayouts = ll_layout_count();
+	layouts = calloc(in.nlayouts ? in.nlayouts : 1, sizeof(*layouts));
+	if (!layouts) {
+		fprintf(stderr, "heapsim report: out of memory\n");
+		return HEAPSIM_EXIT_USAGE;
+	}
 	for (size_t l = 0; l < in.nlayouts; l++)
-		layouts[l] = fuzz_layouts[l].name;
+		layouts[l] = ll_layout_at(l)->name;
 	in.layouts = layouts;
 	if (matrix) {
 		fprintf(stderr, "heapsim report: running the attack catalogue (%s)\n", cat_dir);
@@ -345,10 +351,10 @@ int heapsim_cmd_report(int argc, char **argv)
 		const struct timeline *t = &tl.v[i];
 
 		rf[i] = (struct report_finding){
-			.title = t->title, .layout = t->f.layout, .kind = fuzz_kind_name(t->f.kind),
+			.title = t->title, .layout = t->f.layout, .kind = sim_finding_kind_long_name(t->f.kind),
 			.trace = t->trace, .kernel_path = t->kernel_path, .where = t->where,
 			.old_bytes = t->f.old_bytes, .new_bytes = t->f.new_bytes,
-			.nbytes = t->f.nbytes < FUZZ_FINDING_BYTES ? t->f.nbytes : FUZZ_FINDING_BYTES,
+			.nbytes = t->f.nbytes < ATK_FINDING_BYTES ? t->f.nbytes : ATK_FINDING_BYTES,
 			.replay = t->replay, .by_design = t->f.by_design,
 		};
 	}
@@ -367,6 +373,7 @@ done:
 		free(tl.v[i].trace);
 	free(tl.v);
 	free(rf);
+	free(layouts);
 	free(cells.v);
 	free(cells.by);
 	heapsim_catalogue_free(&cat);

@@ -91,8 +91,8 @@ void sarif_discard(struct sarif_log *s);
 /* A fuzz finding as a SARIF result (rule: its kind; level: error for an
  * escape on a layout that should be safe, warning when known by design, note
  * for a caught corruption). `replay` may be NULL. (tools/cmd_report.c) */
-struct fuzz_finding;
-void out_finding_sarif(struct sarif_log *s, const struct fuzz_finding *f, const char *replay);
+struct atk_finding;
+void out_finding_sarif(struct sarif_log *s, const struct atk_finding *f, const char *replay);
 
 /*
  * Where a string appears first in the project's kernel-side sources
