@@ -68,6 +68,24 @@ void out_finding_sarif(struct sarif_log *s, const struct atk_finding *f, const c
 	sarif_add(s, &r);
 }
 
+void out_finding_json(FILE *out, const struct atk_finding *f)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *m = open_memstream(&text, &len);
+
+	if (!m) {
+		fputs("null", out);
+		return;
+	}
+	atk_finding_json(f, m);
+	fclose(m);
+	while (len && (text[len - 1] == '\n' || text[len - 1] == ' '))
+		text[--len] = '\0';
+	fputs(len ? text : "null", out);
+	free(text);
+}
+
 /* ---- the catalogue as matrix cells ---- */
 
 struct cells {

@@ -108,6 +108,15 @@ bool out_check_file(const char *path, char *err, size_t errlen)
 
 /* ---- where a finding's kernel path lives in the project ---- */
 
+const char *out_source_relative(const char *path)
+{
+	size_t n = strlen(HEAPSIM_SOURCE_DIR);
+
+	if (path && !strncmp(path, HEAPSIM_SOURCE_DIR, n) && path[n] == '/')
+		return path + n + 1;
+	return NULL;
+}
+
 bool out_source_locate(const char *needle, char *file, size_t filelen, unsigned *line)
 {
 	/* Kernel-side code only: the tools and harness are not the kernel path. */
@@ -263,7 +272,13 @@ bool sarif_add(struct sarif_log *s, const struct sarif_result *r)
 		free_result(&e->r);
 		return false;
 	}
-	e->located = out_source_locate(r->source_needle, e->file, sizeof(e->file), &e->line);
+	if (r->file) {
+		snprintf(e->file, sizeof(e->file), "%s", r->file);
+		e->line = r->line ? r->line : 1;
+		e->located = true;
+	} else {
+		e->located = out_source_locate(r->source_needle, e->file, sizeof(e->file), &e->line);
+	}
 	s->n++;
 	return true;
 }

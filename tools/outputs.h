@@ -68,6 +68,8 @@ struct sarif_result {
 	const char *replay;         /* the command that reproduces it (NULL: none) */
 	const char *fingerprint;    /* stable identity (input SHA-1, layout/object ...) */
 	bool by_design;             /* on a layout declared vulnerable */
+	const char *file;           /* instead of source_needle: a file of the project */
+	unsigned line;              /* (relative to the source root) and its line */
 };
 
 struct sarif_log;
@@ -93,6 +95,10 @@ void sarif_discard(struct sarif_log *s);
  * for a caught corruption). `replay` may be NULL. (tools/cmd_report.c) */
 struct atk_finding;
 void out_finding_sarif(struct sarif_log *s, const struct atk_finding *f, const char *replay);
+/* The finding's JSON record inline (no newline): a value inside a document. */
+void out_finding_json(FILE *out, const struct atk_finding *f);
+/* `path` relative to the source root when it lies inside it, else NULL. */
+const char *out_source_relative(const char *path);
 
 /*
  * Where a string appears first in the project's kernel-side sources
