@@ -14,6 +14,7 @@
  */
 #include <dirent.h>
 #include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -84,6 +85,101 @@ void out_finding_json(FILE *out, const struct atk_finding *f)
 		text[--len] = '\0';
 	fputs(len ? text : "null", out);
 	free(text);
+}
+
+/* Escaping, corrupting and unexpected catalogue verdicts as SARIF results,
+ * located at the scenario file (the attack a reviewer reads and reruns). */
+void out_catalogue_sarif(struct sarif_log *s, const char *dir,
+			 const struct heapsim_catalogue *cat)
+{
+	size_t nl = ll_layout_count();
+	char cat_dir[PATH_MAX];
+
+	/* locations are relative to the source root: resolve a relative DIR first */
+	if (!realpath(dir, cat_dir))
+		snprintf(cat_dir, sizeof(cat_dir), "%s", dir);
+	char msg[640], file[PATH_MAX + 80], replay[PATH_MAX + 200], fp[200];
+
+	for (size_t i = 0; i < cat->n; i++)
+		for (size_t l = 0; l < nl; l++)
+			for (int h = 0; h < ATK_HARDENING_LEVELS; h++) {
+				const struct heapsim_cell *c = heapsim_cell_at(&cat->rows[i], l, h);
+				const struct ll_layout *lay = ll_layout_at(l);
+				const char *hard = sys_heap_hardening_name(h);
+				struct sarif_result r = { 0 };
+				bool bad = c->v.cls == ATK_V_EXPLOITABLE || c->v.cls == ATK_V_CORRUPTED;
+
+				if (!c->ran || (!bad && c->match))
+					continue;
+				snprintf(file, sizeof(file), "%s/%s.scn", cat_dir, cat->rows[i].name);
+				snprintf(replay, sizeof(replay), "heapsim run %s --layout %s --hardening %s",
+					 out_source_relative(file) ? out_source_relative(file) : file,
+					 lay->name, hard);
+				snprintf(msg, sizeof(msg), "Scenario %s on layout %s, hardening %s: %s%s%s — %s%s",
+					 cat->rows[i].name, lay->name, hard,
+					 atk_verdict_class_name(c->v.cls), c->v.by[0] ? ":" : "", c->v.by,
+					 c->v.detail, c->match ? "." : " (not what the scenario file expects).");
+				snprintf(fp, sizeof(fp), "%s/%s/%s", cat->rows[i].name, lay->name, hard);
+				r.rule = !c->match ? "scenario-unexpected"
+					 : c->v.cls == ATK_V_EXPLOITABLE ? "scenario-exploitable"
+									  : "scenario-corrupted";
+				r.level = !c->match || !lay->vulnerable ? "error" : "warning";
+				r.message = msg;
+				r.layout = lay->name;
+				r.hardening = hard;
+				r.file = out_source_relative(file);
+				r.replay = replay;
+				r.fingerprint = fp;
+				r.by_design = lay->vulnerable && c->match;
+				sarif_add(s, &r);
+			}
+}
+
+/* One JSON object per catalogue cell that ran. */
+void out_catalogue_json(FILE *out, const struct heapsim_catalogue *cat)
+{
+	size_t nl = ll_layout_count();
+	bool first = true;
+
+	fputs(",\"cells\":[", out);
+	for (size_t i = 0; i < cat->n; i++)
+		for (size_t l = 0; l < nl; l++)
+			for (int h = 0; h < ATK_HARDENING_LEVELS; h++) {
+				const struct heapsim_cell *c = heapsim_cell_at(&cat->rows[i], l, h);
+
+				if (!c->ran)
+					continue;
+				fputs(first ? "{\"technique\":" : ",{\"technique\":", out);
+				first = false;
+				cli_json_string(out, cat->rows[i].name);
+				fputs(",\"layout\":", out);
+				cli_json_string(out, ll_layout_at(l)->name);
+				fprintf(out, ",\"profile\":null,\"hardening\":\"%s\",\"verdict\":\"%s\",\"by\":",
+					sys_heap_hardening_name(h), atk_verdict_class_name(c->v.cls));
+				cli_json_string(out, c->v.by);
+				fputs(",\"expected\":", out);
+				if (c->has_expect)
+					cli_json_string(out, c->expect);
+				else
+					fputs("null", out);
+				fprintf(out, ",\"as_expected\":%s}", c->match ? "true" : "false");
+			}
+	fputs("],\"per_layout\":[", out);
+	for (size_t l = 0; l < nl; l++) {
+		unsigned cnt[ATK_V_ERROR + 1] = { 0 };
+
+		for (size_t i = 0; i < cat->n; i++)
+			for (int h = 0; h < ATK_HARDENING_LEVELS; h++)
+				if (heapsim_cell_at(&cat->rows[i], l, h)->ran)
+					cnt[heapsim_cell_at(&cat->rows[i], l, h)->v.cls]++;
+		fprintf(out, "%s{\"layout\":", l ? "," : "");
+		cli_json_string(out, ll_layout_at(l)->name);
+		fprintf(out, ",\"exploitable\":%u,\"corrupted\":%u,\"detected\":%u,\"blocked\":%u,"
+			     "\"harmless\":%u,\"error\":%u}",
+			cnt[ATK_V_EXPLOITABLE], cnt[ATK_V_CORRUPTED], cnt[ATK_V_DETECTED],
+			cnt[ATK_V_BLOCKED], cnt[ATK_V_HARMLESS], cnt[ATK_V_ERROR]);
+	}
+	fprintf(out, "],\"unexpected\":%u", cat->mismatches);
 }
 
 /* ---- the catalogue as matrix cells ---- */

@@ -228,49 +228,6 @@ static bool stage_audit(const struct verdict_args *a, struct layout_result *res,
 
 /* 2. the catalogue, counted per layout: 0 as expected, -1 a verdict differs
  * from its file, -2 the catalogue did not load (said on stderr). */
-/* Escaping, corrupting and unexpected catalogue verdicts as SARIF results,
- * located at the scenario file (the attack a reviewer reads and reruns). */
-static void catalogue_sarif(struct sarif_log *s, const char *cat_dir,
-			    const struct heapsim_catalogue *cat, size_t nl)
-{
-	char msg[640], file[1200], replay[1400], fp[200];
-
-	for (size_t i = 0; i < cat->n; i++)
-		for (size_t l = 0; l < nl; l++)
-			for (int h = 0; h < ATK_HARDENING_LEVELS; h++) {
-				const struct heapsim_cell *c = heapsim_cell_at(&cat->rows[i], l, h);
-				const struct ll_layout *lay = ll_layout_at(l);
-				const char *hard = sys_heap_hardening_name(h);
-				struct sarif_result r = { 0 };
-				bool bad = c->v.cls == ATK_V_EXPLOITABLE || c->v.cls == ATK_V_CORRUPTED;
-
-				if (!c->ran || (!bad && c->match))
-					continue;
-				snprintf(file, sizeof(file), "%s/%s.scn", cat_dir, cat->rows[i].name);
-				snprintf(replay, sizeof(replay), "heapsim run %s --layout %s --hardening %s",
-					 out_source_relative(file) ? out_source_relative(file) : file,
-					 lay->name, hard);
-				snprintf(msg, sizeof(msg), "Scenario %s on layout %s, hardening %s: %s%s%s — %s%s",
-					 cat->rows[i].name, lay->name, hard,
-					 atk_verdict_class_name(c->v.cls), c->v.by[0] ? ":" : "", c->v.by,
-					 c->v.detail, c->match ? "." : " (not what the scenario file expects).");
-				snprintf(fp, sizeof(fp), "%s/%s/%s", cat->rows[i].name, lay->name, hard);
-				r.rule = !c->match ? "scenario-unexpected"
-					 : c->v.cls == ATK_V_EXPLOITABLE ? "scenario-exploitable"
-									  : "scenario-corrupted";
-				r.level = !c->match || !lay->vulnerable ? "error" : "warning";
-				r.message = msg;
-				r.layout = lay->name;
-				r.hardening = hard;
-				r.kernel_path = c->v.by[0] ? c->v.by : atk_verdict_class_name(c->v.cls);
-				r.file = out_source_relative(file);
-				r.replay = replay;
-				r.fingerprint = fp;
-				r.by_design = lay->vulnerable && c->match;
-				sarif_add(s, &r);
-			}
-}
-
 static int stage_catalogue(const struct verdict_args *a, struct layout_result *res, size_t nl,
 			   unsigned *mismatches)
 {
@@ -294,7 +251,7 @@ static int stage_catalogue(const struct verdict_args *a, struct layout_result *r
 				if (heapsim_cell_at(&cat.rows[i], l, h)->ran)
 					res[l].cat[heapsim_cell_at(&cat.rows[i], l, h)->v.cls]++;
 	if (a->sarif)
-		catalogue_sarif(a->sarif, cat_dir, &cat, nl);
+		out_catalogue_sarif(a->sarif, cat_dir, &cat);
 	*mismatches = cat.mismatches;
 	for (size_t l = 0; l < nl; l++)
 		fprintf(a->text, "   %-12s exploitable %u, corrupted %u, detected %u, blocked %u, harmless %u\n",

@@ -97,6 +97,13 @@ struct atk_finding;
 void out_finding_sarif(struct sarif_log *s, const struct atk_finding *f, const char *replay);
 /* The finding's JSON record inline (no newline): a value inside a document. */
 void out_finding_json(FILE *out, const struct atk_finding *f);
+/* The catalogue's escaping, corrupting and unexpected verdicts as SARIF
+ * results (located at their scenario file), and its cells as JSON keys
+ * (,"cells":[...],"per_layout":[...],"unexpected":N). cmd_report.c */
+struct heapsim_catalogue;
+void out_catalogue_sarif(struct sarif_log *s, const char *cat_dir,
+			 const struct heapsim_catalogue *cat);
+void out_catalogue_json(FILE *out, const struct heapsim_catalogue *cat);
 /* `path` relative to the source root when it lies inside it, else NULL. */
 const char *out_source_relative(const char *path);
 
