@@ -19,6 +19,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "fuzz.h"
 #include "heapsim.h"
 #include "outputs.h"
 
