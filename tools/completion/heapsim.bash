@@ -24,7 +24,7 @@ _heapsim() {
     list-layouts) opts="--json" ;;
     replay) opts="--target --layout --hardening --oracle --json --sarif" ;;
     matrix) opts="--dir --out --check --json --sarif" ;;
-    minimize) opts="--target --layout --out --fuzzer --seconds" ;;
+    minimize) opts="--target --layout --out --fuzzer --seconds --json" ;;
     verdict) opts="--seconds --seed --out --scenarios --json --sarif" ;;
     report) opts="--out --findings --scenarios --no-matrix" ;;
     *) opts="" ;;
