@@ -654,17 +654,6 @@ static void event_set(struct atk_session *u, struct atk_event *ev, enum atk_even
 		 sys_heap_hardening_name((enum sys_heap_hardening)u->cfg.hardening));
 }
 
-/* The check's name from the sim's message: sys_heap check "NAME" in ... */
-static void check_name(const char *msg, char *out, size_t len)
-{
-	const char *a = strchr(msg, '"'), *b = a ? strchr(a + 1, '"') : NULL;
-
-	if (a && b && (size_t)(b - a - 1) < len)
-		snprintf(out, len, "%.*s", (int)(b - a - 1), a + 1);
-	else
-		snprintf(out, len, "heap check");
-}
-
 /* The first new finding the simulator raised in this step decides. */
 static bool sim_events_of_step(struct atk_session *u, struct atk_event *ev)
 {
@@ -674,13 +663,12 @@ static bool sim_events_of_step(struct atk_session *u, struct atk_event *ev)
 
 	for (size_t i = u->findings_seen; i < n && !any; i++) {
 		const struct sim_finding *s = &fs[i];
-		char by[64];
 
 		memset(&ev->f, 0, sizeof(ev->f));
 		finding_from_sim(u, s, &ev->f);
 		if (s->kind == SIM_FINDING_HEAP_CHECK) {
-			check_name(s->message, by, sizeof(by));
-			event_set(u, ev, ATK_EV_DETECTED, by);
+			event_set(u, ev, ATK_EV_DETECTED, sys_heap_check_name(s->heap_check));
+			ev->refused = s->heap_refused;
 		} else if (s->kind == SIM_FINDING_VALIDATE) {
 			event_set(u, ev, ATK_EV_CORRUPT, "validate");
 		} else {
@@ -910,6 +898,7 @@ static bool step_ready(struct atk_session *u, const struct atk_action *a, char *
 	if (!alive(u, u->actor)) {
 		if (u->respawns++ >= MAX_RESPAWNS || spawn_actor(u)) {
 			event_set(u, ev, ATK_EV_SKIPPED, "no acting thread");
+			ev->no_actor = true;
 			return false;
 		}
 		tr(u, "      (a new user thread takes over)\n");

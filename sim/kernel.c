@@ -425,7 +425,7 @@ void sim_heap_check(const struct sys_heap_check *c, void *ctx)
 	struct sim_thread *t = s->current;
 	struct sim_finding f;
 	const char *heap_name = "";
-	bool wild = c->name && !strcmp(c->name, "wild access");
+	bool wild = c->id == SYS_HEAP_CHECK_WILD_ACCESS;
 
 	s->heap_check_hit = true;
 	for (size_t i = 0; c->heap && i < s->nkobjs; i++)
@@ -448,8 +448,11 @@ void sim_heap_check(const struct sys_heap_check *c, void *ctx)
 		return;
 	}
 	sim_finding_new(s, &f, wild ? SIM_FINDING_KERNEL_FAULT : SIM_FINDING_HEAP_CHECK);
+	f.heap_check = c->id;
+	f.heap_refused = c->refused;
 	if (!wild && c->heap && c->chunk) {
-		const uint8_t *hdr = (const uint8_t *)c->heap->heap + 8 * (size_t)c->chunk;
+		const uint8_t *hdr = (const uint8_t *)c->heap->heap +
+				     SYS_HEAP_CHUNK_UNIT * (size_t)c->chunk;
 		size_t off;
 		enum sim_view v;
 

@@ -14,21 +14,25 @@ static volatile uint64_t at[8];
 
 #define HEAP_BYTES 4096
 
-static int vrfy_heap(uintptr_t a[SIM_SYSCALL_ARGS])
+static int vrfy_heap(void *ctx, uintptr_t a[SIM_SYSCALL_ARGS])
 {
+	(void)ctx;
 	K_OOPS(K_SYSCALL_OBJ(a[0], K_OBJ_HEAP));
 	return 0;
 }
-static void fp_heap(uintptr_t a[SIM_SYSCALL_ARGS], struct sim_footprint *fp)
+static void fp_heap(void *ctx, uintptr_t a[SIM_SYSCALL_ARGS], struct sim_footprint *fp)
 {
+	(void)ctx;
 	sim_footprint_add_heap(fp, (struct k_heap *)a[0]);
 }
-static uintptr_t impl_alloc(uintptr_t a[SIM_SYSCALL_ARGS])
+static uintptr_t impl_alloc(void *ctx, uintptr_t a[SIM_SYSCALL_ARGS])
 {
+	(void)ctx;
 	return (uintptr_t)k_heap_alloc((struct k_heap *)a[0], a[1], K_USEC((int64_t)a[2]));
 }
-static uintptr_t impl_free(uintptr_t a[SIM_SYSCALL_ARGS])
+static uintptr_t impl_free(void *ctx, uintptr_t a[SIM_SYSCALL_ARGS])
 {
+	(void)ctx;
 	k_heap_free((struct k_heap *)a[0], (void *)a[1]);
 	return 0;
 }
