@@ -103,7 +103,7 @@ void out_catalogue_sarif(struct sarif_log *s, const char *dir,
 
 	for (size_t i = 0; i < cat->n; i++)
 		for (size_t l = 0; l < nl; l++)
-			for (int h = 0; h < ATK_HARDENING_LEVELS; h++) {
+			for (int h = 0; h < SYS_HEAP_HARDENING_LEVELS; h++) {
 				const struct heapsim_cell *c = heapsim_cell_at(&cat->rows[i], l, h);
 				const struct ll_layout *lay = ll_layout_at(l);
 				const char *hard = sys_heap_hardening_name(h);
@@ -145,7 +145,7 @@ void out_catalogue_json(FILE *out, const struct heapsim_catalogue *cat)
 	fputs(",\"cells\":[", out);
 	for (size_t i = 0; i < cat->n; i++)
 		for (size_t l = 0; l < nl; l++)
-			for (int h = 0; h < ATK_HARDENING_LEVELS; h++) {
+			for (int h = 0; h < SYS_HEAP_HARDENING_LEVELS; h++) {
 				const struct heapsim_cell *c = heapsim_cell_at(&cat->rows[i], l, h);
 
 				if (!c->ran)
@@ -170,7 +170,7 @@ void out_catalogue_json(FILE *out, const struct heapsim_catalogue *cat)
 		unsigned cnt[ATK_V_ERROR + 1] = { 0 };
 
 		for (size_t i = 0; i < cat->n; i++)
-			for (int h = 0; h < ATK_HARDENING_LEVELS; h++)
+			for (int h = 0; h < SYS_HEAP_HARDENING_LEVELS; h++)
 				if (heapsim_cell_at(&cat->rows[i], l, h)->ran)
 					cnt[heapsim_cell_at(&cat->rows[i], l, h)->v.cls]++;
 		fprintf(out, "%s{\"layout\":", l ? "," : "");
@@ -194,7 +194,7 @@ struct cells {
 static int catalogue_cells(const struct heapsim_catalogue *c, struct cells *out)
 {
 	size_t nl = ll_layout_count();
-	size_t cap = c->n * nl * ATK_HARDENING_LEVELS;
+	size_t cap = c->n * nl * SYS_HEAP_HARDENING_LEVELS;
 
 	memset(out, 0, sizeof(*out));
 	out->v = calloc(cap ? cap : 1, sizeof(*out->v));
@@ -203,7 +203,7 @@ static int catalogue_cells(const struct heapsim_catalogue *c, struct cells *out)
 		return -ENOMEM;
 	for (size_t i = 0; i < c->n; i++)
 		for (size_t l = 0; l < nl; l++)
-			for (int h = 0; h < ATK_HARDENING_LEVELS; h++) {
+			for (int h = 0; h < SYS_HEAP_HARDENING_LEVELS; h++) {
 				const struct heapsim_cell *hc = heapsim_cell_at(&c->rows[i], l, h);
 				struct report_cell *cell = &out->v[out->n];
 
