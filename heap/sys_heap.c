@@ -759,12 +759,53 @@ static int init_reject(struct sys_heap *heap, int err, bool quiet)
 	return err;
 }
 
+/*
+ * Writes the fresh heap's metadata. Kept out of sys_heap_init_checked, whose
+ * frame holds the setjmp: inlined accessors there trip gcc -m32's
+ * -Werror=clobbered.
+ */
+static __attribute__((noinline)) int lay_out(struct hz *h, struct sys_heap *heap, uint32_t end,
+					      bool quiet)
+{
+	uint32_t chunk0, nb;
+
+	if (end <= (heads_offset(h) + CHUNK_UNIT - 1) / CHUNK_UNIT)
+		return init_reject(heap, SYS_HEAP_INIT_TOO_SMALL, quiet);
+	/* end_chunk decides the header width, so write it before anything else. */
+	wr32(h, HDR_END_CHUNK, end);
+	nb = (uint32_t)bucket_idx(h, end) + 1;
+	chunk0 = (heads_offset(h) + 4 * nb + CHUNK_UNIT - 1) / CHUNK_UNIT + h->T;
+	if (chunk0 + min_chunk(h) > end)
+		return init_reject(heap, SYS_HEAP_INIT_TOO_SMALL, quiet);
+
+	set_avail_buckets(h, 0);
+	if (h->stats)
+		for (int i = STAT_FREE; i <= STAT_MAX; i++)
+			stat_set(h, i, 0);
+	for (uint32_t b = 0; b < nb; b++)
+		set_bucket_head(h, (int)b, 0);
+
+	set_chunk_size(h, 0, chunk0);
+	set_left_size(h, 0, 0);
+	set_chunk_used(h, 0, true);
+	canary_write(h, 0);
+
+	set_chunk_size(h, chunk0, end - chunk0);
+	set_left_size(h, chunk0, chunk0);
+
+	set_chunk_size(h, end, 0);
+	set_left_size(h, end, end - chunk0);
+	set_chunk_used(h, end, true);
+
+	free_list_add(h, chunk0);
+	return SYS_HEAP_INIT_OK;
+}
+
 int sys_heap_init_checked(struct sys_heap *heap, void *mem, size_t bytes_in,
 			  const struct sys_heap_config *cfg_in, bool quiet)
 {
 	struct sys_heap_config cfg;
 	uint64_t mask, bytes = bytes_in, footer, tbase, tS, tE, end;
-	uint32_t chunk0, nb;
 	struct hz h;
 	jmp_buf jb;
 
@@ -816,36 +857,7 @@ int sys_heap_init_checked(struct sys_heap *heap, void *mem, size_t bytes_in,
 		heap->heap = NULL;
 		return SYS_HEAP_INIT_TOO_SMALL;
 	}
-	if (end <= (heads_offset(&h) + CHUNK_UNIT - 1) / CHUNK_UNIT)
-		return init_reject(heap, SYS_HEAP_INIT_TOO_SMALL, quiet);
-	/* end_chunk decides the header width, so write it before anything else. */
-	wr32(&h, HDR_END_CHUNK, (uint32_t)end);
-	nb = (uint32_t)bucket_idx(&h, (uint32_t)end) + 1;
-	chunk0 = (heads_offset(&h) + 4 * nb + CHUNK_UNIT - 1) / CHUNK_UNIT + h.T;
-	if (chunk0 + min_chunk(&h) > end)
-		return init_reject(heap, SYS_HEAP_INIT_TOO_SMALL, quiet);
-
-	set_avail_buckets(&h, 0);
-	if (h.stats)
-		for (int i = STAT_FREE; i <= STAT_MAX; i++)
-			stat_set(&h, i, 0);
-	for (uint32_t b = 0; b < nb; b++)
-		set_bucket_head(&h, (int)b, 0);
-
-	set_chunk_size(&h, 0, chunk0);
-	set_left_size(&h, 0, 0);
-	set_chunk_used(&h, 0, true);
-	canary_write(&h, 0);
-
-	set_chunk_size(&h, chunk0, (uint32_t)end - chunk0);
-	set_left_size(&h, chunk0, chunk0);
-
-	set_chunk_size(&h, (uint32_t)end, 0);
-	set_left_size(&h, (uint32_t)end, (uint32_t)end - chunk0);
-	set_chunk_used(&h, (uint32_t)end, true);
-
-	free_list_add(&h, chunk0);
-	return SYS_HEAP_INIT_OK;
+	return lay_out(&h, heap, (uint32_t)end, quiet);
 }
 
 void sys_heap_init(struct sys_heap *heap, void *mem, size_t bytes)

@@ -158,7 +158,7 @@ static void *kernel_alloc(struct ll_env *env, size_t align, size_t bytes)
 	void *p;
 
 	if (!env->oobk)
-		return k_heap_aligned_alloc(env->heap, align, bytes, K_NO_WAIT);
+		return sim_k_heap_sys_aligned_alloc(env->heap, align, bytes);
 	key = k_spin_lock(&env->oobk->lock);
 	/* a lock that reads as held is a deadlock on the target: stop there */
 	p = sim_syscall_aborted() ? NULL : oob_heap_aligned_alloc(&env->oob, align, bytes);

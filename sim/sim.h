@@ -457,7 +457,13 @@ void k_heap_init(struct k_heap *h, void *mem, size_t bytes);
 /* As Zephyr: pend on the heap's wait queue until a free or the timeout. Not
  * syscalls (user mode touching a kernel k_heap faults, as on the target). */
 void *k_heap_alloc(struct k_heap *h, size_t bytes, k_timeout_t timeout);
+/* align must be 0 or a power of two: anything else is reported to the heap
+ * check handler as "caller error" (upstream's __ASSERT) and returns NULL. */
 void *k_heap_aligned_alloc(struct k_heap *h, size_t align, size_t bytes, k_timeout_t timeout);
+/* What SOF's heap syscalls run: sys_heap_aligned_alloc on the k_heap's heap
+ * under its lock, without k_heap_aligned_alloc's alignment check (the
+ * sys_heap reads a non-power-of-two align as an alignment plus a rewind). */
+void *sim_k_heap_sys_aligned_alloc(struct k_heap *h, size_t align, size_t bytes);
 void *k_heap_calloc(struct k_heap *h, size_t num, size_t size, k_timeout_t timeout);
 void *k_heap_realloc(struct k_heap *h, void *ptr, size_t bytes, k_timeout_t timeout);
 void k_heap_free(struct k_heap *h, void *ptr);
