@@ -45,10 +45,28 @@ function(heapsim_cmocka_test NAME)
 endfunction()
 
 # coverage-report (coverage preset only): merges build/coverage/profiles/*.profraw
-# and writes build/coverage/html plus a heap/ summary line. It covers every
-# executable registered with heapsim_cmocka_test or heapsim_coverage_object().
+# and writes build/coverage/html, the project's line coverage (every layer,
+# fuzz/ and tools/ included, tests excluded) and a heap/ summary line. It
+# covers every executable the project defines.
 function(heapsim_coverage_object)
   set_property(GLOBAL APPEND PROPERTY HEAPSIM_TEST_EXECUTABLES ${ARGN})
+endfunction()
+
+# Appends every executable target defined in dir and below to list `out`.
+function(heapsim_all_executables dir out)
+  set(found ${${out}})
+  get_property(targets DIRECTORY ${dir} PROPERTY BUILDSYSTEM_TARGETS)
+  foreach(t IN LISTS targets)
+    get_target_property(type ${t} TYPE)
+    if(type STREQUAL "EXECUTABLE")
+      list(APPEND found ${t})
+    endif()
+  endforeach()
+  get_property(subdirs DIRECTORY ${dir} PROPERTY SUBDIRECTORIES)
+  foreach(d IN LISTS subdirs)
+    heapsim_all_executables(${d} found)
+  endforeach()
+  set(${out} ${found} PARENT_SCOPE)
 endfunction()
 
 function(heapsim_define_coverage_report)
@@ -62,6 +80,9 @@ function(heapsim_define_coverage_report)
     return()
   endif()
   get_property(exes GLOBAL PROPERTY HEAPSIM_TEST_EXECUTABLES)
+  # Every executable of the project (CLI, fuzz targets, benches too): code
+  # that only the CLI or the fuzzers run counts in the totals.
+  heapsim_all_executables(${CMAKE_SOURCE_DIR} exes)
   list(REMOVE_DUPLICATES exes)
   set(objs "")
   foreach(e IN LISTS exes)

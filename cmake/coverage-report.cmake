@@ -1,9 +1,11 @@
 # Merges the coverage preset's raw profiles and writes the reports.
 #   cmake -DPROFDATA=llvm-profdata -DCOV=llvm-cov -DPROFILES=dir -DOUT=dir
 #         -DOBJECTS=a,b,c -DSOURCE_ROOT=src -P coverage-report.cmake
-# OUT/html/index.html: line-by-line HTML for the whole project;
-# OUT/heap-summary.txt: llvm-cov report restricted to heap/, its TOTAL line
-# is printed.
+# OUT/html/index.html: line-by-line HTML for the project's code;
+# OUT/summary.txt: llvm-cov report of all project code (every layer, fuzz/ and
+# tools/ included; tests, benchmarks' drivers and system headers excluded);
+# OUT/heap-summary.txt: the same restricted to heap/. Both TOTAL line
+# coverages are printed.
 foreach(v PROFDATA COV PROFILES OUT OBJECTS SOURCE_ROOT)
   if(NOT DEFINED ${v})
     message(FATAL_ERROR "coverage-report.cmake: -D${v}= missing")
@@ -56,19 +58,36 @@ foreach(o IN LISTS objs)
   endif()
 endforeach()
 
+# Test code is not product code: it stays out of every total.
+set(ignore "(^|/)(tests|build)/|^/usr/")
 file(REMOVE_RECURSE ${OUT}/html)
 execute_process(COMMAND ${COV} show ${args} -instr-profile=${merged} -format=html
-  -output-dir=${OUT}/html -show-line-counts-or-regions RESULT_VARIABLE rc)
+  -output-dir=${OUT}/html -show-line-counts-or-regions -ignore-filename-regex=${ignore}
+  RESULT_VARIABLE rc)
 if(rc)
   message(FATAL_ERROR "llvm-cov show failed (${rc})")
+endif()
+
+# TOTAL regions missed cover% functions missed exec% lines missed cover% ...
+function(line_cover summary out)
+  file(STRINGS ${summary} total REGEX "^TOTAL")
+  string(REGEX REPLACE " +" ";" f "${total}")
+  list(GET f 9 c)
+  list(GET f 7 lines)
+  set(${out} "${c} of ${lines} lines" PARENT_SCOPE)
+endfunction()
+
+execute_process(COMMAND ${COV} report ${args} -instr-profile=${merged} -ignore-filename-regex=${ignore}
+  OUTPUT_FILE ${OUT}/summary.txt RESULT_VARIABLE rc)
+if(rc)
+  message(FATAL_ERROR "llvm-cov report failed (${rc})")
 endif()
 execute_process(COMMAND ${COV} report ${args} -instr-profile=${merged} ${SOURCE_ROOT}/heap
   OUTPUT_FILE ${OUT}/heap-summary.txt RESULT_VARIABLE rc)
 if(rc)
   message(FATAL_ERROR "llvm-cov report failed (${rc})")
 endif()
-file(STRINGS ${OUT}/heap-summary.txt total REGEX "^TOTAL")
-# TOTAL regions missed cover% functions missed exec% lines missed cover% ...
-string(REGEX REPLACE " +" ";" f "${total}")
-list(GET f 9 line_cover)
-message(STATUS "coverage: heap/ lines ${line_cover} (report: ${OUT}/heap-summary.txt, html: ${OUT}/html/index.html)")
+line_cover(${OUT}/summary.txt all)
+line_cover(${OUT}/heap-summary.txt heap)
+message(STATUS "coverage: project line coverage ${all} (report: ${OUT}/summary.txt, html: ${OUT}/html/index.html)")
+message(STATUS "coverage: heap/ line coverage ${heap} (${OUT}/heap-summary.txt)")

@@ -1,33 +1,162 @@
 #!/usr/bin/env bash
-# OSS-Fuzz style build of every target, without CMake: the environment gives
-# the compiler, its flags and the fuzzing engine, as OSS-Fuzz's build.sh does.
+# OSS-Fuzz / ClusterFuzzLite style build of every fuzz target, without CMake.
+# The environment gives what the base-builder image gives:
 #
-#   CC=clang CFLAGS="-O1 -g -fsanitize=fuzzer-no-link,address,undefined" \
-#   LIB_FUZZING_ENGINE=-fsanitize=fuzzer OUT=/tmp/out fuzz/oss-fuzz-build.sh
+#   CC, CXX, CFLAGS, CXXFLAGS   compilers and their flags (sanitizers included)
+#   LIB_FUZZING_ENGINE          what links the engine (-fsanitize=fuzzer)
+#   OUT                         where the fuzz binaries and their files go
+#   WORK                        scratch space for objects (never $OUT: the
+#                               service would treat every file there as output)
+#   SRC                         unused here (the project is the script's tree)
 #
-# Defaults are those values. Each target gets its dictionary and seed corpus
-# beside it ($OUT/T.dict, $OUT/T_seed_corpus.zip when zip is installed) and an
-# options file with its -max_len (the target prints it from its table).
+# Binaries are linked with $CXX: engines ship as C++ archives.
+#
+# One binary per (target, layout): a layout-aware target (fuzz_user_syscalls,
+# fuzz_ll_sched) gets a binary per LL heap layout with the layout pinned at
+# build time (TARGET_LAYOUT, e.g. fuzz_user_syscalls_kernel-only), because a
+# fuzzing service passes no -layout flag. Safe layouts run every oracle;
+# layouts vulnerable by design run the escape oracles only (their in-band
+# metadata is user-writable on purpose: a corruption the kernel has not acted
+# on yet is not news there, an escape is). Targets that do not use a layout
+# get one binary.
+#
+# HEAPSIM_FUZZ_LAYOUTS=all (default) | safe | "NAME NAME..." restricts the
+# layouts. Each binary gets BIN.dict, BIN.options (-max_len, dict) and
+# BIN_seed_corpus.zip (its target's seeds: zip is required).
+#
+# Defaults, for a local run:
+#   CC=clang CXX=clang++ CFLAGS="-O1 -g -fsanitize=fuzzer-no-link,address,undefined"
+#   LIB_FUZZING_ENGINE=-fsanitize=fuzzer OUT=/tmp/heapsim-oss-fuzz/out
+#   WORK=/tmp/heapsim-oss-fuzz/work
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
 CC=${CC:-clang}
+CXX=${CXX:-clang++}
 CFLAGS=${CFLAGS:--O1 -g -fsanitize=fuzzer-no-link,address,undefined}
+CXXFLAGS=${CXXFLAGS:-$CFLAGS}
 LIB_FUZZING_ENGINE=${LIB_FUZZING_ENGINE:--fsanitize=fuzzer}
-OUT=${OUT:-/tmp/heapsim-oss-fuzz}
-obj=$OUT/obj
+OUT=${OUT:-/tmp/heapsim-oss-fuzz/out}
+WORK=${WORK:-/tmp/heapsim-oss-fuzz/work}
+want_layouts=${HEAPSIM_FUZZ_LAYOUTS:-all}
+
+die() { echo "oss-fuzz-build: $*" >&2; exit 1; }
+command -v zip >/dev/null || die "zip not found: seed corpora are part of the build (apt-get install zip)"
+mkdir -p "$OUT" "$WORK" || die "cannot create OUT=$OUT or WORK=$WORK"
+obj=$WORK/heapsim-obj
+rm -rf "$obj"
 mkdir -p "$obj"
-inc="-Iheap -Isim -Isched -Iattack -Ifuzz"
-lib_src="$(ls heap/*.c | grep -v heap_trace_main) sim/*.c sched/*.c attack/*.c $(ls fuzz/lib_*.c)"
+
+# Every library source of the layers the targets use; mains and tools stay out.
+layer_dirs="heap sim sched attack fuzz"
+inc=""
+lib_src=""
+for d in $layer_dirs; do
+  [ -d "$d" ] || continue
+  inc="$inc -I$d"
+  for f in "$d"/*.c; do
+    case $(basename "$f") in
+      *_main.c|fuzz_*.c) ;;      # mains and the thin target files
+      *) lib_src="$lib_src $f" ;;
+    esac
+  done
+done
+
 objs=""
 for f in $lib_src; do
   o=$obj/$(echo "$f" | tr / _).o
+  # shellcheck disable=SC2086 # flag lists are word-split on purpose
   $CC $CFLAGS -std=gnu11 $inc -c "$f" -o "$o"
   objs="$objs $o"
 done
-for t in fuzz_heap_ops fuzz_user_syscalls fuzz_ll_sched fuzz_cli_input; do
-  $CC $CFLAGS -std=gnu11 $inc "fuzz/$t.c" $objs $LIB_FUZZING_ENGINE -o "$OUT/$t"
-  cp "fuzz/dict/$t.dict" "$OUT/$t.dict"
-  "$OUT/$t" -heapsim_options=1 >"$OUT/$t.options"
-  if command -v zip >/dev/null; then (cd "fuzz/corpus/$t" && zip -qj "$OUT/${t}_seed_corpus.zip" ./*); fi
-done
-echo "built into $OUT: fuzz_heap_ops fuzz_user_syscalls fuzz_ll_sched fuzz_cli_input"
+
+# The target and layout tables, read from the code itself (no copy here to
+# go stale): "target NAME USES_LAYOUT MAX_LEN" and "layout NAME VULNERABLE".
+cat >"$obj/list_tables.c" <<'EOF'
+#include <stdio.h>
+#include "fuzz.h"
+#include "sched.h"
+
+int main(void)
+{
+	for (size_t i = 0; i < fuzz_ntargets; i++)
+		printf("target %s %d %zu\n", fuzz_targets[i].name, fuzz_targets[i].uses_layout ? 1 : 0,
+		       fuzz_targets[i].max_len);
+	for (size_t i = 0; i < ll_layout_count(); i++)
+		printf("layout %s %d\n", ll_layout_at(i)->name, ll_layout_at(i)->vulnerable ? 1 : 0);
+	return 0;
+}
+EOF
+# shellcheck disable=SC2086
+$CC $CFLAGS -std=gnu11 $inc -c "$obj/list_tables.c" -o "$obj/list_tables.o"
+# shellcheck disable=SC2086
+$CXX $CXXFLAGS "$obj/list_tables.o" $objs -o "$obj/list_tables"
+# A sanitizer runtime may print to stderr; only stdout is the table.
+ASAN_OPTIONS=detect_leaks=0 "$obj/list_tables" >"$obj/tables.txt" || die "cannot list the targets and layouts"
+grep -q '^target ' "$obj/tables.txt" || die "no targets listed"
+
+layouts=""
+while read -r kind name vulnerable; do
+  [ "$kind" = layout ] || continue
+  case $want_layouts in
+    all) layouts="$layouts $name:$vulnerable" ;;
+    safe) [ "$vulnerable" = 0 ] && layouts="$layouts $name:$vulnerable" ;;
+    *) case " $want_layouts " in *" $name "*) layouts="$layouts $name:$vulnerable" ;; esac ;;
+  esac
+done <"$obj/tables.txt"
+[ -n "$layouts" ] || die "HEAPSIM_FUZZ_LAYOUTS='$want_layouts' selects no layout"
+
+# A layout-pinned main: the target file itself, its LLVMFuzzerInitialize
+# renamed, wrapped by one that pins the layout and the oracle set first.
+pinned_main() { # target layout oracle
+  cat <<EOF
+#include <stdlib.h>
+#define LLVMFuzzerInitialize heapsim_unpinned_initialize
+#include "$PWD/fuzz/$1.c"
+#undef LLVMFuzzerInitialize
+
+int LLVMFuzzerInitialize(int *argc, char ***argv);
+
+int LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+	/* A fuzzing service passes no -layout flag: the binary's name is its layout. */
+	setenv("HEAPSIM_LAYOUT", "$2", 1);
+	setenv("HEAPSIM_ORACLE", "$3", 1);
+	return heapsim_unpinned_initialize(argc, argv);
+}
+EOF
+}
+
+built=""
+emit() { # binary-name target-file-object target max_len
+  local bin=$1 o=$2 t=$3 ml=$4
+  # shellcheck disable=SC2086
+  $CXX $CXXFLAGS "$o" $objs $LIB_FUZZING_ENGINE -o "$OUT/$bin"
+  cp "fuzz/dict/$t.dict" "$OUT/$bin.dict"
+  printf '[libfuzzer]\nmax_len = %s\ndict = %s.dict\n' "$ml" "$bin" >"$OUT/$bin.options"
+  [ -n "$(ls "fuzz/corpus/$t")" ] || die "no seeds in fuzz/corpus/$t"
+  rm -f "$OUT/${bin}_seed_corpus.zip"
+  (cd "fuzz/corpus/$t" && zip -qj "$OUT/${bin}_seed_corpus.zip" ./*) || die "zip of fuzz/corpus/$t failed"
+  built="$built $bin"
+}
+
+while read -r kind t uses_layout ml; do
+  [ "$kind" = target ] || continue
+  [ -f "fuzz/$t.c" ] || die "target $t has no fuzz/$t.c"
+  if [ "$uses_layout" = 0 ]; then
+    # shellcheck disable=SC2086
+    $CC $CFLAGS -std=gnu11 $inc -c "fuzz/$t.c" -o "$obj/$t.o"
+    emit "$t" "$obj/$t.o" "$t" "$ml"
+    continue
+  fi
+  for lv in $layouts; do
+    l=${lv%:*}
+    if [ "${lv#*:}" = 1 ]; then oracle=escape; else oracle=all; fi
+    pinned_main "$t" "$l" "$oracle" >"$obj/${t}_$l.c"
+    # shellcheck disable=SC2086
+    $CC $CFLAGS -std=gnu11 $inc -c "$obj/${t}_$l.c" -o "$obj/${t}_$l.o"
+    emit "${t}_$l" "$obj/${t}_$l.o" "$t" "$ml"
+  done
+done <"$obj/tables.txt"
+
+echo "built into $OUT:$built"

@@ -3,9 +3,11 @@
  * kernel-trusted byte user mode can write (sim_audit), and through which
  * domain and view. Exit 1 when anything is exposed, 0 when clean.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "heapsim.h"
+#include "outputs.h"
 
 static void help(FILE *out)
 {
@@ -14,7 +16,7 @@ static void help(FILE *out)
 		     "objects, in-band heap metadata) a user thread can write, and how.\n\n"
 		     "options:\n");
 	cli_env_options_help(out);
-	fprintf(out, "  --json               one JSON object on stdout\n"
+	fprintf(out, "  --json               one JSON document on stdout (docs/schema/audit.schema.json)\n"
 		     "exit codes: 0 clean, 1 something exposed, 2 usage or input error\n");
 }
 
@@ -22,13 +24,28 @@ static void print_json(const struct ll_env *env, const struct sim_audit *a)
 {
 	const struct ll_layout *l = ll_env_layout(env);
 
-	printf("{\"command\":\"audit\",\"layout\":");
+	char *audit = NULL;
+	size_t len = 0;
+	FILE *m;
+
+	out_json_begin(stdout, "audit");
+	printf(",\"layout\":");
 	cli_json_string(stdout, l->name);
 	printf(",\"vulnerable_by_design\":%s,\"hardening\":\"%s\",\"audit\":",
 	       l->vulnerable ? "true" : "false",
 	       sys_heap_hardening_name(ll_env_config(env)->hardening));
-	sim_audit_json(a, stdout);
-	printf(",\"exposed\":%zu,\"verdict\":\"%s\"}\n", a->count, a->count ? "exposed" : "clean");
+	/* the simulator ends its object with a newline: one line here */
+	m = open_memstream(&audit, &len);
+	if (m) {
+		sim_audit_json(a, m);
+		fclose(m);
+		while (len && audit[len - 1] == '\n')
+			audit[--len] = '\0';
+		fputs(audit, stdout);
+		free(audit);
+	}
+	printf(",\"exposed\":%zu,\"verdict\":\"%s\"", a->count, a->count ? "exposed" : "clean");
+	out_json_end(stdout);
 }
 
 static void print_text(const struct ll_env *env, const struct sim_audit *a)

@@ -1,7 +1,8 @@
-/* heapsim list-layouts [--json]: the layout table. */
+/* heapsim list-layouts [--json]: the layout table (JSON: docs/schema/list-layouts.schema.json). */
 #include <string.h>
 
 #include "heapsim.h"
+#include "outputs.h"
 
 int heapsim_cmd_list_layouts(int argc, char **argv)
 {
@@ -24,8 +25,10 @@ int heapsim_cmd_list_layouts(int argc, char **argv)
 		else
 			return HEAPSIM_EXIT_USAGE;
 	}
-	if (json)
-		printf("[");
+	if (json) {
+		out_json_begin(stdout, "list-layouts");
+		printf(",\"layouts\":[");
+	}
 	for (size_t i = 0; i < ll_layout_count(); i++) {
 		const struct ll_layout *l = ll_layout_at(i);
 
@@ -41,7 +44,9 @@ int heapsim_cmd_list_layouts(int argc, char **argv)
 		cli_json_string(stdout, l->description);
 		printf("}");
 	}
-	if (json)
-		printf("]\n");
+	if (json) {
+		printf("]");
+		out_json_end(stdout);
+	}
 	return HEAPSIM_EXIT_CLEAN;
 }

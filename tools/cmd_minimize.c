@@ -22,13 +22,14 @@
 
 #include "fuzz.h"
 #include "heapsim.h"
+#include "outputs.h"
 
 
 static void help(FILE *out)
 {
 	fprintf(out,
 		"usage: heapsim minimize FILE [--target T] [--layout L] [--seconds N] [--out FILE2]\n"
-		"                             [--fuzzer PATH]\n\n"
+		"                             [--fuzzer PATH] [--json]\n\n"
 		"Shrinks a crash input with libFuzzer's -minimize_crash (needs the fuzz preset:\n"
 		"cmake --preset fuzz && cmake --build --preset fuzz), then replays the result.\n"
 		"  --target T    the fuzz target (default: from the record beside FILE)\n"
@@ -36,6 +37,8 @@ static void help(FILE *out)
 		"  --seconds N   minimization time (default 60)\n"
 		"  --out FILE2   where the result goes (default FILE.min)\n"
 		"  --fuzzer PATH the libFuzzer binary (default build/fuzz/fuzz/T)\n"
+		"  --json        the result as one JSON document on stdout (docs/schema/\n"
+		"                minimize.schema.json); libFuzzer's output goes to stderr\n"
 		"exit codes: 0 minimized and reproduced, 1 result does not reproduce, 2 usage\n"
 		"            or no libFuzzer build\n");
 }
@@ -74,7 +77,7 @@ static bool default_fuzzer(const char *target, char *out, size_t len)
 }
 
 static int run_libfuzzer(const char *bin, const char *layout, const char *in, const char *out,
-			 unsigned long secs)
+			 unsigned long secs, bool quiet_stdout)
 {
 	char t[64], art[PATH_MAX + 32];
 	pid_t pid;
@@ -88,6 +91,8 @@ static int run_libfuzzer(const char *bin, const char *layout, const char *in, co
 	if (pid == 0) {
 		if (layout)
 			setenv("HEAPSIM_LAYOUT", layout, 1);
+		if (quiet_stdout)
+			dup2(2, 1); /* stdout carries the JSON document */
 		execl(bin, bin, "-minimize_crash=1", t, art, in, (char *)NULL);
 		_exit(127);
 	}
@@ -100,6 +105,7 @@ static int run_libfuzzer(const char *bin, const char *layout, const char *in, co
 struct minimize_args {
 	const char *file, *target, *layout, *out, *fuzzer;
 	uint64_t seconds;
+	bool json;
 };
 
 /* CLI_DONE when parsed, HEAPSIM_EXIT_CLEAN after --help, else HEAPSIM_EXIT_USAGE. */
@@ -110,6 +116,7 @@ static int minimize_parse(int argc, char **argv, struct minimize_args *a)
 					      { "out", required_argument, NULL, 'o' },
 					      { "fuzzer", required_argument, NULL, 'f' },
 					      { "seconds", required_argument, NULL, 's' },
+					      { "json", no_argument, NULL, 'j' },
 					      { 0 } };
 	struct cli_parser p;
 	const char *v;
@@ -126,6 +133,7 @@ static int minimize_parse(int argc, char **argv, struct minimize_args *a)
 		case 'L': a->layout = v; break;
 		case 'o': a->out = v; break;
 		case 'f': a->fuzzer = v; break;
+		case 'j': a->json = true; break;
 		case 's':
 			if (cli_parse_u64(v, &a->seconds) && a->seconds && a->seconds <= 86400)
 				break;
@@ -184,7 +192,7 @@ static bool clear_result(const char *file, const char *out)
 /* Replays the result in-process; a finding's record goes beside it so
  * `heapsim replay` pins the same layout. */
 static bool check_result(const struct fuzz_target *t, const char *layout, const char *out,
-			 const uint8_t *d, size_t m, size_t from)
+			 const uint8_t *d, size_t m, size_t from, FILE *txt)
 {
 	struct fuzz_opts o;
 	struct fuzz_result res;
@@ -199,10 +207,10 @@ static bool check_result(const struct fuzz_target *t, const char *layout, const 
 		free(dup);
 		fuzz_record_save(prefix, &res.finding);
 	}
-	printf("%s: %zu bytes (from %zu); %s\n", out, m, from,
-	       res.found ? "still a finding" : "NO LONGER REPRODUCES");
+	fprintf(txt, "%s: %zu bytes (from %zu); %s\n", out, m, from,
+		res.found ? "still a finding" : "NO LONGER REPRODUCES");
 	if (res.found)
-		printf("replay: heapsim replay %s --target %s\n", out, t->name);
+		fprintf(txt, "replay: heapsim replay %s --target %s\n", out, t->name);
 	return res.found;
 }
 
@@ -213,12 +221,15 @@ int heapsim_cmd_minimize(int argc, char **argv)
 	const struct fuzz_target *t;
 	struct cli_record rec;
 	const char *layout;
+	FILE *txt;
+	bool found;
 	uint8_t *d;
 	size_t n, m;
 	int r = minimize_parse(argc, argv, &a);
 
 	if (r != CLI_DONE)
 		return r;
+	txt = a.json ? stderr : stdout; /* stdout holds the one JSON document */
 	d = cli_read_input("minimize", a.file, &n);
 	if (!d)
 		return HEAPSIM_EXIT_USAGE;
@@ -242,16 +253,34 @@ int heapsim_cmd_minimize(int argc, char **argv)
 	}
 	if (!clear_result(a.file, a.out))
 		return HEAPSIM_EXIT_USAGE;
-	printf("minimizing %s with %s%s%s for up to %llu s\n", a.file, bin, layout ? ", layout " : "",
-	       layout ? layout : "", (unsigned long long)a.seconds);
-	fflush(stdout);
-	r = run_libfuzzer(bin, layout, a.file, a.out, (unsigned long)a.seconds);
+	fprintf(txt, "minimizing %s with %s%s%s for up to %llu s\n", a.file, bin,
+		layout ? ", layout " : "", layout ? layout : "", (unsigned long long)a.seconds);
+	fflush(txt);
+	r = run_libfuzzer(bin, layout, a.file, a.out, (unsigned long)a.seconds, a.json);
 	d = cli_read_file(a.out, HEAPSIM_INPUT_MAX, &m);
 	if (!d) {
 		fprintf(stderr, "heapsim minimize: libFuzzer wrote no result (exit %d)\n", r);
 		return HEAPSIM_EXIT_USAGE;
 	}
-	r = check_result(t, layout, a.out, d, m, n) ? HEAPSIM_EXIT_CLEAN : HEAPSIM_EXIT_FINDINGS;
+	found = check_result(t, layout, a.out, d, m, n, txt);
+	r = found ? HEAPSIM_EXIT_CLEAN : HEAPSIM_EXIT_FINDINGS;
 	free(d);
+	if (a.json) {
+		out_json_begin(stdout, "minimize");
+		printf(",\"input\":");
+		cli_json_string(stdout, a.file);
+		printf(",\"target\":");
+		cli_json_string(stdout, t->name);
+		printf(",\"layout\":");
+		if (layout)
+			cli_json_string(stdout, layout);
+		else
+			printf("null");
+		printf(",\"output\":");
+		cli_json_string(stdout, a.out);
+		printf(",\"bytes_before\":%zu,\"bytes_after\":%zu,\"reproduces\":%s", n, m,
+		       found ? "true" : "false");
+		out_json_end(stdout);
+	}
 	return r;
 }

@@ -13,6 +13,8 @@
  * finding and nothing pinned the layout, the other layouts are tried: a crash
  * found with a pinned layout then still replays.
  * Exit: 1 finding reproduced, 0 clean, 2 usage or unreadable input.
+ * --json: the result as one JSON document on stdout, the trace on stderr;
+ * --sarif FILE: the finding as a SARIF result.
  */
 #include <libgen.h>
 #include <stdlib.h>
@@ -20,20 +22,23 @@
 
 #include "fuzz.h"
 #include "heapsim.h"
+#include "outputs.h"
 
 
 static void help(FILE *out)
 {
 	fprintf(out,
 		"usage: heapsim replay FILE [--target T] [--layout L] [--hardening H]\n"
-		"                           [--oracle escape] [--json]\n\n"
+		"                           [--oracle escape] [--json] [--sarif FILE]\n\n"
 		"Re-runs a crash or corpus file and prints a numbered, readable trace.\n"
 		"  --target T     fuzz_heap_ops, fuzz_user_syscalls, ... (default: from the\n"
 		"                 finding record beside FILE, or FILE's directory name)\n"
 		"  --layout L     pin the layout (default: $HEAPSIM_LAYOUT, the record, the input)\n"
 		"  --hardening H  pin the heap hardening level\n"
 		"  --oracle escape  report only escapes, as a run with -oracle=escape\n"
-		"  --json         print the finding as one JSON object after the trace\n"
+		"  --json         the result as one JSON document on stdout (docs/schema/\n"
+		"                 replay.schema.json); the trace goes to stderr\n"
+		"  --sarif FILE   also a SARIF 2.1.0 log with the finding\n"
 		"exit codes: 0 no finding, 1 finding reproduced, 2 usage or input error\n");
 }
 
@@ -49,32 +54,65 @@ static const struct fuzz_target *target_from_dir(const char *path)
 	return t;
 }
 
+/* One run; the trace and the finding's report go to o->trace. */
 static bool run_once(const char *name, const struct fuzz_target *t, const uint8_t *data,
-		     size_t len, struct fuzz_opts *o, struct fuzz_result *res, bool json)
+		     size_t len, struct fuzz_opts *o, struct fuzz_result *res)
 {
-	printf("== replay: %s, %zu bytes, target %s, layout %s%s\n", name, len, t->name,
-	       o->layout ? o->layout : "chosen by the input", o->escape_only ? ", escapes only" : "");
-	fflush(stdout);
+	FILE *txt = o->trace;
+
+	fprintf(txt, "== replay: %s, %zu bytes, target %s, layout %s%s\n", name, len, t->name,
+		o->layout ? o->layout : "chosen by the input", o->escape_only ? ", escapes only" : "");
+	fflush(txt);
 	fuzz_run(t, data, len, o, res);
-	fflush(stdout);
+	fflush(txt);
 	if (res->skipped) {
-		printf("== the input decodes to nothing runnable (e.g. a heap size init rejects)\n");
+		fprintf(txt, "== the input decodes to nothing runnable (e.g. a heap size init rejects)\n");
 		return false;
 	}
 	if (!res->found) {
-		printf("== %lu operations, no finding\n", res->ops);
+		fprintf(txt, "== %lu operations, no finding\n", res->ops);
 		return false;
 	}
-	printf("\n");
-	atk_finding_print(&res->finding, stdout);
-	if (json)
-		atk_finding_json(&res->finding, stdout);
+	fprintf(txt, "\n");
+	atk_finding_print(&res->finding, txt);
 	return true;
+}
+
+static void replay_json(const char *file, size_t len, const struct fuzz_target *t,
+			const struct fuzz_opts *o, const struct fuzz_result *res, bool found)
+{
+	out_json_begin(stdout, "replay");
+	printf(",\"input\":");
+	cli_json_string(stdout, file);
+	printf(",\"bytes\":%zu,\"target\":", len);
+	cli_json_string(stdout, t->name);
+	printf(",\"layout\":");
+	if (found && res->finding.layout[0])
+		cli_json_string(stdout, res->finding.layout);
+	else if (o->layout)
+		cli_json_string(stdout, o->layout);
+	else
+		printf("null");
+	printf(",\"hardening\":");
+	if (found && res->finding.hardening[0])
+		cli_json_string(stdout, res->finding.hardening);
+	else if (o->hardening >= 0)
+		cli_json_string(stdout, sys_heap_hardening_name(o->hardening));
+	else
+		printf("null");
+	printf(",\"ops\":%lu,\"skipped\":%s,\"finding\":", res->ops,
+	       res->skipped ? "true" : "false");
+	if (found)
+		out_finding_json(stdout, &res->finding);
+	else
+		printf("null");
+	printf(",\"verdict\":\"%s\"", found ? "finding" : "clean");
+	out_json_end(stdout);
 }
 
 /* What the command line asked for. */
 struct replay_args {
-	const char *file, *target, *layout, *hardening, *oracle;
+	const char *file, *target, *layout, *hardening, *oracle, *sarif;
 	bool json;
 };
 
@@ -86,6 +124,7 @@ static int replay_parse(int argc, char **argv, struct replay_args *a)
 					      { "hardening", required_argument, NULL, 'H' },
 					      { "oracle", required_argument, NULL, 'o' },
 					      { "json", no_argument, NULL, 'j' },
+					      { "sarif", required_argument, NULL, 'S' },
 					      { 0 } };
 	struct cli_parser p;
 	const char *v;
@@ -102,6 +141,7 @@ static int replay_parse(int argc, char **argv, struct replay_args *a)
 		case 'H': a->hardening = v; break;
 		case 'o': a->oracle = v; break;
 		case 'j': a->json = true; break;
+		case 'S': a->sarif = v; break;
 		case CLI_OPERAND:
 			if (!a->file) {
 				a->file = v;
@@ -151,7 +191,7 @@ static bool replay_opts(const struct replay_args *a, const struct cli_record *re
 	const char *oracle = cli_pick(a->oracle, "HEAPSIM_ORACLE", NULL, NULL);
 
 	fuzz_opts_default(o);
-	o->trace = stdout;
+	o->trace = a->json ? stderr : stdout; /* stdout holds the one JSON document */
 	if (layout && !ll_layout_find(layout)) {
 		fprintf(stderr, "heapsim replay: unknown layout '%s'\n", layout);
 		cli_list_layout_names(stderr);
@@ -175,34 +215,66 @@ int heapsim_cmd_replay(int argc, char **argv)
 {
 	struct replay_args a = { 0 };
 	const struct fuzz_target *t;
+	struct sarif_log *sarif = NULL;
 	struct cli_record rec;
 	struct fuzz_opts o;
 	struct fuzz_result res;
 	bool pinned, found;
 	uint8_t *data;
 	size_t len;
-	int r = replay_parse(argc, argv, &a);
+	int r = replay_parse(argc, argv, &a), rc;
 
 	if (r != CLI_DONE)
 		return r;
+	if (a.sarif) {
+		char err[512], cmdline[1024] = "heapsim";
+
+		for (int i = 0; i < argc; i++)
+			snprintf(cmdline + strlen(cmdline), sizeof(cmdline) - strlen(cmdline), " %s", argv[i]);
+		sarif = sarif_open(a.sarif, cmdline, err, sizeof(err));
+		if (!sarif) {
+			fprintf(stderr, "heapsim replay: --sarif: %s\n", err);
+			return HEAPSIM_EXIT_USAGE;
+		}
+	}
 	data = cli_read_input("replay", a.file, &len);
-	if (!data)
+	if (!data) {
+		sarif_discard(sarif);
 		return HEAPSIM_EXIT_USAGE;
+	}
 	cli_record_read(a.file, data, len, &rec);
 	t = replay_target(a.target, &rec, a.file);
 	if (!t || !replay_opts(&a, &rec, t, &o, &pinned)) {
 		free(data);
+		sarif_discard(sarif);
 		return HEAPSIM_EXIT_USAGE;
 	}
-	found = run_once(a.file, t, data, len, &o, &res, a.json);
+	found = run_once(a.file, t, data, len, &o, &res);
 	/* A crash found with the layout pinned decodes its first byte as
 	 * something else: try the layouts in turn before calling it clean. */
 	for (size_t i = 0; !found && !pinned && t->uses_layout && i < ll_layout_count(); i++) {
-		printf("\n== trying layout %s (the run that found it may have pinned one)\n",
-		       ll_layout_at(i)->name);
+		fprintf(o.trace, "\n== trying layout %s (the run that found it may have pinned one)\n",
+			ll_layout_at(i)->name);
 		o.layout = ll_layout_at(i)->name;
-		found = run_once(a.file, t, data, len, &o, &res, a.json);
+		found = run_once(a.file, t, data, len, &o, &res);
 	}
 	free(data);
-	return found ? HEAPSIM_EXIT_FINDINGS : HEAPSIM_EXIT_CLEAN;
+	rc = found ? HEAPSIM_EXIT_FINDINGS : HEAPSIM_EXIT_CLEAN;
+	if (sarif) {
+		char replay[1200];
+
+		snprintf(replay, sizeof(replay), "heapsim replay %s --target %s%s%s", a.file, t->name,
+			 found && res.finding.layout[0] ? " --layout " : "",
+			 found ? res.finding.layout : "");
+		if (found)
+			out_finding_sarif(sarif, &res.finding, replay);
+		r = sarif_close(sarif, rc);
+		if (r) {
+			fprintf(stderr, "heapsim replay: cannot write %s: %s\n", a.sarif, strerror(-r));
+			rc = HEAPSIM_EXIT_USAGE;
+		}
+	}
+	if (a.json)
+		replay_json(a.file, len, t, &o, &res, found);
+	return rc;
 }

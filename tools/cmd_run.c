@@ -10,18 +10,20 @@
 #include <string.h>
 
 #include "heapsim.h"
+#include "outputs.h"
 
 #define MAX_TICKS 100000000ull
 
 static void help(FILE *out)
 {
-	fprintf(out, "usage: heapsim run --layout NAME --ticks N [--json] [options]\n"
+	fprintf(out, "usage: heapsim run --layout NAME --ticks N [--json] [--sarif FILE] [options]\n"
 		     "       heapsim run SCENARIOFILE\n\n"
 		     "Runs the LL module pipeline on a layout and reports what the kernel\n"
 		     "did with memory it trusts.\n\noptions:\n");
 	cli_env_options_help(out);
 	fprintf(out, "  --ticks N            LL ticks to run (default 1000)\n"
-		     "  --json               one JSON object on stdout\n"
+		     "  --json               one JSON document on stdout (docs/schema/run.schema.json)\n"
+		     "  --sarif FILE         the findings as a SARIF 2.1.0 log\n"
 		     "exit codes: 0 clean, 1 findings (or leaks, inconsistent heap), 2 usage\n");
 }
 
@@ -69,7 +71,8 @@ static void print_json(const struct ll_env *env, uint64_t want,
 	size_t n;
 	const struct sim_finding *f = sim_findings(ll_env_sim(env), &n);
 
-	printf("{\"command\":\"run\",\"layout\":");
+	out_json_begin(stdout, "run");
+	printf(",\"mode\":\"pipeline\",\"layout\":");
 	cli_json_string(stdout, c->layout);
 	printf(",\"vulnerable_by_design\":%s,\"hardening\":\"%s\",\"word_bits\":%u,"
 	       "\"heap_bytes\":%zu,\"cached_heap\":%s,\"user_space\":%s,\"strict_verify\":%s,"
@@ -93,7 +96,41 @@ static void print_json(const struct ll_env *env, uint64_t want,
 		fflush(stdout);
 		sim_finding_json(&f[i], stdout);
 	}
-	printf("],\"finding_count\":%zu,\"verdict\":\"%s\"}\n", n, verdict(rc));
+	printf("],\"finding_count\":%zu,\"verdict\":\"%s\"", n, verdict(rc));
+	out_json_end(stdout);
+}
+
+/* The simulator's findings during the pipeline run, located at the syscall
+ * they happened in (or the layout's definition). */
+static void pipeline_sarif(struct sarif_log *s, const struct ll_env *env, uint64_t ticks)
+{
+	const struct ll_env_config *c = ll_env_config(env);
+	const struct ll_layout *l = ll_env_layout(env);
+	size_t n;
+	const struct sim_finding *f = sim_findings(ll_env_sim(env), &n);
+	char msg[600], needle[80], replay[200], fp[160];
+
+	snprintf(replay, sizeof(replay), "heapsim run --layout %s --ticks %llu --hardening %s",
+		 l->name, (unsigned long long)ticks, sys_heap_hardening_name(c->hardening));
+	for (size_t i = 0; i < n; i++) {
+		struct sarif_result r = { 0 };
+
+		sim_finding_format(&f[i], msg, sizeof(msg));
+		snprintf(needle, sizeof(needle), "\"%s\"", f[i].syscall[0] ? f[i].syscall : l->name);
+		snprintf(fp, sizeof(fp), "run/%s/%s/%zu", l->name,
+			 sim_finding_kind_long_name(f[i].kind), i);
+		r.rule = sim_finding_kind_long_name(f[i].kind);
+		r.level = l->vulnerable ? "warning" : "error";
+		r.message = msg;
+		r.layout = l->name;
+		r.hardening = sys_heap_hardening_name(c->hardening);
+		r.kernel_path = f[i].syscall[0] ? f[i].syscall : "LL pipeline";
+		r.source_needle = needle;
+		r.replay = replay;
+		r.fingerprint = fp;
+		r.by_design = l->vulnerable;
+		sarif_add(s, &r);
+	}
 }
 
 int heapsim_cmd_run(int argc, char **argv)
@@ -103,7 +140,10 @@ int heapsim_cmd_run(int argc, char **argv)
 	struct ll_env *env;
 	uint64_t ticks = 1000;
 	static const struct option opts[] = { CLI_ENV_OPTIONS, { "ticks", required_argument, NULL, 't' },
-					      { "json", no_argument, NULL, 'j' }, { 0 } };
+					      { "json", no_argument, NULL, 'j' },
+					      { "sarif", required_argument, NULL, 'S' }, { 0 } };
+	const char *sarif_path = NULL;
+	struct sarif_log *sarif = NULL;
 	struct cli_parser p;
 	const char *v;
 	bool json = false;
@@ -121,6 +161,8 @@ int heapsim_cmd_run(int argc, char **argv)
 		}
 		if (c == 'j') {
 			json = true;
+		} else if (c == 'S') {
+			sarif_path = v;
 		} else if (c == 't') {
 			if (!cli_parse_u64(v, &ticks) || !ticks || ticks > MAX_TICKS) {
 				fprintf(stderr, "heapsim run: bad --ticks '%s' (1..%llu)\n", v,
@@ -138,17 +180,39 @@ int heapsim_cmd_run(int argc, char **argv)
 		cli_list_layout_names(stderr);
 		return HEAPSIM_EXIT_USAGE;
 	}
+	if (sarif_path) {
+		char e[512], cmdline[1024] = "heapsim";
+
+		for (int i = 0; i < argc; i++)
+			snprintf(cmdline + strlen(cmdline), sizeof(cmdline) - strlen(cmdline), " %s", argv[i]);
+		sarif = sarif_open(sarif_path, cmdline, e, sizeof(e));
+		if (!sarif) {
+			fprintf(stderr, "heapsim run: --sarif: %s\n", e);
+			return HEAPSIM_EXIT_USAGE;
+		}
+	}
 	err = ll_env_create(&cfg, &env);
 	if (err) {
 		fprintf(stderr, "heapsim run: cannot build layout %s: %s\n", cfg.layout,
 			strerror(-err));
+		sarif_discard(sarif);
 		return HEAPSIM_EXIT_USAGE;
 	}
 	rc = ll_pipeline_run(env, ticks, &r);
 	if (rc < 0) {
 		fprintf(stderr, "heapsim run: the pipeline could not run: %s\n", strerror(-rc));
 		ll_env_destroy(env);
+		sarif_discard(sarif);
 		return HEAPSIM_EXIT_USAGE;
+	}
+	if (sarif) {
+		pipeline_sarif(sarif, env, ticks);
+		err = sarif_close(sarif, rc ? HEAPSIM_EXIT_FINDINGS : HEAPSIM_EXIT_CLEAN);
+		if (err) {
+			fprintf(stderr, "heapsim run: cannot write %s: %s\n", sarif_path, strerror(-err));
+			ll_env_destroy(env);
+			return HEAPSIM_EXIT_USAGE;
+		}
 	}
 	if (json)
 		print_json(env, ticks, &r, rc);

@@ -15,11 +15,13 @@
  */
 #include <unistd.h>
 #include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "attack.h"
 #include "heapsim.h"
+#include "outputs.h"
 
 #ifndef HEAPSIM_SOURCE_DIR
 #define HEAPSIM_SOURCE_DIR "."
@@ -183,23 +185,102 @@ void heapsim_catalogue_markdown(const struct heapsim_catalogue *c, FILE *out)
 
 static void run_help(FILE *out)
 {
-	fprintf(out, "usage: heapsim run SCENARIO.scn... [--layout L] [--hardening H] [--trace]\n\n"
+	fprintf(out, "usage: heapsim run SCENARIO.scn... [--layout L] [--hardening H] [--trace]\n"
+		     "                                     [--json] [--sarif FILE]\n\n"
 		     "Runs hand-written attack scenarios (format: docs/reviewer-guide.md) on every\n"
 		     "layout and hardening level they apply to, or only the ones given, and\n"
 		     "compares each verdict with the file's expect lines. With one layout and\n"
 		     "one level (or --trace) it prints the numbered trace of each run.\n"
-		     "exit codes: 0 all as expected, 1 a verdict differs or is not expected,\n"
+		     "  --json        the verdicts as one JSON document on stdout (docs/schema/\n"
+		     "                run-scenario.schema.json); text and traces go to stderr\n"
+		     "  --sarif FILE  escaping, corrupting and unexpected verdicts as SARIF results\n"
+		     "exit codes: 0 every verdict as its file expects (an expected escape\n"
+		     "            included: the file is the specification), 1 a verdict differs or\n"
+		     "            has no expectation,\n"
 		     "            2 usage error or a file that does not parse\n");
 }
 
-static int run_one_file(const char *path, const char *layout, int hard, bool trace)
+/* Where a scenario run's answers go: the text (stdout, or stderr with
+ * --json), the JSON items, the SARIF log. */
+struct run_out {
+	FILE *txt;
+	FILE *json;            /* NULL without --json: ",{...}" items */
+	bool first;
+	struct sarif_log *sarif;
+};
+
+static void run_json_item(struct run_out *o, const struct atk_scenario *s, const char *path,
+			  const char *layout, int h, const struct atk_verdict *v, const char *want,
+			  bool as_expected)
+{
+	FILE *j = o->json;
+
+	fputs(o->first ? "{\"scenario\":" : ",{\"scenario\":", j);
+	o->first = false;
+	cli_json_string(j, atk_scenario_name(s));
+	fputs(",\"file\":", j);
+	cli_json_string(j, path);
+	fputs(",\"layout\":", j);
+	cli_json_string(j, layout);
+	fprintf(j, ",\"profile\":null,\"hardening\":\"%s\",\"verdict\":\"%s\",\"by\":",
+		sys_heap_hardening_name((enum sys_heap_hardening)h), atk_verdict_class_name(v->cls));
+	cli_json_string(j, v->by);
+	fputs(",\"detail\":", j);
+	cli_json_string(j, v->detail);
+	fputs(",\"expected\":", j);
+	if (want)
+		cli_json_string(j, want);
+	else
+		fputs("null", j);
+	fprintf(j, ",\"as_expected\":%s}", as_expected ? "true" : "false");
+}
+
+static void run_sarif_item(struct run_out *o, const struct atk_scenario *s, const char *path,
+			   const char *layout, int h, const struct atk_verdict *v, bool as_expected)
+{
+	const struct ll_layout *l = ll_layout_find(layout);
+	const char *hard = sys_heap_hardening_name((enum sys_heap_hardening)h);
+	bool bad = v->cls == ATK_V_EXPLOITABLE || v->cls == ATK_V_CORRUPTED;
+	const char *shown = out_source_relative(path) ? out_source_relative(path) : path;
+	char msg[640], replay[PATH_MAX + 128], fp[200];
+	struct sarif_result r = { 0 };
+
+	if (!bad && as_expected)
+		return;
+	snprintf(replay, sizeof(replay), "heapsim run %s --layout %s --hardening %s", shown, layout,
+		 hard);
+	snprintf(msg, sizeof(msg), "Scenario %s on layout %s, hardening %s: %s%s%s — %s%s",
+		 atk_scenario_name(s), layout, hard, atk_verdict_class_name(v->cls),
+		 v->by[0] ? ":" : "", v->by, v->detail,
+		 as_expected ? "." : " (not what the scenario file expects).");
+	snprintf(fp, sizeof(fp), "%s/%s/%s", atk_scenario_name(s), layout, hard);
+	r.rule = !as_expected ? "scenario-unexpected"
+		 : v->cls == ATK_V_EXPLOITABLE ? "scenario-exploitable" : "scenario-corrupted";
+	r.level = !as_expected || !(l && l->vulnerable) ? "error" : "warning";
+	r.message = msg;
+	r.layout = layout;
+	r.hardening = hard;
+	r.file = out_source_relative(path);
+	r.replay = replay;
+	r.fingerprint = fp;
+	r.by_design = l && l->vulnerable && as_expected;
+	sarif_add(o->sarif, &r);
+}
+
+static int run_one_file(const char *path, const char *layout, int hard, bool trace,
+			struct run_out *o)
 {
 	struct atk_scenario *s = load(path);
+	FILE *txt = o->txt;
+	char abspath[PATH_MAX];
 	int bad = 0;
 
 	if (!s)
 		return -1;
-	printf("scenario %s: %s\n", atk_scenario_name(s), atk_scenario_about(s));
+	/* SARIF locations are relative to the source root: resolve the path first */
+	if (!realpath(path, abspath))
+		snprintf(abspath, sizeof(abspath), "%s", path);
+	fprintf(txt, "scenario %s: %s\n", atk_scenario_name(s), atk_scenario_about(s));
 	for (size_t l = 0; l < ll_layout_count(); l++) {
 		const char *ln = ll_layout_at(l)->name;
 
@@ -213,20 +294,25 @@ static int run_one_file(const char *path, const char *layout, int hard, bool tra
 			if ((hard >= 0 && h != hard) || !atk_scenario_applies(s, ln, h))
 				continue;
 			if (trace)
-				printf("\n--- %s, hardening %s ---\n", ln,
-				       sys_heap_hardening_name((enum sys_heap_hardening)h));
-			fflush(stdout);
-			atk_scenario_run(s, ln, h, trace ? stdout : NULL, &v);
+				fprintf(txt, "\n--- %s, hardening %s ---\n", ln,
+					sys_heap_hardening_name((enum sys_heap_hardening)h));
+			fflush(txt);
+			atk_scenario_run(s, ln, h, trace ? txt : NULL, &v);
 			atk_verdict_format(&v, got, sizeof(got));
 			has = atk_scenario_expected(s, ln, h, want, sizeof(want));
-			printf("  %-12s %-9s %-40s %s\n", ln,
+			if (o->json)
+				run_json_item(o, s, path, ln, h, &v, has ? want : NULL,
+					      has && atk_verdict_matches(&v, want));
+			if (o->sarif)
+				run_sarif_item(o, s, abspath, ln, h, &v, has && atk_verdict_matches(&v, want));
+			fprintf(txt, "  %-12s %-9s %-40s %s\n", ln,
 			       sys_heap_hardening_name((enum sys_heap_hardening)h), got,
 			       !has ? "(no expectation)" : atk_verdict_matches(&v, want) ? "ok"
 										: "UNEXPECTED");
 			if (has && !atk_verdict_matches(&v, want))
-				printf("  %-22s expected %s\n", "", want);
+				fprintf(txt, "  %-22s expected %s\n", "", want);
 			if (trace || (has && !atk_verdict_matches(&v, want)))
-				printf("  %-22s %s\n", "", v.detail);
+				fprintf(txt, "  %-22s %s\n", "", v.detail);
 			bad += !has || !atk_verdict_matches(&v, want);
 		}
 	}
@@ -236,9 +322,9 @@ static int run_one_file(const char *path, const char *layout, int hard, bool tra
 
 /* Run options: a pinned layout / level; files are the operands. */
 struct run_args {
-	const char *layout;
+	const char *layout, *sarif;
 	int hard;
-	bool trace;
+	bool trace, json;
 	char **files;
 	int nfiles;
 };
@@ -249,6 +335,8 @@ static int run_parse(int argc, char **argv, struct run_args *a)
 	static const struct option opts[] = { { "layout", required_argument, NULL, 'L' },
 					      { "hardening", required_argument, NULL, 'H' },
 					      { "trace", no_argument, NULL, 't' },
+					      { "json", no_argument, NULL, 'j' },
+					      { "sarif", required_argument, NULL, 'S' },
 					      { 0 } };
 	struct cli_parser p;
 	const char *v;
@@ -278,6 +366,12 @@ static int run_parse(int argc, char **argv, struct run_args *a)
 		case 't':
 			a->trace = true;
 			break;
+		case 'j':
+			a->json = true;
+			break;
+		case 'S':
+			a->sarif = v;
+			break;
 		case CLI_OPERAND:
 			a->files[a->nfiles++] = (char *)v;
 			break;
@@ -292,15 +386,35 @@ static int run_parse(int argc, char **argv, struct run_args *a)
 int heapsim_run_scenario_file(int argc, char **argv)
 {
 	struct run_args a = { .hard = -1, .files = calloc((size_t)argc, sizeof(char *)) };
+	struct run_out o = { .txt = stdout, .first = true };
+	char *items = NULL;
+	size_t items_len = 0;
 	int r = a.files ? run_parse(argc, argv, &a) : HEAPSIM_EXIT_USAGE, bad = 0;
 
 	if (r == CLI_DONE && !a.nfiles) {
 		run_help(stderr);
 		r = HEAPSIM_EXIT_USAGE;
 	}
+	if (r == CLI_DONE && a.sarif) {
+		char err[512], cmdline[1024] = "heapsim";
+
+		for (int i = 0; i < argc; i++)
+			snprintf(cmdline + strlen(cmdline), sizeof(cmdline) - strlen(cmdline), " %s", argv[i]);
+		o.sarif = sarif_open(a.sarif, cmdline, err, sizeof(err));
+		if (!o.sarif) {
+			fprintf(stderr, "heapsim run: --sarif: %s\n", err);
+			r = HEAPSIM_EXIT_USAGE;
+		}
+	}
+	if (r == CLI_DONE && a.json) {
+		o.txt = stderr; /* stdout holds the one JSON document */
+		o.json = open_memstream(&items, &items_len);
+		if (!o.json)
+			r = HEAPSIM_EXIT_USAGE;
+	}
 	for (int i = 0; r == CLI_DONE && i < a.nfiles; i++) {
 		int b = run_one_file(a.files[i], a.layout, a.hard,
-				     a.trace || (a.layout && a.hard >= 0));
+				     a.trace || (a.layout && a.hard >= 0), &o);
 
 		if (b < 0)
 			r = HEAPSIM_EXIT_USAGE;
@@ -308,9 +422,29 @@ int heapsim_run_scenario_file(int argc, char **argv)
 			bad += b;
 	}
 	free(a.files);
-	if (r != CLI_DONE)
+	if (o.json)
+		fclose(o.json);
+	if (r != CLI_DONE) {
+		sarif_discard(o.sarif);
+		free(items);
 		return r;
-	return bad ? HEAPSIM_EXIT_FINDINGS : HEAPSIM_EXIT_CLEAN;
+	}
+	r = bad ? HEAPSIM_EXIT_FINDINGS : HEAPSIM_EXIT_CLEAN;
+	if (o.sarif) {
+		int e = sarif_close(o.sarif, r);
+
+		if (e) {
+			fprintf(stderr, "heapsim run: cannot write %s: %s\n", a.sarif, strerror(-e));
+			r = HEAPSIM_EXIT_USAGE;
+		}
+	}
+	if (a.json) {
+		out_json_begin(stdout, "run");
+		printf(",\"mode\":\"scenario\",\"runs\":[%s],\"unexpected\":%d", items ? items : "", bad);
+		out_json_end(stdout);
+	}
+	free(items);
+	return r;
 }
 
 /* ---- heapsim matrix -------------------------------------------------------- */
@@ -327,11 +461,15 @@ static bool same_file(const char *path, const char *text, size_t len)
 
 static void matrix_help(FILE *out)
 {
-	fprintf(out, "usage: heapsim matrix [--dir DIR] [--out FILE] [--check FILE]\n\n"
+	fprintf(out, "usage: heapsim matrix [--dir DIR] [--out FILE] [--check FILE] [--json]\n"
+		     "                      [--sarif FILE]\n\n"
 		     "Runs the attack catalogue (DIR/*.scn, default the source tree's\n"
 		     "attack/scenarios) and prints the verdict matrix in Markdown.\n"
 		     "  --out FILE    write it to FILE\n"
 		     "  --check FILE  exit 1 if FILE differs from it (the committed matrix)\n"
+		     "  --json        the cells as one JSON document on stdout instead of the\n"
+		     "                Markdown (docs/schema/matrix.schema.json)\n"
+		     "  --sarif FILE  escaping, corrupting and unexpected verdicts as SARIF results\n"
 		     "exit codes: 0 ok, 1 --check differs or a verdict is not as expected,\n"
 		     "            2 usage or a scenario that does not parse\n");
 }
@@ -341,8 +479,13 @@ int heapsim_cmd_matrix(int argc, char **argv)
 	static const struct option opts[] = { { "dir", required_argument, NULL, 'd' },
 					      { "out", required_argument, NULL, 'o' },
 					      { "check", required_argument, NULL, 'c' },
+					      { "json", no_argument, NULL, 'j' },
+					      { "sarif", required_argument, NULL, 'S' },
 					      { 0 } };
 	const char *dir = HEAPSIM_SOURCE_DIR "/attack/scenarios", *out = NULL, *check = NULL, *v;
+	const char *sarif_path = NULL;
+	struct sarif_log *sarif = NULL;
+	bool json = false;
 	struct heapsim_catalogue cat;
 	struct cli_parser p;
 	char *text = NULL;
@@ -362,6 +505,10 @@ int heapsim_cmd_matrix(int argc, char **argv)
 			out = v;
 		else if (c == 'c')
 			check = v;
+		else if (c == 'j')
+			json = true;
+		else if (c == 'S')
+			sarif_path = v;
 		else if (c == CLI_OPERAND)
 			return cli_unexpected(&p, v);
 		else
@@ -371,15 +518,36 @@ int heapsim_cmd_matrix(int argc, char **argv)
 		fprintf(stderr, "heapsim matrix: cannot read %s: %s\n", check, strerror(errno));
 		return HEAPSIM_EXIT_USAGE;
 	}
+	if (out) {
+		char err[512];
+
+		if (!out_check_file(out, err, sizeof(err))) {
+			fprintf(stderr, "heapsim matrix: --out: %s\n", err);
+			return HEAPSIM_EXIT_USAGE;
+		}
+	}
+	if (sarif_path) {
+		char err[512], cmdline[1024] = "heapsim";
+
+		for (int i = 0; i < argc; i++)
+			snprintf(cmdline + strlen(cmdline), sizeof(cmdline) - strlen(cmdline), " %s", argv[i]);
+		sarif = sarif_open(sarif_path, cmdline, err, sizeof(err));
+		if (!sarif) {
+			fprintf(stderr, "heapsim matrix: --sarif: %s\n", err);
+			return HEAPSIM_EXIT_USAGE;
+		}
+	}
 	if (heapsim_catalogue_run(dir, &cat, stderr) < 0 || !cat.n) {
 		if (!cat.n)
 			fprintf(stderr, "heapsim matrix: no scenarios in %s\n", dir);
 		heapsim_catalogue_free(&cat);
+		sarif_discard(sarif);
 		return HEAPSIM_EXIT_USAGE;
 	}
 	mem = open_memstream(&text, &len);
 	if (!mem) {
 		heapsim_catalogue_free(&cat);
+		sarif_discard(sarif);
 		return HEAPSIM_EXIT_USAGE;
 	}
 	heapsim_catalogue_markdown(&cat, mem);
@@ -403,8 +571,25 @@ int heapsim_cmd_matrix(int argc, char **argv)
 		}
 		if (f)
 			fclose(f);
-	} else {
+	} else if (!json) {
 		fwrite(text, 1, len, stdout);
+	}
+	if (sarif) {
+		int e;
+
+		out_catalogue_sarif(sarif, dir, &cat);
+		e = sarif_close(sarif, rc);
+		if (e) {
+			fprintf(stderr, "heapsim matrix: cannot write %s: %s\n", sarif_path, strerror(-e));
+			rc = HEAPSIM_EXIT_USAGE;
+		}
+	}
+	if (json) {
+		out_json_begin(stdout, "matrix");
+		printf(",\"scenarios\":");
+		cli_json_string(stdout, dir);
+		out_catalogue_json(stdout, &cat);
+		out_json_end(stdout);
 	}
 	free(text);
 	heapsim_catalogue_free(&cat);

@@ -26,7 +26,8 @@ static void to_stderr(void *ctx, const char *text, size_t len)
 static int usage(const char *why)
 {
 	fprintf(stderr, "heap-trace: %s\n"
-		"usage: heap-trace --bytes N [--word 32|64] [--hardening none|basic|moderate|full|extreme] < TRACE\n",
+		"usage: heap-trace --bytes N [--word 32|64] [--hardening none|basic|moderate|full|extreme] < TRACE\n"
+		"       heap-trace --version\n",
 		why);
 	return HEAP_TRACE_BAD_INPUT;
 }
@@ -81,6 +82,10 @@ static char *read_all(FILE *f, size_t *len)
 	return NULL;
 }
 
+#ifndef HEAPSIM_VERSION
+#define HEAPSIM_VERSION "unknown" /* built outside the project's CMake */
+#endif
+
 int main(int argc, char **argv)
 {
 	struct sys_heap_config cfg;
@@ -113,6 +118,9 @@ int main(int argc, char **argv)
 			cfg.hardening = (enum sys_heap_hardening)level;
 		} else if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
 			usage("replays a heap trace");
+			return 0;
+		} else if (!strcmp(argv[i], "--version")) {
+			printf("heap-trace (heapsim) %s\n", HEAPSIM_VERSION);
 			return 0;
 		} else {
 			return usage("unknown argument");

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "heapsim.h"
+#include "outputs.h"
 
 static int cmd_help(int argc, char **argv);
 
@@ -26,6 +27,8 @@ static const struct heapsim_command commands[] = {
 	{ "verdict", "[--seconds N] [--seed S] [--out DIR]",
 	  "the main job: audit, attack catalogue and a short fuzz run on every layout",
 	  heapsim_cmd_verdict },
+	{ "report", "--out DIR [--findings DIR] [--no-matrix]",
+	  "static HTML report: memory maps, verdict matrix, finding timelines", heapsim_cmd_report },
 	{ "help", "", "this text", cmd_help },
 };
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
@@ -36,7 +39,8 @@ static void usage(FILE *out)
 	for (size_t i = 0; i < NCOMMANDS; i++)
 		fprintf(out, "  %-13s %s\n  %-13s   %s\n", commands[i].name, commands[i].args, "",
 			commands[i].summary);
-	fprintf(out, "\n`heapsim <command> --help` describes a command's options.\n"
+	fprintf(out, "\n`heapsim <command> --help` describes a command's options; "
+		     "`heapsim --version` prints the version.\n"
 		     "exit codes: 0 clean, 1 findings, 2 usage or input error\n");
 }
 
@@ -55,6 +59,11 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))
 		return cmd_help(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "--version")) {
+		printf("heapsim %s (JSON schema_version %d, SARIF 2.1.0)\n", HEAPSIM_VERSION,
+		       HEAPSIM_JSON_SCHEMA_VERSION);
+		return HEAPSIM_EXIT_CLEAN;
+	}
 	for (size_t i = 0; i < NCOMMANDS; i++)
 		if (!strcmp(argv[1], commands[i].name))
 			return commands[i].run(argc - 1, argv + 1);

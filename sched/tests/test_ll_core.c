@@ -262,5 +262,5 @@ int main(void)
 		cmocka_unit_test_setup(test_call_hook_and_init, setup),
 	};
 
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return cmocka_run_group_tests_name("ll_core", tests, NULL, NULL);
 }

@@ -240,5 +240,5 @@ int main(void)
 		cmocka_unit_test(test_json_string_escapes),
 	};
 
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return cmocka_run_group_tests_name("sim_audit", tests, NULL, NULL);
 }

@@ -241,5 +241,5 @@ int main(void)
 		cmocka_unit_test(test_domain_object_and_threads),
 	};
 
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return cmocka_run_group_tests_name("sim_domain", tests, NULL, NULL);
 }

@@ -508,5 +508,5 @@ int main(void)
 		cmocka_unit_test(test_stack_overflow_in_kernel_thread_aborts),
 	};
 
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return cmocka_run_group_tests_name("sim_fault", tests, NULL, NULL);
 }

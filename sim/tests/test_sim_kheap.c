@@ -561,5 +561,5 @@ int main(void)
 		cmocka_unit_test(test_same_program_same_trace),
 	};
 
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return cmocka_run_group_tests_name("sim_kheap", tests, NULL, NULL);
 }

@@ -552,5 +552,5 @@ int main(void)
 		cmocka_unit_test(test_definition_ctx_reaches_each_function),
 	};
 
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return cmocka_run_group_tests_name("sim_syscall", tests, NULL, NULL);
 }

@@ -225,5 +225,5 @@ int main(void)
 		cmocka_unit_test(test_budget_and_blocked),
 	};
 
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return cmocka_run_group_tests_name("sim_thread", tests, NULL, NULL);
 }

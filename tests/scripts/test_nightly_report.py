@@ -54,12 +54,12 @@ class NightlyReport(unittest.TestCase):
         if record is not None:
             write(os.path.join(art, "finding-%s.json" % sha), json.dumps(record))
 
-    def report(self):
+    def report(self, extra=()):
         p = subprocess.run(
             [sys.executable, os.path.join(SOURCE, "scripts", "nightly-report"), "--out", self.out,
              "--pairs", " ".join(self.pairs), "--secs", "3", "--minutes", "0.05", "--jobs", "2",
              "--root", self.root, "--replay-tool", "build/fuzz/tools/heapsim", "--commit", "abc",
-             "--vulnerable", "pr10807-v2 pr10807-v3"],
+             "--vulnerable", "pr10807-v2 pr10807-v3", *extra],
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, timeout=60)
         with open(os.path.join(self.out, "report.json"), encoding="utf-8") as f:
             js = json.load(f)  # must parse, whatever the messages hold
@@ -144,6 +144,31 @@ class NightlyReport(unittest.TestCase):
         self.assertEqual(f["message"], "k_heap_alloc wrote \"4 bytes\" \\ outside")  # round trip, quotes kept
         self.assertTrue(f["replay"].startswith("build/fuzz/tools/heapsim replay "))
         self.assertTrue(f["replay"].endswith(" --target fuzz_user_syscalls"))
+
+    def test_sarif_has_one_result_per_finding(self):
+        pair = "fuzz_user_syscalls:pr10807-v3"
+        self.add_run(pair, STATUS % (700, 80))
+        self.add_artifact(pair, "aa11", {"kind": "confinement", "layout": "pr10807-v3", "object_type": "k_heap",
+                                         "syscall": "sof_heap_free", "message": "wrote outside"})
+        self.add_artifact(pair, "bb22", {"kind": "validate", "layout": "pr10807-v3", "object_type": "z_heap",
+                                         "message": "not listed"})
+        sarif = os.path.join(self.out, "n.sarif")
+        rc, js, md = self.report(("--sarif", sarif))
+        self.assertEqual(rc, 0, md)
+        self.assertEqual(js["schema_version"], 1)
+        with open(sarif, encoding="utf-8") as f:
+            log = json.load(f)
+        self.assertEqual(log["version"], "2.1.0")
+        results = log["runs"][0]["results"]
+        self.assertEqual(sorted(r["ruleId"] for r in results), ["heapsim/confinement", "heapsim/validate"])
+        self.assertEqual(sorted(r["level"] for r in results), ["note", "warning"])  # known, new
+        for r in results:
+            self.assertIn("Reproduce: build/fuzz/tools/heapsim replay ", r["message"]["text"])
+        # against the SARIF subset schema, where the validator can run
+        check = subprocess.run([sys.executable, os.path.join(SOURCE, "tests", "outputs", "validate.py"),
+                                os.path.join(SOURCE, "docs", "schema", "sarif-2.1.0-subset.schema.json"), sarif],
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        self.assertIn(check.returncode, (0, 77), check.stdout)
 
     def test_finding_on_a_safe_layout_fails(self):
         pair = "fuzz_user_syscalls:oob"

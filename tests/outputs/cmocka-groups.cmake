@@ -1,0 +1,30 @@
+# Every CMocka suite runs its tests under a group name of its own: with the
+# unnamed cmocka_run_group_tests() every suite reports the group "tests", and
+# per-suite XML reports (CMOCKA_MESSAGE_OUTPUT=xml) overwrite each other.
+#   cmake -DROOT=src -P cmocka-groups.cmake
+cmake_minimum_required(VERSION 3.25)
+file(GLOB_RECURSE sources ${ROOT}/heap/*.c ${ROOT}/sim/*.c ${ROOT}/sched/*.c ${ROOT}/attack/*.c
+     ${ROOT}/fuzz/*.c ${ROOT}/tools/*.c ${ROOT}/tests/*.c ${ROOT}/bench/*.c ${ROOT}/port/*.c)
+list(FILTER sources EXCLUDE REGEX "/build/")
+set(bad "")
+set(names "")
+foreach(f ${sources})
+  file(STRINGS ${f} lines REGEX "cmocka_run_group_tests(_name)?\\(")
+  foreach(l ${lines})
+    file(RELATIVE_PATH rel ${ROOT} ${f})
+    if(l MATCHES "(^|[^_])cmocka_run_group_tests\\(")
+      string(APPEND bad "\n  ${rel}: unnamed group (use cmocka_run_group_tests_name)")
+    elseif(l MATCHES "cmocka_run_group_tests_name\\(\"([^\"]+)\"")
+      set(n ${CMAKE_MATCH_1})
+      if(n IN_LIST names)
+        string(APPEND bad "\n  ${rel}: group name \"${n}\" is used by another suite")
+      endif()
+      list(APPEND names ${n})
+    endif()
+  endforeach()
+endforeach()
+if(bad)
+  message(FATAL_ERROR "CMocka group names:${bad}")
+endif()
+list(LENGTH names n)
+message(STATUS "${n} CMocka suites, each with its own group name")
