@@ -39,6 +39,8 @@ struct hz {
 	unsigned T;           /* trailer units: 1 at FULL and EXTREME */
 	int hard;
 	bool checks;          /* internal checks */
+	bool asserts;         /* __ASSERT-only checks exist */
+	bool ub_traps;        /* undefined behaviour stops the call (sanitizer) */
 	bool stats;
 	jmp_buf *jb;          /* NULL: a read-only walker that must never report */
 	bool soft_fault;      /* a walker hit memory outside the buffer */
@@ -155,14 +157,28 @@ static inline unsigned heads_offset(const struct hz *h)
 	return h->w64 ? 40 : 28;
 }
 
+/* Bucket b's head; b may be -1 on the target (bucket_idx), which is the
+ * word just before the array: avail_buckets, or the last stats counter. */
+HZ_INLINE uint64_t bucket_head_off(struct hz *h, int b)
+{
+	return (uint64_t)((int64_t)heads_offset(h) + 4 * (int64_t)b);
+}
+
 HZ_INLINE uint32_t bucket_head(struct hz *h, int b)
 {
-	return rd32(h, heads_offset(h) + 4u * (unsigned)b);
+	return rd32(h, bucket_head_off(h, b));
 }
 
 HZ_INLINE void set_bucket_head(struct hz *h, int b, uint32_t c)
 {
-	wr32(h, heads_offset(h) + 4u * (unsigned)b, c);
+	wr32(h, bucket_head_off(h, b), c);
+}
+
+/* BIT(b) of avail_buckets as Xtensa shifts: the amount is taken mod 32, so
+ * bucket -1 is bit 31. */
+HZ_INLINE uint32_t bucket_bit(int b)
+{
+	return 1u << ((unsigned)b & 31u);
 }
 
 /* Runtime stats counters: 0 free, 1 allocated, 2 max allocated. */

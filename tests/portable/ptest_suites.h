@@ -18,6 +18,7 @@
 	X(heap_validate)                                                      \
 	X(heap_strict)                                                        \
 	X(heap_hardening)                                                     \
+	X(heap_profile)                                                       \
 	X(heap_stress)                                                        \
 	X(alloc_generic)                                                      \
 	X(oob_heap)
