@@ -129,11 +129,12 @@ static const char *const finding_names[] = {
 	[SIM_FINDING_KOBJ_CHANGED] = "kobj-changed", [SIM_FINDING_HEAP_CHECK] = "heap-check",
 	[SIM_FINDING_VALIDATE] = "validate",         [SIM_FINDING_HANG] = "hang",
 	[SIM_FINDING_OTHER] = "other",
+	[SIM_FINDING_KERNEL_TRUSTS_USER] = "kernel-trusts-user",
 };
 
 const char *sim_finding_kind_name(enum sim_finding_kind k)
 {
-	return k >= SIM_FINDING_KERNEL_FAULT && k <= SIM_FINDING_OTHER ? finding_names[k] : "?";
+	return k >= SIM_FINDING_KERNEL_FAULT && k <= SIM_FINDING_KERNEL_TRUSTS_USER ? finding_names[k] : "?";
 }
 
 void sim_finding_new(struct sim *s, struct sim_finding *f, enum sim_finding_kind kind)
