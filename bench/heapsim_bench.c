@@ -1,6 +1,6 @@
 /*
  * heapsim-bench: ns per heap call for fixed-seed random mixes, every
- * allocator of bench_allocators[] in the same run, with the ratio to glibc
+ * row of bench_rows[] in the same run, with the ratio to glibc
  * malloc (issue 3 item 6). Prints numbers only; nothing here is a test.
  *
  *   heapsim-bench [--ops N] [--reps R]
@@ -18,7 +18,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "bench_alloc.h"
+#include "bench_rows.h"
 
 #define SLOTS 64
 
@@ -68,7 +68,7 @@ static double now_ns(void)
 }
 
 /* One timed replay; returns ns, counts calls and successes. */
-static double replay(const struct bench_alloc *a, void *st, const struct step *s, size_t n,
+static double replay(const struct test_allocator *a, void *st, const struct step *s, size_t n,
 		     size_t *calls, size_t *acalls, size_t *ok)
 {
 	void *slot[SLOTS] = { 0 };
@@ -129,25 +129,31 @@ static int cmp_double(const void *x, const void *y)
 	return (a > b) - (a < b);
 }
 
-static struct result measure(const struct bench_alloc *a, size_t heap_bytes,
+/* The adapter's state (allocator.h: zeroed before each init). */
+static _Alignas(16) unsigned char self[TEST_ALLOCATOR_SELF_MAX];
+
+static struct result measure(const struct bench_row *row, size_t heap_bytes,
 			     const struct step *s, size_t n, int reps)
 {
+	const struct test_allocator *a = row->allocator;
 	struct result r = { 0, 0, true, true };
+	struct sys_heap_config cfg;
 	double ns[32];
 	size_t calls = 0, ok = 0, allocs = 0;
 
+	sys_heap_config_default(&cfg);
+	cfg.hardening = row->hardening;
 	for (int i = 0; i < reps; i++) {
-		void *st = a->setup(heap_buf, heap_bytes);
 		size_t c, ac, g;
 
-		if (!st) {
+		memset(self, 0, sizeof(self));
+		if (a->init(self, heap_buf, heap_bytes, &cfg) != 0) {
 			r.supported = false;
 			return r;
 		}
-		ns[i] = replay(a, st, s, n, &c, &ac, &g);
-		if (a->check && !a->check(st))
+		ns[i] = replay(a, self, s, n, &c, &ac, &g);
+		if (a->validate && !a->validate(self))
 			r.consistent = false;
-		a->teardown(st);
 		calls = c;
 		allocs = ac;
 		ok = g;
@@ -212,21 +218,21 @@ int main(int argc, char **argv)
 				snprintf(heap, sizeof(heap), "%zu MiB", heaps[hi] >> 20);
 			else
 				snprintf(heap, sizeof(heap), "%zu KiB", heaps[hi] >> 10);
-			for (const struct bench_alloc *const *a = bench_allocators; *a; a++) {
-				struct result r = measure(*a, heaps[hi], steps, ops, reps);
+			for (const struct bench_row *a = bench_rows; a->name; a++) {
+				struct result r = measure(a, heaps[hi], steps, ops, reps);
 				char meta[16] = "-";
 
 				if (!r.supported) {
-					printf("%-9s %-8s %-22s %9s\n", mix, heap, (*a)->name, "n/a");
+					printf("%-9s %-8s %-22s %9s\n", mix, heap, a->name, "n/a");
 					continue;
 				}
-				if ((*a)->is_reference)
+				if (a->is_reference)
 					ref = r.ns_per_call;
-				if ((*a)->is_sys_heap)
+				if (a->is_sys_heap)
 					sref = r.ns_per_call;
-				if ((*a)->metadata_bytes)
+				if (a->metadata_bytes)
 					snprintf(meta, sizeof(meta), "%.1f",
-						 100.0 * (double)(*a)->metadata_bytes(heaps[hi]) /
+						 100.0 * (double)a->metadata_bytes(heaps[hi]) /
 							 (double)heaps[hi]);
 				char vs_sys[16] = "-";
 
@@ -234,7 +240,7 @@ int main(int argc, char **argv)
 				if (sref > 0)
 					snprintf(vs_sys, sizeof(vs_sys), "%.2f", r.ns_per_call / sref);
 				printf("%-9s %-8s %-22s %9.1f %10.2f %9.2f %10s %6.1f %7s%s\n", mix,
-				       heap, (*a)->name, r.ns_per_call, 1e3 / r.ns_per_call,
+				       heap, a->name, r.ns_per_call, 1e3 / r.ns_per_call,
 				       ref > 0 ? r.ns_per_call / ref : 0.0, vs_sys, 100.0 * r.ok_ratio,
 				       meta, r.consistent ? "" : "  INCONSISTENT");
 				bad |= !r.consistent;

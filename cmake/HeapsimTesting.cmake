@@ -1,4 +1,4 @@
-# Test helpers shared by every layer's test directory (tests/, sim/, sched/, fuzz/).
+# Test helpers for the directories that build CMocka tests (tests/, sim/, sched/, port/xtensa/host/).
 #   include(${PROJECT_SOURCE_DIR}/cmake/HeapsimTesting.cmake)
 #   heapsim_cmocka_test(NAME test_foo SOURCES a.c b.c LIBS heap LABELS unit
 #                       [ENVIRONMENT "K=V;..."] [TIMEOUT seconds] [ARGS ...])

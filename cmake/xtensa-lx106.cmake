@@ -1,6 +1,6 @@
 # Cross toolchain for the bare-metal Xtensa build (xtensa preset): Debian's
 # gcc-xtensa-lx106 (GCC 12, call0 ABI, little-endian). The code it emits runs
-# unchanged on QEMU's lx106 and dc233c cores; sim/xtensa picks the core.
+# unchanged on QEMU's lx106 and dc233c cores; port/xtensa picks the core.
 #
 # Kept try_compile-safe: compiler checks link a static library instead of an
 # executable (there is no crt0/libc to link a test program against).
@@ -31,7 +31,7 @@ set(CMAKE_TRY_COMPILE_TARGET_TYPE STATIC_LIBRARY)
 set(_xt_flags "-ffreestanding -fno-builtin -mlongcalls -mtext-section-literals -ffunction-sections -fdata-sections")
 # The runtime's freestanding libc headers act as the target's sysroot, so
 # heap/ and the portable checks compile unchanged (<string.h>, <setjmp.h>…).
-get_filename_component(_xt_libc "${CMAKE_CURRENT_LIST_DIR}/../sim/xtensa/rt/include" ABSOLUTE)
+get_filename_component(_xt_libc "${CMAKE_CURRENT_LIST_DIR}/../port/xtensa/rt/include" ABSOLUTE)
 string(APPEND _xt_flags " -isystem ${_xt_libc}")
 set(CMAKE_C_FLAGS_INIT "${_xt_flags}")
 set(CMAKE_ASM_FLAGS_INIT "${_xt_flags}")
@@ -39,7 +39,7 @@ set(CMAKE_EXE_LINKER_FLAGS_INIT "-nostdlib -nostartfiles -Wl,--gc-sections")
 # Release keeps asserts (the host presets run with them too) and debug info.
 set(CMAKE_C_FLAGS_RELEASE "-O2 -g" CACHE STRING "C flags for Release (xtensa: asserts on)")
 set(CMAKE_ASM_FLAGS_RELEASE "-g" CACHE STRING "ASM flags for Release")
-# libgcc is linked by sim/xtensa after the runtime (it needs our division helpers).
+# libgcc is linked by port/xtensa after the runtime (it needs our division helpers).
 
 set(CMAKE_FIND_ROOT_PATH_MODE_PROGRAM NEVER)
 set(CMAKE_FIND_ROOT_PATH_MODE_LIBRARY ONLY)

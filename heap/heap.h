@@ -1,6 +1,6 @@
 /*
  * heap/ — heapsim's allocator layer: a placement-exact reimplementation of
- * Zephyr's sys_heap (behaviour: shared/spec/sys_heap.md, docs/heap.md) and
+ * Zephyr's sys_heap (behaviour: docs/spec/sys_heap.md, docs/heap.md) and
  * the out-of-band-metadata oob_heap.
  *
  * Everything the real sys_heap keeps in the buffer (heap header, bucket heads,
@@ -220,7 +220,7 @@ struct sys_heap_usage {
 bool sys_heap_usage_get(const struct sys_heap *heap, struct sys_heap_usage *out);
 
 /* ------------------------------------------------------------------------ */
-/* heap-trace: replay a text trace of calls (shared/spec/heap-trace.md)      */
+/* heap-trace: replay a text trace of calls (docs/spec/heap-trace.md)        */
 /* ------------------------------------------------------------------------ */
 
 enum heap_trace_status {
@@ -284,9 +284,7 @@ void sys_heap_default_check_handler(const struct sys_heap_check *check, void *ct
 }
 #endif
 
-/* The out-of-band-metadata allocator with the same API (issue 7). */
-#if __has_include("oob_heap.h")
+/* The out-of-band-metadata allocator with the same API. */
 #include "oob_heap.h"
-#endif
 
 #endif /* HEAPSIM_HEAP_H */

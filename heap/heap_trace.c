@@ -1,5 +1,5 @@
 /*
- * heap-trace: parse and replay the text format of shared/spec/heap-trace.md.
+ * heap-trace: parse and replay the text format of docs/spec/heap-trace.md.
  * No stdio and no malloc, so the same code runs on the Xtensa target.
  */
 #include "heap.h"

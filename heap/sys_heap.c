@@ -1,5 +1,5 @@
 /*
- * sys_heap: the allocator, placement-exact with Zephyr's (shared/spec/sys_heap.md).
+ * sys_heap: the allocator, placement-exact with Zephyr's (docs/spec/sys_heap.md).
  * Reads top-down: configuration, context and checks; chunk and free-list
  * primitives; hardening checks; alloc_chunk; the public calls.
  */

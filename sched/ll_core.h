@@ -7,7 +7,7 @@
  * Portable on purpose: only <stdbool.h>, <stddef.h>, <stdint.h> and
  * <string.h>, no locks, no errno, no allocation. The host scheduler
  * (ll_sched.c: threads, k_mutex, timer on sim/) and the bare-metal Xtensa
- * tick loop (sim/xtensa/tickloop.c) both run their task lists with it, so
+ * tick loop (port/xtensa/tickloop.c) both run their task lists with it, so
  * the rules exist once. sched.h includes this header; code that cannot
  * include sim.h (the target) includes only this one.
  *

@@ -477,9 +477,9 @@ static void report_invalid(struct ll_env *env, const char *why, uint32_t chunk)
 }
 
 /*
- * The read-only strict check stands in for sys_heap_validate here: upstream's
- * validate writes used bits and never returns on some forged cycles, which is
- * not what an end-of-run oracle may do (the fuzz layer runs the real one).
+ * The read-only strict check stands in for sys_heap_validate here: validate
+ * rewrites used bits (left so on a false verdict) and ends a forged free-list
+ * cycle in a check. The heap-ops fuzz target runs both, on heaps of its own.
  */
 bool ll_env_validate(struct ll_env *env)
 {

@@ -151,9 +151,9 @@ void ll_sched_foreach(const struct ll_sched *s, void (*fn)(struct ll_task *t, vo
 #define LL_DCACHE_LINE 64u
 
 /*
- * The syscalls as user code calls them (through the sim's gate; from kernel
- * context they run verify + impl directly). They act on the current
- * environment. `heap` is what zephyr_ll_user_heap() returns.
+ * The syscalls as user code calls them, through the sim's gate (verify, then
+ * impl). From kernel context the gate runs impl alone, unverified, as a
+ * z_impl_* call would. They act on the current environment. `heap` is what zephyr_ll_user_heap() returns.
  */
 void *sof_heap_alloc(struct k_heap *heap, uint32_t flags, size_t bytes, size_t align);
 void sof_heap_free(struct k_heap *heap, void *ptr);
@@ -239,9 +239,10 @@ struct ll_heap_stats {
 void ll_env_heap_stats(const struct ll_env *env, struct ll_heap_stats *out);
 
 /*
- * The kernel's view of heap consistency: sys_heap_validate (oob:
- * oob_heap_validate) run in kernel context. On false, reports a VALIDATE
- * finding naming the heap (once per env) and returns false.
+ * The end-of-run consistency oracle: the heap's read-only strict check
+ * (sys_heap_check_strict; oob: oob_heap_check), not sys_heap_validate. On
+ * false, reports a VALIDATE finding naming the heap and the failed rule (once
+ * per env) and returns false.
  */
 bool ll_env_validate(struct ll_env *env);
 

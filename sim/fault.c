@@ -8,7 +8,7 @@
  *
  * The handler is installed lazily (sim_run, sim_user_access) and re-checked
  * there, because CMocka replaces it around every test and restores it
- * without SA_SIGINFO (shared/notes/host-sim.md §6).
+ * without SA_SIGINFO (docs/sim.md, "Host facts the simulator relies on").
  */
 #define _GNU_SOURCE
 #include <signal.h>

@@ -1,6 +1,6 @@
 /*
  * heap-trace --bytes N [--word 32|64] [--hardening LEVEL] < trace.txt
- * Replays a trace (shared/spec/heap-trace.md) on a fresh heap with runtime
+ * Replays a trace (docs/spec/heap-trace.md) on a fresh heap with runtime
  * stats and internal checks on. Exit: 0 ok, 1 validate failed, 2 usage or bad
  * input, 3 a heap check fired.
  */

@@ -1,13 +1,25 @@
 /* sys_heap as a test_allocator: the generic suites' first instance. */
 #include "allocator.h"
-#include "pt_heap.h"
+
+/* No cfg: fixed values, whatever the build's defaults (32-bit word, AUTO
+ * size mode, MODERATE, stats on, no internal checks, 3 alloc loops). */
+static void sh_default_cfg(struct sys_heap_config *cfg)
+{
+	sys_heap_config_default(cfg);
+	cfg->word_bits = 32;
+	cfg->hardening = SYS_HEAP_HARDENING_MODERATE;
+	cfg->size_mode = SYS_HEAP_SIZE_AUTO;
+	cfg->runtime_stats = true;
+	cfg->internal_checks = false;
+	cfg->alloc_loops = 3;
+}
 
 static int sh_init(void *self, void *buf, size_t bytes, const struct sys_heap_config *cfg)
 {
 	struct sys_heap_config def;
 
 	if (!cfg) {
-		pt_cfg_make(&def, 32, SYS_HEAP_HARDENING_MODERATE, SYS_HEAP_SIZE_AUTO, true);
+		sh_default_cfg(&def);
 		cfg = &def;
 	}
 	return sys_heap_init_checked(self, buf, bytes, cfg, true);

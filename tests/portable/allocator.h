@@ -9,6 +9,9 @@
  *
  * Add an allocator: define a `const struct test_allocator` in a portable file
  * and list it in test_allocators[] (tests/portable/allocators.c).
+ *
+ * The benches (bench/heapsim_bench.c) measure the same adapters, so what is
+ * timed is what the checks exercise.
  */
 #ifndef HEAPSIM_TEST_ALLOCATOR_H
 #define HEAPSIM_TEST_ALLOCATOR_H
@@ -19,6 +22,9 @@
 #include "heap.h"
 
 #define TEST_ALLOCATOR_SELF_MAX 1024
+/* Largest buffer an adapter must accept: the benches' biggest heap (the
+ * checks' shared buffer is smaller). Sizes oob_heap's static metadata. */
+#define TEST_ALLOCATOR_MAX_BYTES (1024u * 1024u)
 
 struct test_allocator {
 	const char *name;

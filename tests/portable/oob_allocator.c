@@ -7,11 +7,10 @@
 #include <string.h>
 
 #include "allocator.h"
-#include "pt_heap.h"
 
 #define OOB_TA_SLOTS 2
-/* Enough for the biggest buffer a check uses (pt_buf). */
-#define OOB_TA_META_WORDS ((OOB_HEAP_METADATA_BYTES_MAX(PT_BUF_BYTES) + 7) / 8)
+/* Enough for the biggest buffer an adapter must accept. */
+#define OOB_TA_META_WORDS ((OOB_HEAP_METADATA_BYTES_MAX(TEST_ALLOCATOR_MAX_BYTES) + 7) / 8)
 
 static uint64_t oob_ta_meta[OOB_TA_SLOTS][OOB_TA_META_WORDS];
 static unsigned oob_ta_next;

@@ -2,7 +2,7 @@
  * ptest — portable checks, written once, run by two runners:
  *   - on the host by CMocka (tests/portable/ptest_cmocka.c), one CMocka test
  *     per check, label `unit`;
- *   - on the Xtensa target by a minimal runner (sim/xtensa), no CMocka.
+ *   - on the Xtensa target by a minimal runner (port/xtensa), no CMocka.
  *
  * Contract for check files (tests/portable/ *.c):
  *   - include only heap.h, ptest.h, the pt_*.h helpers of this directory and

@@ -1,9 +1,13 @@
 # The portable checks, for both runners (host CMocka: tests/CMakeLists.txt;
-# Xtensa on-target runner: sim/xtensa). Paths relative to this directory.
+# Xtensa on-target runner: port/xtensa). Paths relative to this directory.
 set(HEAPSIM_PORTABLE_DIR ${CMAKE_CURRENT_LIST_DIR})
-set(HEAPSIM_PORTABLE_SOURCES
-  ${CMAKE_CURRENT_LIST_DIR}/pt_heap.c
+# The allocator adapters (allocator.h) alone: the benches measure them too.
+set(HEAPSIM_ALLOCATOR_SOURCES
   ${CMAKE_CURRENT_LIST_DIR}/alloc_sys_heap.c
+  ${CMAKE_CURRENT_LIST_DIR}/oob_allocator.c)
+set(HEAPSIM_PORTABLE_SOURCES
+  ${HEAPSIM_ALLOCATOR_SOURCES}
+  ${CMAKE_CURRENT_LIST_DIR}/pt_heap.c
   ${CMAKE_CURRENT_LIST_DIR}/allocators.c
   ${CMAKE_CURRENT_LIST_DIR}/ptest_suites.c
   ${CMAKE_CURRENT_LIST_DIR}/check_init.c
@@ -19,7 +23,6 @@ set(HEAPSIM_PORTABLE_SOURCES
   ${CMAKE_CURRENT_LIST_DIR}/check_profile.c
   ${CMAKE_CURRENT_LIST_DIR}/check_stress.c
   ${CMAKE_CURRENT_LIST_DIR}/check_generic.c
-  ${CMAKE_CURRENT_LIST_DIR}/oob_allocator.c
   ${CMAKE_CURRENT_LIST_DIR}/check_oob.c)
 # Suite names, one ctest each on the host (keep in step with ptest_suites.h).
 set(HEAPSIM_PORTABLE_SUITES heap_init heap_place heap_merge heap_bucket heap_aligned

@@ -1,4 +1,4 @@
-/* Target string functions (sim/xtensa/rt/string.c). */
+/* Target string functions (port/xtensa/rt/string.c). */
 #ifndef HEAPSIM_XRT_STRING_H
 #define HEAPSIM_XRT_STRING_H
 

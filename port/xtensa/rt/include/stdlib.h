@@ -1,4 +1,4 @@
-/* Target stdlib subset (sim/xtensa/rt/stdlib.c). No malloc: tests use
+/* Target stdlib subset (port/xtensa/rt/stdlib.c). No malloc: tests use
  * static buffers and the heap under test. */
 #ifndef HEAPSIM_XRT_STDLIB_H
 #define HEAPSIM_XRT_STDLIB_H

@@ -31,7 +31,7 @@ extern volatile bool xrt_user_mode;
 /* Flushes the console and ends the QEMU run with `status`. */
 __attribute__((noreturn)) void xrt_exit(int status);
 
-/* CPU state saved by the exception entry (sim/xtensa/rt/vectors.S). */
+/* CPU state saved by the exception entry (port/xtensa/rt/vectors.S). */
 struct xrt_frame {
 	uint32_t a[16];
 	uint32_t pc;       /* EPC1 */

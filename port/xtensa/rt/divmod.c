@@ -9,7 +9,7 @@
  * multiplication works on 16-bit pieces, whose products fit 32 bits.
  *
  * The same source is compiled for the host (XRT_HOST_TEST renames every
- * helper) and compared with the host's C operators (sim/xtensa/host).
+ * helper) and compared with the host's C operators (port/xtensa/host).
  */
 #include <stdint.h>
 

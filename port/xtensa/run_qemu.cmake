@@ -1,4 +1,4 @@
-# Runs one Xtensa program under QEMU for ctest (sim/xtensa/CMakeLists.txt):
+# Runs one Xtensa program under QEMU for ctest (port/xtensa/CMakeLists.txt):
 #   cmake -DQEMU=… -DCPU=… -DELF=… [-DRC=0] [-DEXPECT=file] [-DREGEX=re@@re]
 #         [-DERR_REGEX=re@@re] [-DSAME=re1@@re2]
 #         [-DSAVE=file] [-DEXPECT_SAVED=file] -P run_qemu.cmake

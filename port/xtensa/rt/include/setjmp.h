@@ -1,5 +1,5 @@
 /*
- * Target setjmp/longjmp for the call0 ABI (sim/xtensa/rt/setjmp.S): the
+ * Target setjmp/longjmp for the call0 ABI (port/xtensa/rt/setjmp.S): the
  * callee-saved state is a0 (return address), a1 (stack pointer) and a12–a15.
  */
 #ifndef HEAPSIM_XRT_SETJMP_H

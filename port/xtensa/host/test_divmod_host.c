@@ -1,5 +1,5 @@
 /*
- * The target's integer helpers (sim/xtensa/rt/divmod.c), compiled for the
+ * The target's integer helpers (port/xtensa/rt/divmod.c), compiled for the
  * host with renamed symbols, against the host's own C operators: edge values
  * plus a million random operand pairs of random widths per helper.
  */

@@ -1,4 +1,4 @@
-/* Target stdio: console output only (sim/xtensa/rt). No input, no files. */
+/* Target stdio: console output only (port/xtensa/rt). No input, no files. */
 #ifndef HEAPSIM_XRT_STDIO_H
 #define HEAPSIM_XRT_STDIO_H
 
