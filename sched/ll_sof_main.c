@@ -652,6 +652,28 @@ void *ll_sof_object(struct ll_env *env, const char *name, size_t *bytes)
 	return NULL;
 }
 
+int ll_sof_on_core(struct ll_env *env, unsigned core,
+		   void (*fn)(struct ll_env *env, unsigned core, void *ctx), void *ctx)
+{
+	struct ll_sof *sof = env ? env->sof : NULL;
+
+	if (!sof)
+		return -ENOTSUP;
+	if (core == 0 || core >= sof->cores || !fn)
+		return -EINVAL;
+	sof->core_action = fn;
+	sof->core_action_ctx = ctx;
+	sof->core_action_core = core;
+	return 0;
+}
+
+uint64_t ll_sof_core_ticks(const struct ll_env *env, unsigned core)
+{
+	const struct ll_sof *sof = env ? env->sof : NULL;
+
+	return sof && core < sof->cores ? sof->core_ticks[core] : 0;
+}
+
 const char *ll_sof_object_names(void)
 {
 	return "zephyr_domain, ll_schedule_domain, zephyr_ll, ipc_user, zephyr_ll_heap, "

@@ -268,6 +268,16 @@ int ll_sof_dma_get(struct ll_env *env);
 int ll_sof_dma_put(struct ll_env *env);
 int ll_sof_core_grant(struct ll_env *env, unsigned core);
 void *ll_sof_object(struct ll_env *env, const char *name, size_t *bytes);
+/*
+ * An interleaving point: fn(env, core, ctx) runs once on `core`'s LL thread
+ * (user mode, core ≥ 1) at its next tick, i.e. after the ISR's kernel step
+ * and before the next one. -ENOTSUP (not SOF main), -EINVAL (core 0 or out of
+ * range), 0. Run ticks afterwards to let it happen.
+ */
+int ll_sof_on_core(struct ll_env *env, unsigned core,
+		   void (*fn)(struct ll_env *env, unsigned core, void *ctx), void *ctx);
+/* Ticks the LL thread of `core` has taken so far. */
+uint64_t ll_sof_core_ticks(const struct ll_env *env, unsigned core);
 const char *ll_sof_object_names(void);
 /* Runs the LL pipeline of a SOF-main layout for `ticks` with one IPC forward
  * and one DMA get/put: what `heapsim audit --dynamic` inventories. */

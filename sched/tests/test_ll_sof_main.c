@@ -156,6 +156,35 @@ static void test_cache_loop_arithmetic(void **state)
 	ll_env_destroy(env);
 }
 
+/* A second core's thread acts between two kernel steps: its store into
+ * zephyr_domain lands before the ISR's next read. */
+static void forge_from_core(struct ll_env *env, unsigned core, void *ctx)
+{
+	uint8_t *zd = ll_sof_object(env, "zephyr_domain", NULL);
+
+	(void)core;
+	memcpy(zd + 8, ctx, 4); /* domain_thread[0].sem, as a user store */
+}
+
+static void test_second_core_interleaving(void **state)
+{
+	struct ll_env *env = ll_test_env("sof-main", -1);
+	uint32_t forged = 0xa0000040u;
+	const struct sim_finding *f;
+
+	(void)state;
+	assert_int_equal(ll_sof_on_core(env, 0, forge_from_core, &forged), -EINVAL);
+	assert_int_equal(ll_sof_on_core(env, 3, forge_from_core, &forged), -EINVAL);
+	assert_int_equal(ll_sof_on_core(env, 2, forge_from_core, &forged), 0);
+	ll_sched_run_ticks(ll_env_sched(env), 3);
+	assert_true(ll_sof_core_ticks(env, 2) >= 2);
+	f = ll_test_finding(env, SIM_FINDING_KERNEL_TRUSTS_USER);
+	assert_non_null(f);
+	assert_non_null(strstr(f->message, "domain_thread[0].sem"));
+	assert_string_equal(f->thread_name, "timer ISR");
+	ll_env_destroy(env);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -165,6 +194,7 @@ int main(void)
 		cmocka_unit_test(test_forged_dma_heap),
 		cmocka_unit_test(test_core_count),
 		cmocka_unit_test(test_cache_loop_arithmetic),
+		cmocka_unit_test(test_second_core_interleaving),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
