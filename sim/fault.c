@@ -1,4 +1,6 @@
 /*
+ * A fault on the guard pages below a fiber's host stack is a simulator stack
+ * overflow: reported as such and the process aborted, never a finding.
  * SIGSEGV on arena pages: a user fault oopses the thread, a kernel write to a
  * page confinement made read-only opens the page for the window (the diff at
  * the window's end reports the bytes), a fault during sim_user_access returns
@@ -14,6 +16,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "sim_internal.h"
 
@@ -128,15 +131,58 @@ static const char *rights_name(uint8_t r)
 	return r == R_NONE ? "no access" : r == R_RO ? "read-only" : "read-write";
 }
 
+/* The interrupted stack pointer, or 0 where we cannot read it. */
+static uintptr_t fault_sp(const void *ucv)
+{
+#if defined(__x86_64__)
+	const ucontext_t *uc = ucv;
+
+	return (uintptr_t)uc->uc_mcontext.gregs[REG_RSP];
+#else
+	(void)ucv;
+	return 0;
+#endif
+}
+
+/* Whose guard pages the fault hit: the address itself, or the stack pointer
+ * already inside a guard (a frame that starts there and touches higher first). */
+static const struct sim_thread *overflowed_thread(const struct sim *s, const siginfo_t *si,
+						  const void *uc)
+{
+	const struct sim_thread *t = sim_stack_guard_owner(s, (uintptr_t)si->si_addr);
+	uintptr_t sp = fault_sp(uc);
+
+	return t ? t : sp ? sim_stack_guard_owner(s, sp) : NULL;
+}
+
+static __attribute__((noreturn)) void stack_overflow(const struct sim_thread *t)
+{
+	char msg[320];
+	int n;
+
+	/* Only write(2) and abort from here: the process state is not trusted. */
+	n = snprintf(msg, sizeof(msg),
+		     "heapsim: simulator stack overflow in thread '%s' (%s mode%s%s): its %zu-byte "
+		     "host stack is exhausted; a simulator bug, not a finding\n",
+		     t->name, t->in_user_mode ? "user" : "kernel", t->sc_id >= 0 ? ", in syscall " : "",
+		     t->sc_id >= 0 ? g_sim->syscalls[t->sc_id].name : "", t->stack_bytes);
+	if (n > 0)
+		(void)!write(STDERR_FILENO, msg, (size_t)n < sizeof(msg) ? (size_t)n : sizeof(msg) - 1);
+	abort(); /* a SIGABRT handler (libFuzzer's) may record the input first */
+}
+
 static void on_segv(int sig, siginfo_t *si, void *uc)
 {
 	struct sim *s = g_sim;
+	const struct sim_thread *hit;
 	struct sim_thread *t;
 	size_t off, page;
 	enum sim_view v;
 	uint8_t rights;
 	bool write;
 
+	if (s && si && (hit = overflowed_thread(s, si, uc)))
+		stack_overflow(hit);
 	if (!s || !si || !sim_locate(s, si->si_addr, 1, &off, &v)) {
 		chain(sig, si, uc);
 		return;

@@ -30,6 +30,9 @@ enum { FP_FULL = 1, FP_PART = 2, FP_SNAPPED = 4 };
 #define SIM_MAX_REGIONS 128
 #define SIM_MAX_TIMERS 16
 #define SIM_SNAP_PAGES 64   /* pages one confinement window can snapshot */
+/* No-access bytes below every fiber's host stack. More than a page: a frame
+ * larger than the guard could step over it without touching it. */
+#define SIM_STACK_GUARD_BYTES (64u << 10)
 
 enum region_kind { REG_FREE, REG_KERNEL, REG_USER, REG_STACK };
 
@@ -91,8 +94,9 @@ struct sim_thread {
 	bool user;               /* user thread (K_USER or dropped) */
 	bool in_user_mode;       /* mode at this moment */
 	struct sim_domain *dom;
-	void *stack;             /* cached-view host pointer */
+	void *stack;             /* the modelled stack: cached-view host pointer */
 	size_t stack_bytes;
+	uint8_t *host_map;       /* what the fiber runs on: guard pages, then the host stack */
 	ucontext_t ctx;
 	void *fake_stack;        /* ASan fiber-switch save */
 	k_thread_entry_t entry;
@@ -251,6 +255,7 @@ void sim_mode_to_kernel(struct sim *s, struct sim_thread *t);
 void sim_mode_to_user(struct sim *s, struct sim_thread *t);
 void sim_k_yield(struct sim *s);
 void sim_k_sleep(struct sim *s, k_timeout_t to);
+const struct sim_thread *sim_stack_guard_owner(const struct sim *s, uintptr_t addr);
 
 /* syscall.c */
 void sim_syscalls_builtin(struct sim *s);

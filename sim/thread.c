@@ -11,6 +11,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "sim_internal.h"
 
@@ -53,6 +54,61 @@ static void set_state(struct sim *s, struct sim_thread *t, enum sim_thread_state
 {
 	t->state = st;
 	sim_bd_w32(s, &t->k->state, (uint32_t)st);
+}
+
+/* ---- host stacks ---------------------------------------------------------------
+ * A thread's modelled stack is an arena region (user rights, audit,
+ * confinement see it), but its fiber runs on a host stack of the same size
+ * mapped on its own, with no-access guard pages below. Simulator code that
+ * overflows a stack thus hits the guard (the fault handler aborts: a
+ * simulator bug) instead of writing arena pages, where it would look like a
+ * user fault or a syscall's stray write.
+ */
+
+static uint8_t *host_stack_lo(const struct sim_thread *t)
+{
+	return t->host_map + SIM_STACK_GUARD_BYTES;
+}
+
+static bool host_stack_map(struct sim_thread *t, size_t bytes)
+{
+	void *m = mmap(NULL, SIM_STACK_GUARD_BYTES + bytes, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
+
+	if (m == MAP_FAILED)
+		return false;
+	if (mprotect(m, SIM_STACK_GUARD_BYTES, PROT_NONE) != 0) {
+		munmap(m, SIM_STACK_GUARD_BYTES + bytes);
+		return false;
+	}
+	t->host_map = m;
+	return true;
+}
+
+static void host_stack_unmap(struct sim_thread *t)
+{
+	if (!t->host_map)
+		return;
+#ifdef SIM_ASAN
+	/* Abandoned fibers leave poisoned frames; a later mapping here must not inherit them. */
+	ASAN_UNPOISON_MEMORY_REGION(host_stack_lo(t), t->stack_bytes);
+#endif
+	munmap(t->host_map, SIM_STACK_GUARD_BYTES + t->stack_bytes);
+	t->host_map = NULL;
+}
+
+/* The thread whose guard pages hold addr, or NULL. Called from the fault
+ * handler: reads only. */
+const struct sim_thread *sim_stack_guard_owner(const struct sim *s, uintptr_t addr)
+{
+	for (unsigned i = 1; i <= SIM_MAX_THREADS; i++) {
+		const struct sim_thread *t = &s->threads[i];
+		uintptr_t lo = (uintptr_t)t->host_map;
+
+		if (t->used && t->host_map && addr >= lo && addr - lo < SIM_STACK_GUARD_BYTES)
+			return t;
+	}
+	return NULL;
 }
 
 /* ---- fiber switching ---------------------------------------------------------- */
@@ -208,16 +264,19 @@ k_tid_t sim_thread_create(struct sim *s, const struct sim_thread_params *pp)
 	t->stack = t->k ? sim_region_alloc_kind(s, stack_bytes, REG_STACK, name) : NULL;
 	if (!t->stack)
 		return NULL;
-	o = sim_kobj_add(s, t->k, sizeof(struct k_thread), K_OBJ_THREAD, NULL, t->name, NULL, 0,
-			 &err);
+	t->stack_bytes = stack_bytes;
+	o = host_stack_map(t, stack_bytes)
+		    ? sim_kobj_add(s, t->k, sizeof(struct k_thread), K_OBJ_THREAD, NULL, t->name,
+				   NULL, 0, &err)
+		    : NULL;
 	if (!o) {
+		host_stack_unmap(t);
 		sim_region_free(s, t->stack);
 		return NULL;
 	}
 	sim_copy_name(o->name, t->name, sizeof(o->name));
 	o->initialized = true;
 	t->used = true;
-	t->stack_bytes = stack_bytes;
 	t->prio = pp->prio;
 	t->user = (pp->options & K_USER) != 0;
 	t->dom = pp->domain ? sim_domain_of(s, pp->domain) : NULL;
@@ -237,7 +296,7 @@ k_tid_t sim_thread_create(struct sim *s, const struct sim_thread_params *pp)
 		sim_bd_write(s, t->k, &img, sizeof(img));
 	}
 	getcontext(&t->ctx);
-	t->ctx.uc_stack.ss_sp = t->stack;
+	t->ctx.uc_stack.ss_sp = host_stack_lo(t);
 	t->ctx.uc_stack.ss_size = stack_bytes;
 	t->ctx.uc_link = NULL;
 	makecontext(&t->ctx, (void (*)(void))fiber_entry, 1, (int)t->id);
@@ -313,8 +372,10 @@ bool sim_thread_oops(const struct sim *s, k_tid_t k, struct sim_oops *out)
 
 void sim_threads_free(struct sim *s)
 {
-	/* Fibers that never finished are dropped with the arena their stacks live in. */
+	/* Fibers that never finished are dropped with their host stacks. */
 	s->current = NULL;
+	for (unsigned i = 1; i <= SIM_MAX_THREADS; i++)
+		host_stack_unmap(&s->threads[i]);
 }
 
 /* ---- wait queues ----------------------------------------------------------------
@@ -653,7 +714,7 @@ static void run_thread(struct sim *s, struct sim_thread *t)
 	s->stats.context_switches++;
 	sim_event(s, SIM_EV_SWITCH, "run %s", t->name);
 #ifdef SIM_ASAN
-	__sanitizer_start_switch_fiber(&s->sched_fake, t->stack, t->stack_bytes);
+	__sanitizer_start_switch_fiber(&s->sched_fake, host_stack_lo(t), t->stack_bytes);
 #endif
 	swapcontext(&s->sched_ctx, &t->ctx);
 #ifdef SIM_ASAN

@@ -372,6 +372,123 @@ static void test_non_arena_fault_is_not_a_finding(void **state)
 	assert_int_equal(WTERMSIG(status), SIGSEGV);
 }
 
+/* ---- a simulator stack overflow: the guard pages below fiber stacks ---------- */
+
+/* Each level keeps a frame live across the call: no tail call, no loop. */
+static __attribute__((noinline)) unsigned recurse(unsigned depth)
+{
+	volatile uint8_t frame[256];
+
+	frame[0] = (uint8_t)depth;
+	if (!depth)
+		return frame[0];
+	return recurse(depth - 1) + frame[0];
+}
+
+/* Far more than any fiber stack: 256 MiB of frames. */
+#define DEPTH_PAST_ANY_STACK (1u << 20)
+
+static void deep_user(void *a, void *b, void *c)
+{
+	(void)a, (void)b, (void)c;
+	sink = (uint8_t)recurse(DEPTH_PAST_ANY_STACK);
+}
+
+static uintptr_t impl_deep(uintptr_t a[SIM_SYSCALL_ARGS])
+{
+	(void)a;
+	return recurse(DEPTH_PAST_ANY_STACK);
+}
+
+static void deep_syscall(void *id, void *b, void *c)
+{
+	(void)b, (void)c;
+	sink = (uint8_t)sim_syscall((int)(intptr_t)id, 0, 0, 0, 0, 0, 0);
+}
+
+/* The child: a user thread (or a kernel one) overflows its stack. Exits with
+ * the number of findings if the simulator survived it. */
+static void overflow_child(bool in_syscall, bool user)
+{
+	struct sim_syscall_def d;
+	int id = -1;
+	size_t n;
+
+	fx_init(&F);
+	if (in_syscall) {
+		memset(&d, 0, sizeof(d));
+		d.name = "deep";
+		d.impl = impl_deep;
+		id = sim_syscall_register(F.s, &d);
+		assert_true(id >= 0);
+	}
+	fx_thread(&F, "deep", in_syscall ? deep_syscall : deep_user, (void *)(intptr_t)id, 5,
+		  user);
+	sim_run(F.s, UINT64_MAX);
+	sim_findings(F.s, &n);
+	_exit(10 + (int)(n < 100 ? n : 100));
+}
+
+/* Runs overflow_child in a child process; returns its wait status and stderr. */
+static int run_overflow(bool in_syscall, bool user, char *err, size_t len)
+{
+	int fds[2], status;
+	size_t got = 0;
+	ssize_t r;
+	pid_t pid;
+
+	assert_int_equal(pipe(fds), 0);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		/* CMocka's handlers would turn the abort into a test failure in the child. */
+		signal(SIGSEGV, SIG_DFL);
+		signal(SIGABRT, SIG_DFL);
+		close(fds[0]);
+		dup2(fds[1], STDERR_FILENO);
+		overflow_child(in_syscall, user);
+	}
+	close(fds[1]);
+	while (got + 1 < len && (r = read(fds[0], err + got, len - 1 - got)) > 0)
+		got += (size_t)r;
+	err[got] = 0;
+	close(fds[0]);
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	return status;
+}
+
+static void assert_overflow_aborts(bool in_syscall, bool user, const char *want)
+{
+	char err[2048];
+	int status = run_overflow(in_syscall, user, err, sizeof(err));
+
+	if (WIFEXITED(status))
+		fail_msg("the simulator survived a stack overflow (%d findings): %s",
+			 WEXITSTATUS(status) - 10, err);
+	assert_true(WIFSIGNALED(status));
+	assert_int_equal(WTERMSIG(status), SIGABRT);
+	if (!strstr(err, "heapsim: simulator stack overflow in thread 'deep'") || !strstr(err, want))
+		fail_msg("no simulator stack overflow report with \"%s\": %s", want, err);
+}
+
+static void test_stack_overflow_in_user_mode_aborts(void **state)
+{
+	(void)state;
+	assert_overflow_aborts(false, true, "(user mode)");
+}
+
+static void test_stack_overflow_in_syscall_aborts(void **state)
+{
+	(void)state;
+	assert_overflow_aborts(true, true, "(kernel mode, in syscall deep)");
+}
+
+static void test_stack_overflow_in_kernel_thread_aborts(void **state)
+{
+	(void)state;
+	assert_overflow_aborts(false, false, "(kernel mode)");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -386,6 +503,9 @@ int main(void)
 		cmocka_unit_test(test_protection_disabled),
 		cmocka_unit_test(test_rights_switching_is_minimal),
 		cmocka_unit_test(test_non_arena_fault_is_not_a_finding),
+		cmocka_unit_test(test_stack_overflow_in_user_mode_aborts),
+		cmocka_unit_test(test_stack_overflow_in_syscall_aborts),
+		cmocka_unit_test(test_stack_overflow_in_kernel_thread_aborts),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
