@@ -1,12 +1,12 @@
 /*
  * fuzz/ — heapsim's fuzzing layer: decoders that turn fuzzer bytes into heap
- * operations, user-thread actions and syscalls on an LL heap layout; the
- * oracles that turn what the simulator sees into findings; the scenario
- * format reviewers write by hand; and a small random driver so the main job
- * can fuzz without libFuzzer.
+ * operations, user-thread actions (attack/'s action IR) and syscalls on an
+ * LL heap layout; the libFuzzer glue; and a small random driver so the main
+ * job can fuzz without libFuzzer. Findings are attack/'s records.
  *
  * Public header of the layer: the libFuzzer targets (fuzz_*.c), the replay
- * main and tools/ include only this file (it includes heap.h).
+ * main and tools/ include only this file (it includes attack.h). The layouts
+ * are sched's table (ll_layout_at), in its order.
  *
  * One run = one input = one fresh heap (and, above heap_ops, one fresh
  * simulator), so a saved input always replays the same way.
@@ -19,7 +19,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "heap.h"
+#include "attack.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -59,66 +59,6 @@ size_t fuzz_size(struct fuzz_in *in, size_t max);
 void fuzz_sha1_hex(const uint8_t *p, size_t n, char out[41]);
 
 /* ======================================================================== */
-/* Findings                                                                  */
-/* ======================================================================== */
-
-/* The first six mirror the simulator's kinds; the rest are this layer's. */
-enum fuzz_kind {
-	FUZZ_KERNEL_FAULT = 1,  /* kernel touched memory it must not */
-	FUZZ_CONFINEMENT,       /* a syscall wrote outside its footprint */
-	FUZZ_KOBJ_CHANGED,      /* a kernel object changed other than through its API */
-	FUZZ_HEAP_CHECK,        /* a sys_heap hardening check fired in kernel mode */
-	FUZZ_VALIDATE,          /* the kernel's heap no longer validates */
-	FUZZ_HANG,              /* deadlock or virtual-time budget exhausted */
-	FUZZ_OTHER,
-	FUZZ_MODEL_MISMATCH,    /* heap result differs from the shadow model */
-	FUZZ_HARNESS,           /* the harness/simulator itself misbehaved */
-};
-const char *fuzz_kind_name(enum fuzz_kind k); /* "kernel-fault", ... */
-
-#define FUZZ_FINDING_BYTES 16
-struct fuzz_finding {
-	enum fuzz_kind kind;
-	char target[32];        /* "fuzz_user_syscalls" */
-	char layout[32];        /* LL heap layout, or allocator for heap_ops */
-	char hardening[16];
-	long op;                /* index of the decoded operation, -1: none */
-	char message[256];
-	char syscall[48];
-	char object[48];        /* kernel object or heap involved */
-	char object_type[48];
-	char field[64];         /* field / heap-metadata piece */
-	uint64_t taddr;
-	size_t offset;
-	unsigned nbytes;
-	uint8_t old_bytes[FUZZ_FINDING_BYTES];
-	uint8_t new_bytes[FUZZ_FINDING_BYTES];
-	bool by_design;         /* layout declared vulnerable: a confirmed, known finding */
-	char input_sha1[41];
-};
-
-/* Human-readable report (several lines) and one JSON object (one line). */
-void fuzz_finding_print(const struct fuzz_finding *f, FILE *out);
-void fuzz_finding_json(const struct fuzz_finding *f, FILE *out);
-
-/* ======================================================================== */
-/* Layouts                                                                   */
-/* ======================================================================== */
-
-/*
- * The LL heap layouts the fuzzers and scenarios know, in a fixed order (the
- * first input byte indexes it when no layout is pinned). `vulnerable` marks
- * the designs whose findings are known by design (pr10807-v2/v3).
- */
-struct fuzz_layout {
-	const char *name;
-	bool vulnerable;
-};
-extern const struct fuzz_layout fuzz_layouts[];
-extern const size_t fuzz_nlayouts;
-const struct fuzz_layout *fuzz_layout_find(const char *name);
-
-/* ======================================================================== */
 /* Targets and runs                                                          */
 /* ======================================================================== */
 
@@ -135,7 +75,7 @@ void fuzz_opts_default(struct fuzz_opts *o);
 
 struct fuzz_result {
 	bool found;
-	struct fuzz_finding finding;
+	struct atk_finding finding;
 	unsigned long ops;      /* operations decoded and run */
 	bool skipped;           /* the input decoded to nothing runnable (e.g. bad init) */
 };
@@ -150,10 +90,18 @@ struct fuzz_target {
 	bool uses_layout;       /* the sim layouts apply */
 	const char *about;
 };
-extern const struct fuzz_target fuzz_targets[];
+/* The targets, by their place in fuzz_targets[] (the thin target files
+ * index it directly). */
+enum fuzz_target_id { FUZZ_HEAP_OPS, FUZZ_USER_SYSCALLS, FUZZ_LL_SCHED, FUZZ_CLI_INPUT, FUZZ_NTARGETS };
+extern const struct fuzz_target fuzz_targets[FUZZ_NTARGETS];
 extern const size_t fuzz_ntargets;
 /* By name, with or without the "fuzz_" prefix; NULL if unknown. */
 const struct fuzz_target *fuzz_target_find(const char *name);
+
+/* The layout a run of t gets when `layout` is asked for: itself on the
+ * layout-aware targets; fuzz_heap_ops knows only "oob" (oob_heap; anything
+ * else: sys_heap, NULL). */
+const char *fuzz_target_layout(const struct fuzz_target *t, const char *layout);
 
 /* Runs one input; fills res (finding's target/layout/sha1 included). */
 void fuzz_run(const struct fuzz_target *t, const uint8_t *data, size_t size,
@@ -178,14 +126,16 @@ void fuzz_ll_sched_run(const uint8_t *d, size_t n, const struct fuzz_opts *o,
  * HEAPSIM_LAYOUT environment variable, the hardening from -hardening=LEVEL or
  * HEAPSIM_HARDENING, escape-only oracles from -oracle=escape or
  * HEAPSIM_ORACLE=escape. Unknown names: message and exit(2).
+ * -heapsim_options=1 prints the target's libFuzzer options file (max_len and
+ * dictionary, from fuzz_targets[]) and exits 0: scripts take them from there.
  */
-int fuzz_lf_init(const char *target, int *argc, char ***argv);
+int fuzz_lf_init(const struct fuzz_target *t, int *argc, char ***argv);
 /*
  * LLVMFuzzerTestOneInput: runs the input; a finding is printed on stderr with
  * its JSON record (also written to $HEAPSIM_FINDINGS_DIR/finding-SHA1.json
  * when set), then the process aborts so libFuzzer saves the input.
  */
-int fuzz_lf_run(const char *target, const uint8_t *data, size_t size);
+int fuzz_lf_run(const struct fuzz_target *t, const uint8_t *data, size_t size);
 /*
  * Where artifacts go (libFuzzer's -artifact_prefix, also parsed by
  * fuzz_lf_init; default: the current directory). On a finding the record is
@@ -196,6 +146,15 @@ int fuzz_lf_run(const char *target, const uint8_t *data, size_t size);
  */
 void fuzz_lf_set_artifact_prefix(const char *prefix, bool save_input);
 
+/*
+ * The record beside an input: PREFIX "finding-" SHA1 ".json" (PREFIX is ""
+ * or a directory with its trailing '/'). Every writer and reader of records
+ * builds the name here.
+ */
+void fuzz_record_path(char *out, size_t len, const char *prefix, const char *sha1);
+/* Writes f's JSON record there (f->input_sha1); false if it could not. */
+bool fuzz_record_save(const char *prefix, const struct atk_finding *f);
+
 /* ======================================================================== */
 /* Random driver (no libFuzzer): for the main job and quick smoke runs       */
 /* ======================================================================== */
@@ -204,7 +163,7 @@ struct fuzz_drive_stats {
 	unsigned long execs;
 	double seconds;
 	bool found;
-	struct fuzz_finding finding;
+	struct atk_finding finding;
 	uint8_t *crash;         /* malloc'd copy of the finding's input (free it) */
 	size_t crash_len;
 };
@@ -219,56 +178,6 @@ void fuzz_drive(const struct fuzz_target *t, const struct fuzz_opts *o, uint64_t
 /* The driver's input generator: a fresh random input or a mutation of buf
  * (len bytes so far, at most max). Returns the new length (≥ 1). */
 size_t fuzz_random_input(uint64_t *rng, uint8_t *buf, size_t len, size_t max);
-
-/* ======================================================================== */
-/* Scenarios: hand-written attack programs (docs/reviewer-guide.md)         */
-/* ======================================================================== */
-
-struct fuzz_scenario; /* parsed, opaque */
-
-/*
- * Parses scenario text. NULL on a syntax error, with "line N: why" in err.
- * Never crashes on any byte string.
- */
-struct fuzz_scenario *fuzz_scenario_parse(const char *text, size_t len, char *err,
-					  size_t errlen);
-void fuzz_scenario_free(struct fuzz_scenario *s);
-const char *fuzz_scenario_name(const struct fuzz_scenario *s);
-const char *fuzz_scenario_about(const struct fuzz_scenario *s);
-/* LL ticks its `tick` steps ask for in total (a run's cost). */
-unsigned long fuzz_scenario_ticks(const struct fuzz_scenario *s);
-
-/* What happened to the attack on one layout × hardening. */
-enum fuzz_verdict_class {
-	FUZZ_V_BLOCKED = 1,   /* the user could not perform it (fault, syscall check) */
-	FUZZ_V_HARMLESS,      /* performed; nothing the kernel trusts changed */
-	FUZZ_V_DETECTED,      /* a heap check caught it in kernel mode: no escape */
-	FUZZ_V_CORRUPTED,     /* nothing caught it, nothing escaped yet, the heap is corrupt */
-	FUZZ_V_EXPLOITABLE,   /* kernel wrote/faulted outside, object changed, hang, overlap */
-	FUZZ_V_ERROR,         /* the scenario could not run (bad step on this layout) */
-};
-const char *fuzz_verdict_class_name(enum fuzz_verdict_class c);
-
-struct fuzz_verdict {
-	enum fuzz_verdict_class cls;
-	char by[64];          /* "double free", "confinement", "fault", "overlap" ... */
-	char detail[256];     /* one line */
-};
-/* "blocked", "detected:double free", "exploitable:confinement", ... */
-void fuzz_verdict_format(const struct fuzz_verdict *v, char *buf, size_t len);
-
-/* Runs the scenario on one layout and hardening level. trace: numbered steps. */
-int fuzz_scenario_run(const struct fuzz_scenario *s, const char *layout, int hardening,
-		      FILE *trace, struct fuzz_verdict *out);
-
-/* Does the file ask to run on this layout and hardening level? */
-bool fuzz_scenario_applies(const struct fuzz_scenario *s, const char *layout, int hardening);
-
-/* The verdict the file expects there (false: none written for that pair). */
-bool fuzz_scenario_expected(const struct fuzz_scenario *s, const char *layout, int hardening,
-			    char *buf, size_t len);
-/* Does an actual verdict satisfy an expectation string ("detected", "detected:double free")? */
-bool fuzz_verdict_matches(const struct fuzz_verdict *v, const char *expect);
 
 #ifdef __cplusplus
 }

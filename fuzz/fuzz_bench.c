@@ -50,10 +50,10 @@ int main(int argc, char **argv)
 	       "on/off", "findings (protect on)");
 	for (size_t i = 0; i < fuzz_ntargets; i++) {
 		const struct fuzz_target *t = &fuzz_targets[i];
-		size_t nl = t->uses_layout ? fuzz_nlayouts : 1;
+		size_t nl = t->uses_layout ? ll_layout_count() : 1;
 
 		for (size_t l = 0; l < nl; l++) {
-			const char *layout = t->uses_layout ? fuzz_layouts[l].name : NULL;
+			const char *layout = t->uses_layout ? ll_layout_at(l)->name : NULL;
 			unsigned f1, f2;
 			double on, off;
 

@@ -6,10 +6,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
-	return fuzz_lf_init("fuzz_heap_ops", argc, argv);
+	return fuzz_lf_init(&fuzz_targets[FUZZ_HEAP_OPS], argc, argv);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	return fuzz_lf_run("fuzz_heap_ops", data, size);
+	return fuzz_lf_run(&fuzz_targets[FUZZ_HEAP_OPS], data, size);
 }

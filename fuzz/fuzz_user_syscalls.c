@@ -6,10 +6,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
-	return fuzz_lf_init("fuzz_user_syscalls", argc, argv);
+	return fuzz_lf_init(&fuzz_targets[FUZZ_USER_SYSCALLS], argc, argv);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	return fuzz_lf_run("fuzz_user_syscalls", data, size);
+	return fuzz_lf_run(&fuzz_targets[FUZZ_USER_SYSCALLS], data, size);
 }

@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "lib_internal.h"
+#include "fuzz.h"
 
 #define TRACE_HEAP_BYTES 16384
 #define MAX_RUN_TICKS 50
@@ -20,7 +20,7 @@
 static void harness(struct fuzz_result *res, const char *fmt, const char *detail)
 {
 	res->found = true;
-	res->finding.kind = FUZZ_HARNESS;
+	res->finding.kind = SIM_FINDING_HARNESS;
 	snprintf(res->finding.object, sizeof(res->finding.object), "cli parser");
 	snprintf(res->finding.message, sizeof(res->finding.message), fmt, detail);
 }
@@ -83,28 +83,28 @@ static void scenario_case(const char *text, size_t len, uint8_t sel, const struc
 			  struct fuzz_result *res)
 {
 	char err[256] = "";
-	struct fuzz_scenario *s = fuzz_scenario_parse(text, len, err, sizeof(err));
-	struct fuzz_verdict v;
-	const char *layout = o->layout ? o->layout : fuzz_layouts[(sel >> 1) % fuzz_nlayouts].name;
+	struct atk_scenario *s = atk_scenario_parse(text, len, err, sizeof(err));
+	struct atk_verdict v;
+	const char *layout = o->layout ? o->layout : ll_layout_at((sel >> 1) % ll_layout_count())->name;
 	int hard = o->hardening >= 0 ? o->hardening : (sel >> 3) % 5;
 
 	if (o->trace)
 		fprintf(o->trace, "scenario parser: %s%s\n", s ? "accepted " : "rejected: ",
-			s ? fuzz_scenario_name(s) : err);
+			s ? atk_scenario_name(s) : err);
 	if (!s) {
 		if (strncmp(err, "line ", 5))
 			harness(res, "scenario rejected without a line number: '%.200s'", err);
 		return;
 	}
 	/* a short accepted program also runs: the runner must give a verdict */
-	if (!(sel & 0x80) || fuzz_scenario_ticks(s) > MAX_RUN_TICKS) {
-		fuzz_scenario_free(s);
+	if (!(sel & 0x80) || atk_scenario_ticks(s) > MAX_RUN_TICKS) {
+		atk_scenario_free(s);
 		return;
 	}
-	if (fuzz_scenario_run(s, layout, hard, o->trace, &v) == 0 &&
-	    (v.cls < FUZZ_V_BLOCKED || v.cls > FUZZ_V_EXPLOITABLE))
+	if (atk_scenario_run(s, layout, hard, o->trace, &v) == 0 &&
+	    (v.cls < ATK_V_BLOCKED || v.cls > ATK_V_EXPLOITABLE))
 		harness(res, "scenario run gave no verdict%s", "");
-	fuzz_scenario_free(s);
+	atk_scenario_free(s);
 }
 
 void fuzz_cli_input_run(const uint8_t *d, size_t n, const struct fuzz_opts *o,

@@ -109,13 +109,13 @@ static uint64_t taddr(struct hops *h, const void *p)
 static bool mismatch(struct hops *h, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static bool mismatch(struct hops *h, const char *fmt, ...)
 {
-	struct fuzz_finding *f = &h->res->finding;
+	struct atk_finding *f = &h->res->finding;
 	va_list ap;
 
 	if (h->res->found)
 		return false;
 	h->res->found = true;
-	f->kind = FUZZ_MODEL_MISMATCH;
+	f->kind = SIM_FINDING_MODEL_MISMATCH;
 	f->op = (long)h->op;
 	snprintf(f->object, sizeof(f->object), "%s", h->oob ? "oob_heap" : "sys_heap");
 	va_start(ap, fmt);

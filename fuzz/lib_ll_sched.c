@@ -21,7 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "lib_internal.h"
+#include "fuzz.h"
 
 #define NTASKS 8
 #define MAX_OPS 48
@@ -73,11 +73,11 @@ static void tr(struct llrun *r, const char *fmt, ...)
 	va_end(ap);
 }
 
-static bool finding(struct llrun *r, enum fuzz_kind k, const char *fmt, ...)
+static bool finding(struct llrun *r, enum sim_finding_kind k, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
-static bool finding(struct llrun *r, enum fuzz_kind k, const char *fmt, ...)
+static bool finding(struct llrun *r, enum sim_finding_kind k, const char *fmt, ...)
 {
-	struct fuzz_finding *f = &r->res->finding;
+	struct atk_finding *f = &r->res->finding;
 	va_list ap;
 
 	if (r->res->found)
@@ -195,7 +195,7 @@ static bool sim_clean(struct llrun *r)
 		char line[320];
 
 		sim_finding_format(&f[r->findings_seen], line, sizeof(line));
-		return finding(r, FUZZ_HARNESS, "the simulator reported a finding for benign modules: %s",
+		return finding(r, SIM_FINDING_HARNESS, "the simulator reported a finding for benign modules: %s",
 			       line);
 	}
 	return true;
@@ -217,10 +217,10 @@ static bool check_tick(struct llrun *r, const int *want, unsigned n)
 		tr(r, " t%d(p%d)", r->log[i], r->t[r->log[i]].prio);
 	tr(r, "\n");
 	if (r->nlog != n)
-		return finding(r, FUZZ_MODEL_MISMATCH, "tick ran %u tasks, %u were scheduled", r->nlog, n);
+		return finding(r, SIM_FINDING_MODEL_MISMATCH, "tick ran %u tasks, %u were scheduled", r->nlog, n);
 	for (unsigned i = 0; i < n; i++)
 		if (r->log[i] != want[i])
-			return finding(r, FUZZ_MODEL_MISMATCH,
+			return finding(r, SIM_FINDING_MODEL_MISMATCH,
 				       "tick ran t%d (priority %d) as number %u, expected t%d (priority %d)",
 				       r->log[i], r->t[r->log[i]].prio, i + 1, want[i], r->t[want[i]].prio);
 	for (unsigned i = 0; i < n; i++)
@@ -234,7 +234,7 @@ static bool check_tick(struct llrun *r, const int *want, unsigned n)
 		if (m->listed && m->complete_after && m->task.runs >= m->complete_after)
 			m->listed = false;
 		if (m->data_error)
-			return finding(r, FUZZ_MODEL_MISMATCH, "task t%d's block changed under it", i);
+			return finding(r, SIM_FINDING_MODEL_MISMATCH, "task t%d's block changed under it", i);
 	}
 	return sim_clean(r);
 }
@@ -246,7 +246,7 @@ static bool one_tick(struct llrun *r)
 
 	r->nlog = 0;
 	if (ll_sched_run_ticks(r->sched, 1) != 1)
-		return finding(r, FUZZ_HANG, "the LL thread did not process a tick");
+		return finding(r, SIM_FINDING_HANG, "the LL thread did not process a tick");
 	return check_tick(r, want, n);
 }
 
@@ -289,12 +289,12 @@ static void op_schedule(struct llrun *r, struct mtask *m)
 	tr(r, "%4lu. schedule t%d -> %d\n", r->op, m->id, rc);
 	if (m->freed) {
 		if (rc != -EDEADLK)
-			finding(r, FUZZ_MODEL_MISMATCH, "schedule of freed t%d returned %d, not -EDEADLK",
+			finding(r, SIM_FINDING_MODEL_MISMATCH, "schedule of freed t%d returned %d, not -EDEADLK",
 				m->id, rc);
 		return;
 	}
 	if (rc) {
-		finding(r, FUZZ_MODEL_MISMATCH, "schedule of t%d returned %d", m->id, rc);
+		finding(r, SIM_FINDING_MODEL_MISMATCH, "schedule of t%d returned %d", m->id, rc);
 		return;
 	}
 	if (!m->listed)
@@ -339,11 +339,11 @@ static void op_free(struct llrun *r, struct mtask *m)
 	passed = ticks_processed(r) - before;
 	m->freed = true;
 	if (rc) {
-		finding(r, FUZZ_MODEL_MISMATCH, "free of t%d returned %d", m->id, rc);
+		finding(r, SIM_FINDING_MODEL_MISMATCH, "free of t%d returned %d", m->id, rc);
 		return;
 	}
 	if (passed != (waits ? 1u : 0u)) {
-		finding(r, FUZZ_MODEL_MISMATCH, "free of t%d let %llu ticks pass, expected %u", m->id,
+		finding(r, SIM_FINDING_MODEL_MISMATCH, "free of t%d let %llu ticks pass, expected %u", m->id,
 			(unsigned long long)passed, waits ? 1u : 0u);
 		return;
 	}
@@ -351,7 +351,7 @@ static void op_free(struct llrun *r, struct mtask *m)
 		return;
 	m->listed = false;
 	if (m->block && ll_sched_ipc_call(r->sched, release, m))
-		finding(r, FUZZ_HARNESS, "could not release t%d's block", m->id);
+		finding(r, SIM_FINDING_HARNESS, "could not release t%d's block", m->id);
 }
 
 static bool heap_empty(struct llrun *r, size_t free0)
@@ -362,12 +362,12 @@ static bool heap_empty(struct llrun *r, size_t free0)
 
 	ll_env_heap_stats(r->env, &st);
 	if (st.live_blocks || st.in_use)
-		return finding(r, FUZZ_MODEL_MISMATCH, "%zu blocks (%zu bytes) still live after every "
+		return finding(r, SIM_FINDING_MODEL_MISMATCH, "%zu blocks (%zu bytes) still live after every "
 			       "task stopped", st.live_blocks, st.in_use);
 	if (!ll_env_validate(r->env))
-		return finding(r, FUZZ_VALIDATE, "heap does not validate after every task stopped");
+		return finding(r, SIM_FINDING_VALIDATE, "heap does not validate after every task stopped");
 	if (sys && (!sys_heap_usage_get(sys, &use) || use.used_chunks || use.free_bytes != free0))
-		return finding(r, FUZZ_MODEL_MISMATCH, "heap not back to empty: %u used chunks, %zu "
+		return finding(r, SIM_FINDING_MODEL_MISMATCH, "heap not back to empty: %u used chunks, %zu "
 			       "free bytes (%zu at start)", use.used_chunks, use.free_bytes, free0);
 	return true;
 }
@@ -391,7 +391,7 @@ void fuzz_ll_sched_run(const uint8_t *d, size_t n, const struct fuzz_opts *o,
 	fuzz_in_init(&in, d, n);
 	l = fuzz_u8(&in);
 	ll_env_config_default(&ec);
-	ec.layout = o->layout ? o->layout : fuzz_layouts[l % fuzz_nlayouts].name;
+	ec.layout = o->layout ? o->layout : ll_layout_at(l % ll_layout_count())->name;
 	ec.hardening = o->hardening >= 0 ? (enum sys_heap_hardening)o->hardening
 					 : (enum sys_heap_hardening)(fuzz_u8(&in) % 5);
 	ec.heap_bytes = 0x8000;

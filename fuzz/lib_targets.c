@@ -8,33 +8,17 @@
 
 #include "fuzz.h"
 
-const struct fuzz_layout fuzz_layouts[] = {
-	{ "pr10807-v2", true },   /* k_heap + buffer in one user-writable region */
-	{ "pr10807-v3", true },   /* k_heap in kernel memory, in-band metadata user-writable */
-	{ "kernel-only", false }, /* buffer and metadata kernel-only */
-	{ "oob", false },         /* metadata out of band, buffer payload only */
+const struct fuzz_target fuzz_targets[FUZZ_NTARGETS] = {
+	[FUZZ_HEAP_OPS] = { "fuzz_heap_ops", fuzz_heap_ops_run, 4096, false,
+			    "heap calls on one sys_heap/oob_heap against a shadow model" },
+	[FUZZ_USER_SYSCALLS] = { "fuzz_user_syscalls", fuzz_user_syscalls_run, 1024, true,
+				 "a user thread's syscalls and raw writes on an LL heap layout" },
+	[FUZZ_LL_SCHED] = { "fuzz_ll_sched", fuzz_ll_sched_run, 256, true,
+			    "LL scheduler task operations and ticks with allocating modules" },
+	[FUZZ_CLI_INPUT] = { "fuzz_cli_input", fuzz_cli_input_run, 4096, false,
+			     "the scenario and heap-trace text parsers" },
 };
-const size_t fuzz_nlayouts = sizeof(fuzz_layouts) / sizeof(fuzz_layouts[0]);
-
-const struct fuzz_layout *fuzz_layout_find(const char *name)
-{
-	for (size_t i = 0; name && i < fuzz_nlayouts; i++)
-		if (!strcmp(fuzz_layouts[i].name, name))
-			return &fuzz_layouts[i];
-	return NULL;
-}
-
-const struct fuzz_target fuzz_targets[] = {
-	{ "fuzz_heap_ops", fuzz_heap_ops_run, 4096, false,
-	  "heap calls on one sys_heap/oob_heap against a shadow model" },
-	{ "fuzz_user_syscalls", fuzz_user_syscalls_run, 1024, true,
-	  "a user thread's syscalls and raw writes on an LL heap layout" },
-	{ "fuzz_ll_sched", fuzz_ll_sched_run, 256, true,
-	  "LL scheduler task operations and ticks with allocating modules" },
-	{ "fuzz_cli_input", fuzz_cli_input_run, 4096, false,
-	  "the scenario and heap-trace text parsers" },
-};
-const size_t fuzz_ntargets = sizeof(fuzz_targets) / sizeof(fuzz_targets[0]);
+const size_t fuzz_ntargets = FUZZ_NTARGETS;
 
 const struct fuzz_target *fuzz_target_find(const char *name)
 {
@@ -46,6 +30,14 @@ const struct fuzz_target *fuzz_target_find(const char *name)
 	return NULL;
 }
 
+const char *fuzz_target_layout(const struct fuzz_target *t, const char *layout)
+{
+	if (t->uses_layout || !layout)
+		return layout;
+	/* a heap-only target knows just the out-of-band allocator by layout name */
+	return !strcmp(layout, "oob") ? layout : NULL;
+}
+
 void fuzz_opts_default(struct fuzz_opts *o)
 {
 	memset(o, 0, sizeof(*o));
@@ -55,8 +47,8 @@ void fuzz_opts_default(struct fuzz_opts *o)
 void fuzz_run(const struct fuzz_target *t, const uint8_t *data, size_t size,
 	      const struct fuzz_opts *o, struct fuzz_result *res)
 {
-	struct fuzz_finding *f = &res->finding;
-	const struct fuzz_layout *l;
+	struct atk_finding *f = &res->finding;
+	const struct ll_layout *l;
 
 	memset(res, 0, sizeof(*res));
 	f->op = -1;
@@ -66,10 +58,10 @@ void fuzz_run(const struct fuzz_target *t, const uint8_t *data, size_t size,
 	snprintf(f->target, sizeof(f->target), "%s", t->name);
 	if (!f->layout[0] && o->layout)
 		snprintf(f->layout, sizeof(f->layout), "%s", o->layout);
-	l = fuzz_layout_find(f->layout);
+	l = ll_layout_find(f->layout);
 	/* Only what the simulator sees counts as a design flaw; a model
 	 * mismatch or harness error is a bug on any layout. */
-	f->by_design = t->uses_layout && l && l->vulnerable && f->kind < FUZZ_MODEL_MISMATCH;
+	f->by_design = t->uses_layout && l && l->vulnerable && f->kind < SIM_FINDING_MODEL_MISMATCH;
 	fuzz_sha1_hex(data, size, f->input_sha1);
 }
 
@@ -86,8 +78,15 @@ static const char *flag_value(const char *arg, const char *name)
 	return !strncmp(arg, name, n) && arg[n] == '=' ? arg + n + 1 : NULL;
 }
 
-int fuzz_lf_init(const char *target, int *argc, char ***argv)
+/* libFuzzer's options file for t (OSS-Fuzz's T.options), from the table. */
+static void print_options(const struct fuzz_target *t)
 {
+	printf("[libfuzzer]\nmax_len = %zu\ndict = %s.dict\n", t->max_len, t->name);
+}
+
+int fuzz_lf_init(const struct fuzz_target *t, int *argc, char ***argv)
+{
+	const char *target = t->name;
 	const char *layout = getenv("HEAPSIM_LAYOUT"), *hard = getenv("HEAPSIM_HARDENING");
 	const char *oracle = getenv("HEAPSIM_ORACLE");
 
@@ -102,11 +101,15 @@ int fuzz_lf_init(const char *target, int *argc, char ***argv)
 			lf_prefix = v;
 		else if ((v = flag_value((*argv)[i], "-oracle")))
 			oracle = v;
+		else if ((v = flag_value((*argv)[i], "-heapsim_options")) && strcmp(v, "0")) {
+			print_options(t);
+			exit(0);
+		}
 	}
-	if (layout && *layout && !fuzz_layout_find(layout)) {
+	if (layout && *layout && !ll_layout_find(layout)) {
 		fprintf(stderr, "%s: unknown layout '%s' (known:", target, layout);
-		for (size_t i = 0; i < fuzz_nlayouts; i++)
-			fprintf(stderr, " %s", fuzz_layouts[i].name);
+		for (size_t i = 0; i < ll_layout_count(); i++)
+			fprintf(stderr, " %s", ll_layout_at(i)->name);
 		fprintf(stderr, ")\n");
 		exit(2);
 	}
@@ -136,20 +139,25 @@ void fuzz_lf_set_artifact_prefix(const char *prefix, bool save_input)
 	lf_save_input = save_input;
 }
 
-static void save_json(const char *dir_prefix, const struct fuzz_finding *f)
+void fuzz_record_path(char *out, size_t len, const char *prefix, const char *sha1)
+{
+	snprintf(out, len, "%sfinding-%s.json", prefix, sha1);
+}
+
+bool fuzz_record_save(const char *prefix, const struct atk_finding *f)
 {
 	char path[4096];
 	FILE *out;
 
-	snprintf(path, sizeof(path), "%sfinding-%s.json", dir_prefix, f->input_sha1);
+	fuzz_record_path(path, sizeof(path), prefix, f->input_sha1);
 	out = fopen(path, "w");
 	if (!out)
-		return;
-	fuzz_finding_json(f, out);
-	fclose(out);
+		return false;
+	atk_finding_json(f, out);
+	return fclose(out) == 0;
 }
 
-static void save_input(const struct fuzz_finding *f, const uint8_t *data, size_t size)
+static void save_input(const struct atk_finding *f, const uint8_t *data, size_t size)
 {
 	char path[4096];
 	FILE *out;
@@ -165,30 +173,27 @@ static void save_input(const struct fuzz_finding *f, const uint8_t *data, size_t
 	fprintf(stderr, "==heapsim== input saved to %s\n", path);
 }
 
-int fuzz_lf_run(const char *target, const uint8_t *data, size_t size)
+int fuzz_lf_run(const struct fuzz_target *t, const uint8_t *data, size_t size)
 {
 	static unsigned long inputs; /* of this process: "execs to first finding" */
-	const struct fuzz_target *t = fuzz_target_find(target);
 	struct fuzz_result res;
 	const char *dir;
 
-	if (!t)
-		abort(); /* a target file names itself: cannot happen */
 	fuzz_run(t, data, size, &lf_opts, &res);
 	inputs++;
 	if (!res.found)
 		return 0;
-	fuzz_finding_print(&res.finding, stderr);
+	atk_finding_print(&res.finding, stderr);
 	fprintf(stderr, "==heapsim==   found at input %lu of this process\n", inputs);
 	fprintf(stderr, "HEAPSIM-FINDING-JSON: ");
-	fuzz_finding_json(&res.finding, stderr);
-	save_json(lf_prefix, &res.finding);
+	atk_finding_json(&res.finding, stderr);
+	fuzz_record_save(lf_prefix, &res.finding);
 	dir = getenv("HEAPSIM_FINDINGS_DIR");
 	if (dir && *dir) {
 		char prefix[4096];
 
 		snprintf(prefix, sizeof(prefix), "%s/", dir);
-		save_json(prefix, &res.finding);
+		fuzz_record_save(prefix, &res.finding);
 	}
 	save_input(&res.finding, data, size);
 	fflush(stderr);

@@ -12,7 +12,7 @@
  * Naming targets (instead of raw arena offsets) is what lets a fuzzer hit
  * the few kernel-trusted bytes of a layout within seconds.
  *
- * Oracles (lib_user.c): no kernel-mode fault, no confinement violation, no
+ * Oracles (attack/session.c): no kernel-mode fault, no confinement violation, no
  * kernel object changed outside its API, no overlapping/outside blocks, no
  * hang; the kernel's heap still validates (strict check after every step);
  * a sys_heap check firing in kernel mode (a kernel assertion the user
@@ -25,12 +25,12 @@
  */
 #include <string.h>
 
-#include "lib_internal.h"
+#include "fuzz.h"
 
 #define MAX_STEPS 64
 
-static const enum ubase target_bases[] = {
-	UB_AUDIT, UB_PART, UB_HDR, UB_FREE, UB_ZHEAP, UB_END, UB_KHEAP, UB_BUF, UB_SLOT, UB_KDATA,
+static const enum atk_base target_bases[] = {
+	ATK_BASE_AUDIT, ATK_BASE_PART, ATK_BASE_HDR, ATK_BASE_FREE, ATK_BASE_ZHEAP, ATK_BASE_END, ATK_BASE_KHEAP, ATK_BASE_BUF, ATK_BASE_SLOT, ATK_BASE_KDATA,
 };
 #define NTARGETS (sizeof(target_bases) / sizeof(target_bases[0]))
 
@@ -39,7 +39,7 @@ static const uint32_t good_flags[] = {
 	SOF_MEM_FLAG_USER | SOF_MEM_FLAG_LARGE_BUFFER,
 };
 
-static void decode_target(struct usess *u, struct fuzz_in *in, struct uaddr *a)
+static void decode_target(struct atk_session *u, struct fuzz_in *in, struct atk_addr *a)
 {
 	uint8_t sel = fuzz_u8(in);
 	uint16_t off = fuzz_u16(in);
@@ -48,10 +48,10 @@ static void decode_target(struct usess *u, struct fuzz_in *in, struct uaddr *a)
 	memset(a, 0, sizeof(*a));
 	a->base = target_bases[sel % NTARGETS];
 	a->idx = sel >> 4;
-	a->field = UF_NONE;
-	if (a->base == UB_SLOT || a->base == UB_HDR)
+	a->field = ATK_FIELD_NONE;
+	if (a->base == ATK_BASE_SLOT || a->base == ATK_BASE_HDR)
 		a->idx &= 7;
-	size = usess_region_size(u, a->base, a->idx);
+	size = atk_session_region_size(u, a->base, a->idx);
 	a->off = size ? off % size : 0;
 }
 
@@ -66,19 +66,19 @@ static size_t decode_align(struct fuzz_in *in)
 	return (size_t)1 << (b & 15);
 }
 
-static void decode(struct usess *u, struct fuzz_in *in, struct uact *a)
+static void decode(struct atk_session *u, struct fuzz_in *in, struct atk_action *a)
 {
 	uint8_t op = fuzz_u8(in), arg = op >> 3;
 
 	memset(a, 0, sizeof(*a));
-	a->at.field = UF_NONE;
-	a->heap.field = UF_NONE;
+	a->at.field = ATK_FIELD_NONE;
+	a->heap.field = ATK_FIELD_NONE;
 	switch (op & 7) {
 	case 0:
 	case 1: {
 		uint8_t fb = fuzz_u8(in);
 
-		a->kind = UA_ALLOC;
+		a->kind = ATK_ACT_ALLOC;
 		a->slot = arg & 7;
 		a->flags = fb & 0x80 ? fb & 0x3f : good_flags[fb & 3];
 		a->bytes = fuzz_size(in, 0x10000);
@@ -90,65 +90,65 @@ static void decode(struct usess *u, struct fuzz_in *in, struct uact *a)
 		break;
 	}
 	case 2:
-		a->kind = UA_FREE;
-		a->at.base = UB_SLOT;
+		a->kind = ATK_ACT_FREE;
+		a->at.base = ATK_BASE_SLOT;
 		a->at.idx = arg & 7;
 		if (arg & 8) /* an interior pointer of a live block */
 			a->at.off = (int8_t)fuzz_u8(in);
-		if (!usess_slot_live(u, a->at.idx)) {
-			a->at.base = UB_NULL; /* free(NULL) is allowed */
+		if (!atk_session_slot_live(u, a->at.idx)) {
+			a->at.base = ATK_BASE_NULL; /* free(NULL) is allowed */
 			a->at.off = 0;
 		}
 		break;
 	case 3:
-		a->kind = UA_FREE;
+		a->kind = ATK_ACT_FREE;
 		decode_target(u, in, &a->at);
-		a->at.view = (enum uview)((arg >> 3) % 3);
+		a->at.view = (enum atk_view)((arg >> 3) % 3);
 		break;
 	case 4:
 	case 5:
-		a->kind = UA_WRITE;
+		a->kind = ATK_ACT_WRITE;
 		decode_target(u, in, &a->at);
-		a->at.view = (enum uview)((arg >> 3) % 3);
+		a->at.view = (enum atk_view)((arg >> 3) % 3);
 		a->len = 1 + (arg & 7);
 		fuzz_bytes(in, a->data, a->len);
 		break;
 	case 6: {
 		uint8_t fb = fuzz_u8(in);
 
-		a->kind = UA_WRITE;
-		a->width = UW_FIELD;
-		a->at.base = fb & 4 ? UB_FREE : UB_HDR;
+		a->kind = ATK_ACT_WRITE;
+		a->width = ATK_WIDTH_FIELD;
+		a->at.base = fb & 4 ? ATK_BASE_FREE : ATK_BASE_HDR;
 		a->at.idx = arg & 7;
 		a->at.field = fb & 3;
-		a->at.view = (enum uview)((fb >> 3) % 3);
+		a->at.view = (enum atk_view)((fb >> 3) % 3);
 		if (fb & 0x20) { /* a live block's chunk id, give or take */
-			a->value.kind = UVAL_ID;
+			a->value.kind = ATK_VAL_ID;
 			a->value.addr.idx = (fb >> 6) | (arg & 4);
 			a->value.add = (int8_t)fuzz_u8(in);
 		} else {
-			a->value.kind = UVAL_NUM;
+			a->value.kind = ATK_VAL_NUM;
 			a->value.add = fuzz_u16(in);
 		}
 		break;
 	}
 	default:
-		a->kind = UA_TICK; /* a tick costs as much as ten syscalls: keep them short */
+		a->kind = ATK_ACT_TICK; /* a tick costs as much as ten syscalls: keep them short */
 		a->ticks = 1 + (arg & 1);
 		break;
 	}
 }
 
 /* Is this step's event a finding for the fuzzer? */
-static bool is_finding(const struct usess *u, const struct uevent *ev, const struct fuzz_opts *o)
+static bool is_finding(const struct atk_session *u, const struct atk_event *ev, const struct fuzz_opts *o)
 {
 	switch (ev->cls) {
-	case UE_ESCAPE:
+	case ATK_EV_ESCAPE:
 		return true;
-	case UE_CORRUPT:
+	case ATK_EV_CORRUPT:
 		return !o->escape_only;
-	case UE_DETECTED:
-		return !o->escape_only && !usess_is_oob(u) && strcmp(ev->by, "caller error");
+	case ATK_EV_DETECTED:
+		return !o->escape_only && !atk_session_is_oob(u) && strcmp(ev->by, "caller error");
 	default:
 		return false;
 	}
@@ -158,17 +158,17 @@ void fuzz_user_syscalls_run(const uint8_t *d, size_t n, const struct fuzz_opts *
 			    struct fuzz_result *res)
 {
 	static const size_t heap_sizes[] = { 0x4000, 0x2000, 0x8000, 0x20000 };
-	struct usess_config cfg;
-	struct usess *u;
+	struct atk_session_config cfg;
+	struct atk_session *u;
 	struct fuzz_in in;
-	struct uevent ev;
+	struct atk_event ev;
 	uint8_t l, c;
 
 	fuzz_in_init(&in, d, n);
 	l = fuzz_u8(&in);
 	c = fuzz_u8(&in);
 	memset(&cfg, 0, sizeof(cfg));
-	cfg.layout = o->layout ? o->layout : fuzz_layouts[l % fuzz_nlayouts].name;
+	cfg.layout = o->layout ? o->layout : ll_layout_at(l % ll_layout_count())->name;
 	cfg.hardening = o->hardening >= 0 ? o->hardening : (c & 7) % 5;
 	cfg.word_bits = c & 0x80 ? 64 : 32;
 	cfg.heap_bytes = heap_sizes[(c >> 3) & 3];
@@ -176,30 +176,30 @@ void fuzz_user_syscalls_run(const uint8_t *d, size_t n, const struct fuzz_opts *
 	cfg.trace = o->trace;
 	cfg.precheck_writes = true;
 	cfg.check_each_step = !o->escape_only;
-	if (usess_open(&u, &cfg)) {
+	if (atk_session_open(&u, &cfg)) {
 		res->skipped = true;
 		return;
 	}
 	for (unsigned i = 0; i < MAX_STEPS && !fuzz_in_done(&in); i++) {
-		struct uact a;
+		struct atk_action a;
 
 		decode(u, &in, &a);
-		usess_step(u, &a, &ev);
-		res->ops = usess_steps(u);
+		atk_session_step(u, &a, &ev);
+		res->ops = atk_session_steps(u);
 		if (is_finding(u, &ev, o))
 			goto found;
-		if (ev.cls == UE_SKIPPED && !strcmp(ev.by, "no acting thread"))
+		if (ev.cls == ATK_EV_SKIPPED && !strcmp(ev.by, "no acting thread"))
 			break;
 	}
 	if (!o->escape_only) {
-		usess_final(u, &ev);
-		if (ev.cls == UE_CORRUPT)
+		atk_session_final(u, &ev);
+		if (ev.cls == ATK_EV_CORRUPT)
 			goto found;
 	}
-	usess_close(u);
+	atk_session_close(u);
 	return;
 found:
 	res->found = true;
 	res->finding = ev.f;
-	usess_close(u);
+	atk_session_close(u);
 }

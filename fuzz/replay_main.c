@@ -9,7 +9,6 @@
  * clean; a finding aborts (its report and JSON record on stderr). Unknown
  * '-flag=value' arguments are ignored, as libFuzzer warns and goes on.
  */
-#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -54,51 +53,26 @@ static int run_file(const char *path)
 	return 0;
 }
 
-static int cmp_names(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 /* Every regular file of a directory, in name order (deterministic). */
 static int run_dir(const char *dir, unsigned *count)
 {
-	DIR *d = opendir(dir);
-	struct dirent *e;
-	char **names = NULL;
-	size_t n = 0;
+	size_t n;
+	char **names = atk_list_dir(dir, "", &n);
 	int rc = 0;
 
-	if (!d) {
+	if (!names) {
 		fprintf(stderr, "cannot open %s: %s\n", dir, strerror(errno));
 		return 2;
 	}
-	while ((e = readdir(d))) {
-		char **nn;
-
-		if (e->d_name[0] == '.')
-			continue;
-		nn = realloc(names, (n + 1) * sizeof(*names));
-		if (!nn)
-			break;
-		names = nn;
-		names[n] = malloc(strlen(dir) + strlen(e->d_name) + 2);
-		if (!names[n])
-			break;
-		sprintf(names[n++], "%s/%s", dir, e->d_name);
-	}
-	closedir(d);
-	if (n) /* qsort(NULL, 0) is undefined */
-		qsort(names, n, sizeof(*names), cmp_names);
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = 0; i < n && !rc; i++) {
 		struct stat st;
 
-		if (!rc && stat(names[i], &st) == 0 && S_ISREG(st.st_mode)) {
+		if (stat(names[i], &st) == 0 && S_ISREG(st.st_mode)) {
 			rc = run_file(names[i]);
 			++*count;
 		}
-		free(names[i]);
 	}
-	free(names);
+	atk_list_free(names, n);
 	return rc;
 }
 

@@ -124,17 +124,34 @@ void sim_trace_write(const struct sim *s, FILE *out)
 
 /* ---- findings ------------------------------------------------------------------- */
 
-static const char *const finding_names[] = {
-	[SIM_FINDING_KERNEL_FAULT] = "kernel-fault", [SIM_FINDING_CONFINEMENT] = "confinement",
-	[SIM_FINDING_KOBJ_CHANGED] = "kobj-changed", [SIM_FINDING_HEAP_CHECK] = "heap-check",
-	[SIM_FINDING_VALIDATE] = "validate",         [SIM_FINDING_HANG] = "hang",
-	[SIM_FINDING_OTHER] = "other",
-	[SIM_FINDING_KERNEL_TRUSTS_USER] = "kernel-trusts-user",
+static const struct {
+	const char *name, *long_name;
+} finding_names[] = {
+	[SIM_FINDING_KERNEL_FAULT] = { "kernel-fault", "kernel-fault" },
+	[SIM_FINDING_CONFINEMENT] = { "confinement", "confinement" },
+	[SIM_FINDING_KOBJ_CHANGED] = { "kobj-changed", "kernel-object-changed" },
+	[SIM_FINDING_HEAP_CHECK] = { "heap-check", "heap-check" },
+	[SIM_FINDING_VALIDATE] = { "validate", "validate" },
+	[SIM_FINDING_HANG] = { "hang", "hang" },
+	[SIM_FINDING_OTHER] = { "other", "other" },
+	[SIM_FINDING_MODEL_MISMATCH] = { "model-mismatch", "model-mismatch" },
+	[SIM_FINDING_HARNESS] = { "harness", "harness" },
+	[SIM_FINDING_KERNEL_TRUSTS_USER] = { "kernel-trusts-user", "kernel-trusts-user" },
 };
+
+static bool finding_kind_known(enum sim_finding_kind k)
+{
+	return k >= SIM_FINDING_KERNEL_FAULT && k <= SIM_FINDING_KERNEL_TRUSTS_USER;
+}
 
 const char *sim_finding_kind_name(enum sim_finding_kind k)
 {
-	return k >= SIM_FINDING_KERNEL_FAULT && k <= SIM_FINDING_KERNEL_TRUSTS_USER ? finding_names[k] : "?";
+	return finding_kind_known(k) ? finding_names[k].name : "?";
+}
+
+const char *sim_finding_kind_long_name(enum sim_finding_kind k)
+{
+	return finding_kind_known(k) ? finding_names[k].long_name : "unknown";
 }
 
 void sim_finding_new(struct sim *s, struct sim_finding *f, enum sim_finding_kind kind)

@@ -669,9 +669,15 @@ enum sim_finding_kind {
 	SIM_FINDING_VALIDATE,         /* sys_heap_validate failed (reported by a layer above) */
 	SIM_FINDING_HANG,             /* deadlock on a spinlock / switch budget exhausted */
 	SIM_FINDING_OTHER,
+	SIM_FINDING_MODEL_MISMATCH,   /* a heap result differs from a shadow model (layer above) */
+	SIM_FINDING_HARNESS,          /* the harness above the simulator misbehaved (layer above) */
 	SIM_FINDING_KERNEL_TRUSTS_USER, /* kernel used a value it read from user-writable memory */
 };
-const char *sim_finding_kind_name(enum sim_finding_kind k); /* "kernel-fault", ... */
+/* The simulator's own reports spell a kind short ("kobj-changed"); finding
+ * records of the layers above spell it long ("kernel-object-changed"). Both
+ * spellings are kept because saved traces and records use them. */
+const char *sim_finding_kind_name(enum sim_finding_kind k);      /* "?" if unknown */
+const char *sim_finding_kind_long_name(enum sim_finding_kind k); /* "unknown" if unknown */
 
 #define SIM_FINDING_BYTES 16
 struct sim_finding {

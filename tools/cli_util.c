@@ -6,27 +6,70 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "fuzz.h"
 #include "heapsim.h"
 
-int cli_opt_value(int argc, char **argv, int *i, const char *name, const char **val)
+void cli_parser_init(struct cli_parser *p, const char *cmd, int argc, char **argv,
+		     const struct option *opts)
 {
-	const char *a = argv[*i];
-	size_t n = strlen(name);
+	size_t n = 0;
 
-	if (strncmp(a, name, n))
-		return 0;
-	if (a[n] == '=') {
-		*val = a + n + 1;
-		return 1;
+	memset(p, 0, sizeof(*p));
+	p->cmd = cmd;
+	p->argc = argc;
+	p->argv = argv;
+	while (opts && opts[n].name && n < CLI_MAX_OPTS) {
+		p->opts[n] = opts[n];
+		n++;
 	}
-	if (a[n])
-		return 0;
-	if (*i + 1 >= argc) {
-		fprintf(stderr, "heapsim: %s needs a value\n", name);
-		return -1;
+	p->opts[n] = (struct option){ "help", no_argument, NULL, CLI_HELP };
+	optind = 0; /* glibc: start over (a command may parse after another) */
+	opterr = 0; /* our messages, not getopt's */
+}
+
+/* "--layout=x" → "--layout" in messages */
+static void print_option_name(const char *a)
+{
+	fprintf(stderr, "%.*s", (int)strcspn(a, "="), a);
+}
+
+int cli_next(struct cli_parser *p, const char **arg)
+{
+	/* '-': operands come back in order (code 1); ':': a missing value is ':' */
+	int c = getopt_long(p->argc, p->argv, "-:h", p->opts, NULL);
+	const char *bad = optind > 0 && optind <= p->argc ? p->argv[optind - 1] : "";
+
+	*arg = optarg;
+	switch (c) {
+	case -1:
+		return CLI_DONE;
+	case ':':
+		fprintf(stderr, "heapsim %s: ", p->cmd);
+		print_option_name(bad);
+		fprintf(stderr, " needs a value\n");
+		return CLI_BAD;
+	case '?':
+		/* getopt sets optopt to a known long option's val when it was
+		 * given a value it does not take, to the letter for "-x" */
+		if (!strncmp(bad, "--", 2) && optopt) {
+			fprintf(stderr, "heapsim %s: ", p->cmd);
+			print_option_name(bad);
+			fprintf(stderr, " takes no value\n");
+		} else if (strncmp(bad, "--", 2) && optopt) {
+			fprintf(stderr, "heapsim %s: unknown option '-%c'\n", p->cmd, optopt);
+		} else {
+			fprintf(stderr, "heapsim %s: unknown option '%s'\n", p->cmd, bad);
+		}
+		return CLI_BAD;
+	default:
+		return c;
 	}
-	*val = argv[++*i];
-	return 1;
+}
+
+int cli_unexpected(const struct cli_parser *p, const char *arg)
+{
+	fprintf(stderr, "heapsim %s: unexpected argument '%s'\n", p->cmd, arg);
+	return HEAPSIM_EXIT_USAGE;
 }
 
 bool cli_parse_u64(const char *s, uint64_t *out)
@@ -58,15 +101,13 @@ static int bad_value(const char *opt, const char *v, const char *want)
 	return -1;
 }
 
-int cli_env_option(int argc, char **argv, int *i, struct ll_env_config *cfg)
+int cli_env_option(int opt, const char *v, struct ll_env_config *cfg)
 {
-	const char *v;
 	uint64_t n;
-	int r;
+	int h;
 
-	if ((r = cli_opt_value(argc, argv, i, "--layout", &v)) != 0) {
-		if (r < 0)
-			return -1;
+	switch (opt) {
+	case 'L':
 		if (!ll_layout_find(v)) {
 			fprintf(stderr, "heapsim: unknown layout '%s'\n", v);
 			cli_list_layout_names(stderr);
@@ -74,52 +115,41 @@ int cli_env_option(int argc, char **argv, int *i, struct ll_env_config *cfg)
 		}
 		cfg->layout = v;
 		return 1;
-	}
-	if ((r = cli_opt_value(argc, argv, i, "--hardening", &v)) != 0) {
-		int h = r < 0 ? -1 : sys_heap_hardening_parse(v);
-
-		if (r < 0)
-			return -1;
-		if (h < 0)
+	case 'H':
+		if ((h = sys_heap_hardening_parse(v)) < 0)
 			return bad_value("--hardening", v, "none, basic, moderate, full, extreme");
 		cfg->hardening = (enum sys_heap_hardening)h;
 		return 1;
-	}
-	if ((r = cli_opt_value(argc, argv, i, "--heap-bytes", &v)) != 0) {
-		if (r < 0)
-			return -1;
+	case 'B':
 		if (!cli_parse_u64(v, &n) || !n || n % sim_page_size() || n > (64u << 20))
 			return bad_value("--heap-bytes", v, "a multiple of the page size, at most 64 MiB");
 		cfg->heap_bytes = (size_t)n;
 		return 1;
-	}
-	if ((r = cli_opt_value(argc, argv, i, "--word-bits", &v)) != 0) {
-		if (r < 0)
-			return -1;
+	case 'W':
 		if (!cli_parse_u64(v, &n) || (n != 32 && n != 64))
 			return bad_value("--word-bits", v, "32 or 64");
 		cfg->word_bits = (unsigned)n;
 		return 1;
-	}
-	if ((r = cli_opt_value(argc, argv, i, "--period", &v)) != 0) {
-		if (r < 0)
-			return -1;
+	case 'P':
 		if (!cli_parse_u64(v, &n) || !n || n > 1000000)
 			return bad_value("--period", v, "1..1000000 microseconds");
 		cfg->period_us = (uint32_t)n;
 		return 1;
-	}
-	if (!strcmp(argv[*i], "--strict-verify"))
+	case 'S':
 		cfg->strict_verify = true;
-	else if (!strcmp(argv[*i], "--no-cache"))
+		return 1;
+	case 'C':
 		cfg->cached_heap = false;
-	else if (!strcmp(argv[*i], "--no-alias"))
+		return 1;
+	case 'A':
 		cfg->alias_partition = false;
-	else if (!strcmp(argv[*i], "--kernel-ll"))
+		return 1;
+	case 'K':
 		cfg->user_space = false;
-	else
+		return 1;
+	default:
 		return 0;
-	return 1;
+	}
 }
 
 void cli_env_options_help(FILE *out)
@@ -195,28 +225,8 @@ uint8_t *cli_read_input(const char *cmd, const char *path, size_t *len)
 	return d;
 }
 
-bool cli_finding_record(const char *input_path, const uint8_t *data, size_t len, char *rec,
-			size_t rlen)
-{
-	char sha[41], file[PATH_MAX], *dup = strdup(input_path);
-	FILE *in;
-	size_t n;
-
-	if (!dup)
-		return false;
-	fuzz_sha1_hex(data, len, sha);
-	snprintf(file, sizeof(file), "%s/finding-%s.json", dirname(dup), sha);
-	free(dup);
-	in = fopen(file, "r");
-	if (!in)
-		return false;
-	n = fread(rec, 1, rlen - 1, in);
-	rec[n] = '\0';
-	fclose(in);
-	return true;
-}
-
-bool cli_json_field(const char *json, const char *key, char *out, size_t len)
+/* The value of "key":"..." in a one-line JSON record of our own format. */
+static bool json_field(const char *json, const char *key, char *out, size_t len)
 {
 	char pat[64];
 	const char *p, *e;
@@ -231,4 +241,53 @@ bool cli_json_field(const char *json, const char *key, char *out, size_t len)
 		return false;
 	snprintf(out, len, "%.*s", (int)(e - p), p);
 	return true;
+}
+
+void cli_record_read(const char *input_path, const uint8_t *data, size_t len,
+		     struct cli_record *rec)
+{
+	char sha[41], prefix[PATH_MAX], file[PATH_MAX + 64], json[2048], *dup = strdup(input_path);
+	FILE *in;
+	size_t n;
+
+	memset(rec, 0, sizeof(*rec));
+	if (!dup)
+		return;
+	fuzz_sha1_hex(data, len, sha);
+	snprintf(prefix, sizeof(prefix), "%s/", dirname(dup));
+	free(dup);
+	fuzz_record_path(file, sizeof(file), prefix, sha);
+	in = fopen(file, "r");
+	if (!in)
+		return;
+	n = fread(json, 1, sizeof(json) - 1, in);
+	json[n] = '\0';
+	fclose(in);
+	json_field(json, "target", rec->target, sizeof(rec->target));
+	json_field(json, "layout", rec->layout, sizeof(rec->layout));
+	json_field(json, "hardening", rec->hardening, sizeof(rec->hardening));
+}
+
+const char *cli_pick(const char *option, const char *env, const char *rec,
+		     bool (*valid)(const char *))
+{
+	const char *e = getenv(env);
+
+	if (option)
+		return option;
+	if (e && *e)
+		return e;
+	if (rec && *rec && (!valid || valid(rec)))
+		return rec;
+	return NULL;
+}
+
+bool cli_layout_known(const char *name)
+{
+	return ll_layout_find(name) != NULL;
+}
+
+bool cli_hardening_known(const char *name)
+{
+	return sys_heap_hardening_parse(name) >= 0;
 }

@@ -50,28 +50,26 @@ int heapsim_cmd_audit(int argc, char **argv)
 	struct ll_env_config cfg;
 	struct ll_env *env;
 	struct sim_audit a;
+	static const struct option opts[] = { CLI_ENV_OPTIONS, { "json", no_argument, NULL, 'j' }, { 0 } };
+	struct cli_parser p;
+	const char *v;
 	bool json = false;
-	int err;
+	int c, err;
 
 	ll_env_config_default(&cfg);
 	cfg.layout = NULL; /* required */
-	for (int i = 1; i < argc; i++) {
-		int r = cli_env_option(argc, argv, &i, &cfg);
-
-		if (r < 0)
-			return HEAPSIM_EXIT_USAGE;
-		if (r > 0)
-			continue;
-		if (!strcmp(argv[i], "--json")) {
-			json = true;
-		} else if (!strcmp(argv[i], "--help")) {
+	cli_parser_init(&p, "audit", argc, argv, opts);
+	while ((c = cli_next(&p, &v)) != CLI_DONE) {
+		if (c == CLI_HELP) {
 			help(stdout);
 			return HEAPSIM_EXIT_CLEAN;
-		} else {
-			fprintf(stderr, "heapsim audit: unexpected '%s'\n", argv[i]);
-			help(stderr);
-			return HEAPSIM_EXIT_USAGE;
 		}
+		if (c == 'j')
+			json = true;
+		else if (c == CLI_OPERAND)
+			return cli_unexpected(&p, v);
+		else if (c == CLI_BAD || cli_env_option(c, v, &cfg) <= 0)
+			return HEAPSIM_EXIT_USAGE;
 	}
 	if (!cfg.layout) {
 		fprintf(stderr, "heapsim audit: --layout NAME is required\n");

@@ -5,18 +5,24 @@
 
 int heapsim_cmd_list_layouts(int argc, char **argv)
 {
+	static const struct option opts[] = { { "json", no_argument, NULL, 'j' }, { 0 } };
+	struct cli_parser p;
+	const char *v;
 	bool json = false;
+	int c;
 
-	for (int i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--json")) {
-			json = true;
-		} else if (!strcmp(argv[i], "--help")) {
+	cli_parser_init(&p, "list-layouts", argc, argv, opts);
+	while ((c = cli_next(&p, &v)) != CLI_DONE) {
+		if (c == CLI_HELP) {
 			printf("usage: heapsim list-layouts [--json]\n");
 			return HEAPSIM_EXIT_CLEAN;
-		} else {
-			fprintf(stderr, "heapsim list-layouts: unexpected '%s'\n", argv[i]);
-			return HEAPSIM_EXIT_USAGE;
 		}
+		if (c == 'j')
+			json = true;
+		else if (c == CLI_OPERAND)
+			return cli_unexpected(&p, v);
+		else
+			return HEAPSIM_EXIT_USAGE;
 	}
 	if (json)
 		printf("[");

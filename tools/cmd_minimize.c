@@ -96,124 +96,162 @@ static int run_libfuzzer(const char *bin, const char *layout, const char *in, co
 	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
 }
 
-int heapsim_cmd_minimize(int argc, char **argv)
-{
-	const char *file = NULL, *tname = NULL, *layout = NULL, *out = NULL, *fuzzer = NULL, *v;
-	char rec_buf[2048] = "", rec_t[32] = "", rec_l[32] = "", bin[PATH_MAX], outbuf[PATH_MAX];
-	uint64_t secs = 60;
-	const struct fuzz_target *t;
-	struct fuzz_opts o;
-	struct fuzz_result res;
-	uint8_t *d;
-	size_t n, m;
-	int r;
+/* What the command line asked for. */
+struct minimize_args {
+	const char *file, *target, *layout, *out, *fuzzer;
+	uint64_t seconds;
+};
 
-	for (int i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+/* CLI_DONE when parsed, HEAPSIM_EXIT_CLEAN after --help, else HEAPSIM_EXIT_USAGE. */
+static int minimize_parse(int argc, char **argv, struct minimize_args *a)
+{
+	static const struct option opts[] = { { "target", required_argument, NULL, 't' },
+					      { "layout", required_argument, NULL, 'L' },
+					      { "out", required_argument, NULL, 'o' },
+					      { "fuzzer", required_argument, NULL, 'f' },
+					      { "seconds", required_argument, NULL, 's' },
+					      { 0 } };
+	struct cli_parser p;
+	const char *v;
+	int c;
+
+	a->seconds = 60;
+	cli_parser_init(&p, "minimize", argc, argv, opts);
+	while ((c = cli_next(&p, &v)) != CLI_DONE) {
+		switch (c) {
+		case CLI_HELP:
 			help(stdout);
 			return HEAPSIM_EXIT_CLEAN;
-		}
-		if ((r = cli_opt_value(argc, argv, &i, "--target", &v)) != 0)
-			tname = v;
-		else if ((r = cli_opt_value(argc, argv, &i, "--layout", &v)) != 0)
-			layout = v;
-		else if ((r = cli_opt_value(argc, argv, &i, "--out", &v)) != 0)
-			out = v;
-		else if ((r = cli_opt_value(argc, argv, &i, "--fuzzer", &v)) != 0)
-			fuzzer = v;
-		else if ((r = cli_opt_value(argc, argv, &i, "--seconds", &v)) != 0) {
-			if (r > 0 && (!cli_parse_u64(v, &secs) || !secs || secs > 86400))
-				r = -1;
-		} else if (argv[i][0] != '-' && !file) {
-			file = argv[i];
-			r = 1;
-		} else {
-			r = -1;
-		}
-		if (r < 0) {
-			fprintf(stderr, "heapsim minimize: bad argument '%s'\n", argv[i]);
+		case 't': a->target = v; break;
+		case 'L': a->layout = v; break;
+		case 'o': a->out = v; break;
+		case 'f': a->fuzzer = v; break;
+		case 's':
+			if (cli_parse_u64(v, &a->seconds) && a->seconds && a->seconds <= 86400)
+				break;
+			fprintf(stderr, "heapsim minimize: bad --seconds '%s'\n", v);
+			help(stderr);
+			return HEAPSIM_EXIT_USAGE;
+		case CLI_OPERAND:
+			if (!a->file) {
+				a->file = v;
+				break;
+			}
+			cli_unexpected(&p, v);
+			/* fall through */
+		default:
 			help(stderr);
 			return HEAPSIM_EXIT_USAGE;
 		}
 	}
-	if (!file) {
+	if (!a->file) {
 		help(stderr);
 		return HEAPSIM_EXIT_USAGE;
 	}
-	d = cli_read_input("minimize", file, &n);
+	return CLI_DONE;
+}
+
+/* The libFuzzer binary to run (--fuzzer or the fuzz preset's), into bin;
+ * false after saying how to build one. */
+static bool find_fuzzer(const struct fuzz_target *t, const char *fuzzer, char *bin, size_t len)
+{
+	if (fuzzer)
+		snprintf(bin, len, "%s", fuzzer);
+	if ((fuzzer ? access(bin, X_OK) == 0 : default_fuzzer(t->name, bin, len)) && is_libfuzzer(bin))
+		return true;
+	fprintf(stderr,
+		"heapsim minimize: no libFuzzer build of %s%s%s. Build it with\n"
+		"  cmake --preset fuzz && cmake --build --preset fuzz -j2\n"
+		"(or name one with --fuzzer PATH)\n",
+		t->name, fuzzer ? " at " : "", fuzzer ? fuzzer : "");
+	return false;
+}
+
+/* The result must not be the input, nor a file left by an earlier run. */
+static bool clear_result(const char *file, const char *out)
+{
+	if (same_inode(file, out)) {
+		fprintf(stderr, "heapsim minimize: --out %s is the input itself\n", out);
+		return false;
+	}
+	if (unlink(out) < 0 && errno != ENOENT) {
+		fprintf(stderr, "heapsim minimize: cannot replace %s: %s\n", out, strerror(errno));
+		return false;
+	}
+	return true;
+}
+
+/* Replays the result in-process; a finding's record goes beside it so
+ * `heapsim replay` pins the same layout. */
+static bool check_result(const struct fuzz_target *t, const char *layout, const char *out,
+			 const uint8_t *d, size_t m, size_t from)
+{
+	struct fuzz_opts o;
+	struct fuzz_result res;
+
+	fuzz_opts_default(&o);
+	o.layout = fuzz_target_layout(t, layout);
+	fuzz_run(t, d, m, &o, &res);
+	if (res.found) {
+		char prefix[PATH_MAX + 1], *dup = strdup(out);
+
+		snprintf(prefix, sizeof(prefix), "%s/", dup ? dirname(dup) : ".");
+		free(dup);
+		fuzz_record_save(prefix, &res.finding);
+	}
+	printf("%s: %zu bytes (from %zu); %s\n", out, m, from,
+	       res.found ? "still a finding" : "NO LONGER REPRODUCES");
+	if (res.found)
+		printf("replay: heapsim replay %s --target %s\n", out, t->name);
+	return res.found;
+}
+
+int heapsim_cmd_minimize(int argc, char **argv)
+{
+	struct minimize_args a = { 0 };
+	char bin[PATH_MAX], outbuf[PATH_MAX];
+	const struct fuzz_target *t;
+	struct cli_record rec;
+	const char *layout;
+	uint8_t *d;
+	size_t n, m;
+	int r = minimize_parse(argc, argv, &a);
+
+	if (r != CLI_DONE)
+		return r;
+	d = cli_read_input("minimize", a.file, &n);
 	if (!d)
 		return HEAPSIM_EXIT_USAGE;
-	if (cli_finding_record(file, d, n, rec_buf, sizeof(rec_buf))) {
-		cli_json_field(rec_buf, "target", rec_t, sizeof(rec_t));
-		cli_json_field(rec_buf, "layout", rec_l, sizeof(rec_l));
-	}
+	cli_record_read(a.file, d, n, &rec);
 	free(d);
-	t = fuzz_target_find(tname ? tname : rec_t);
+	t = fuzz_target_find(a.target ? a.target : rec.target);
 	if (!t) {
-		fprintf(stderr, "heapsim minimize: %s target (use --target)\n", tname ? "unknown" : "no");
+		fprintf(stderr, "heapsim minimize: %s target (use --target)\n", a.target ? "unknown" : "no");
 		return HEAPSIM_EXIT_USAGE;
 	}
-	if (!layout && getenv("HEAPSIM_LAYOUT") && *getenv("HEAPSIM_LAYOUT"))
-		layout = getenv("HEAPSIM_LAYOUT");
-	if (!layout && fuzz_layout_find(rec_l))
-		layout = rec_l;
-	if (layout && !fuzz_layout_find(layout)) {
+	layout = cli_pick(a.layout, "HEAPSIM_LAYOUT", rec.layout, cli_layout_known);
+	if (layout && !ll_layout_find(layout)) {
 		fprintf(stderr, "heapsim minimize: unknown layout '%s'\n", layout);
 		return HEAPSIM_EXIT_USAGE;
 	}
-	if (fuzzer)
-		snprintf(bin, sizeof(bin), "%s", fuzzer);
-	if (!(fuzzer ? access(bin, X_OK) == 0 : default_fuzzer(t->name, bin, sizeof(bin))) ||
-	    !is_libfuzzer(bin)) {
-		fprintf(stderr,
-			"heapsim minimize: no libFuzzer build of %s%s%s. Build it with\n"
-			"  cmake --preset fuzz && cmake --build --preset fuzz -j2\n"
-			"(or name one with --fuzzer PATH)\n",
-			t->name, fuzzer ? " at " : "", fuzzer ? fuzzer : "");
+	if (!find_fuzzer(t, a.fuzzer, bin, sizeof(bin)))
 		return HEAPSIM_EXIT_USAGE;
+	if (!a.out) {
+		snprintf(outbuf, sizeof(outbuf), "%s.min", a.file);
+		a.out = outbuf;
 	}
-	if (!out) {
-		snprintf(outbuf, sizeof(outbuf), "%s.min", file);
-		out = outbuf;
-	}
-	if (same_inode(file, out)) {
-		fprintf(stderr, "heapsim minimize: --out %s is the input itself\n", out);
+	if (!clear_result(a.file, a.out))
 		return HEAPSIM_EXIT_USAGE;
-	}
-	/* a result left by an earlier run must not pass for this one's */
-	if (unlink(out) < 0 && errno != ENOENT) {
-		fprintf(stderr, "heapsim minimize: cannot replace %s: %s\n", out, strerror(errno));
-		return HEAPSIM_EXIT_USAGE;
-	}
-	printf("minimizing %s with %s%s%s for up to %llu s\n", file, bin, layout ? ", layout " : "",
-	       layout ? layout : "", (unsigned long long)secs);
+	printf("minimizing %s with %s%s%s for up to %llu s\n", a.file, bin, layout ? ", layout " : "",
+	       layout ? layout : "", (unsigned long long)a.seconds);
 	fflush(stdout);
-	r = run_libfuzzer(bin, layout, file, out, (unsigned long)secs);
-	d = cli_read_file(out, HEAPSIM_INPUT_MAX, &m);
+	r = run_libfuzzer(bin, layout, a.file, a.out, (unsigned long)a.seconds);
+	d = cli_read_file(a.out, HEAPSIM_INPUT_MAX, &m);
 	if (!d) {
 		fprintf(stderr, "heapsim minimize: libFuzzer wrote no result (exit %d)\n", r);
 		return HEAPSIM_EXIT_USAGE;
 	}
-	fuzz_opts_default(&o);
-	o.layout = t->uses_layout ? layout : (layout && !strcmp(layout, "oob") ? layout : NULL);
-	fuzz_run(t, d, m, &o, &res);
-	if (res.found) {
-		char rec[PATH_MAX + 64], *dup = strdup(out);
-		FILE *f;
-
-		snprintf(rec, sizeof(rec), "%s/finding-%s.json", dup ? dirname(dup) : ".",
-			 res.finding.input_sha1);
-		free(dup);
-		f = fopen(rec, "w");
-		if (f) {
-			fuzz_finding_json(&res.finding, f);
-			fclose(f);
-		}
-	}
+	r = check_result(t, layout, a.out, d, m, n) ? HEAPSIM_EXIT_CLEAN : HEAPSIM_EXIT_FINDINGS;
 	free(d);
-	printf("%s: %zu bytes (from %zu); %s\n", out, m, n,
-	       res.found ? "still a finding" : "NO LONGER REPRODUCES");
-	if (res.found)
-		printf("replay: heapsim replay %s --target %s\n", out, t->name);
-	return res.found ? HEAPSIM_EXIT_CLEAN : HEAPSIM_EXIT_FINDINGS;
+	return r;
 }

@@ -66,122 +66,142 @@ static bool run_once(const char *name, const struct fuzz_target *t, const uint8_
 		return false;
 	}
 	printf("\n");
-	fuzz_finding_print(&res->finding, stdout);
+	atk_finding_print(&res->finding, stdout);
 	if (json)
-		fuzz_finding_json(&res->finding, stdout);
+		atk_finding_json(&res->finding, stdout);
+	return true;
+}
+
+/* What the command line asked for. */
+struct replay_args {
+	const char *file, *target, *layout, *hardening, *oracle;
+	bool json;
+};
+
+/* CLI_DONE when parsed, HEAPSIM_EXIT_CLEAN after --help, else HEAPSIM_EXIT_USAGE. */
+static int replay_parse(int argc, char **argv, struct replay_args *a)
+{
+	static const struct option opts[] = { { "target", required_argument, NULL, 't' },
+					      { "layout", required_argument, NULL, 'L' },
+					      { "hardening", required_argument, NULL, 'H' },
+					      { "oracle", required_argument, NULL, 'o' },
+					      { "json", no_argument, NULL, 'j' },
+					      { 0 } };
+	struct cli_parser p;
+	const char *v;
+	int c;
+
+	cli_parser_init(&p, "replay", argc, argv, opts);
+	while ((c = cli_next(&p, &v)) != CLI_DONE) {
+		switch (c) {
+		case CLI_HELP:
+			help(stdout);
+			return HEAPSIM_EXIT_CLEAN;
+		case 't': a->target = v; break;
+		case 'L': a->layout = v; break;
+		case 'H': a->hardening = v; break;
+		case 'o': a->oracle = v; break;
+		case 'j': a->json = true; break;
+		case CLI_OPERAND:
+			if (!a->file) {
+				a->file = v;
+				break;
+			}
+			cli_unexpected(&p, v);
+			/* fall through */
+		default:
+			help(stderr);
+			return HEAPSIM_EXIT_USAGE;
+		}
+	}
+	if (!a->file) {
+		help(stderr);
+		return HEAPSIM_EXIT_USAGE;
+	}
+	return CLI_DONE;
+}
+
+/* --target, else the record's, else FILE's directory name; NULL after saying why. */
+static const struct fuzz_target *replay_target(const char *tname, const struct cli_record *rec,
+					       const char *file)
+{
+	const struct fuzz_target *t = fuzz_target_find(tname ? tname : rec->target[0] ? rec->target : NULL);
+
+	if (!t && !tname)
+		t = target_from_dir(file);
+	if (t)
+		return t;
+	fprintf(stderr, "heapsim replay: %s target%s%s; known:", tname ? "unknown" : "no",
+		tname ? " " : " (use --target)", tname ? tname : "");
+	for (size_t i = 0; i < fuzz_ntargets; i++)
+		fprintf(stderr, " %s", fuzz_targets[i].name);
+	fprintf(stderr, "\n");
+	return NULL;
+}
+
+/* Layout, hardening and oracle set: option, environment, record (cli_pick);
+ * *pinned: a layout was chosen that way. False after saying what is wrong. */
+static bool replay_opts(const struct replay_args *a, const struct cli_record *rec,
+			const struct fuzz_target *t, struct fuzz_opts *o, bool *pinned)
+{
+	const char *layout = cli_pick(a->layout, "HEAPSIM_LAYOUT", rec->layout, cli_layout_known);
+	/* the record's level is the one the run used, pinned or input-chosen */
+	const char *hard = cli_pick(a->hardening, "HEAPSIM_HARDENING", rec->hardening,
+				    cli_hardening_known);
+	const char *oracle = cli_pick(a->oracle, "HEAPSIM_ORACLE", NULL, NULL);
+
+	fuzz_opts_default(o);
+	o->trace = stdout;
+	if (layout && !ll_layout_find(layout)) {
+		fprintf(stderr, "heapsim replay: unknown layout '%s'\n", layout);
+		cli_list_layout_names(stderr);
+		return false;
+	}
+	if (hard && (o->hardening = sys_heap_hardening_parse(hard)) < 0) {
+		fprintf(stderr, "heapsim replay: unknown hardening '%s'\n", hard);
+		return false;
+	}
+	if (oracle && strcmp(oracle, "escape") && strcmp(oracle, "all")) {
+		fprintf(stderr, "heapsim replay: unknown oracle set '%s' (all, escape)\n", oracle);
+		return false;
+	}
+	o->escape_only = oracle && !strcmp(oracle, "escape");
+	o->layout = fuzz_target_layout(t, layout);
+	*pinned = layout != NULL;
 	return true;
 }
 
 int heapsim_cmd_replay(int argc, char **argv)
 {
-	const char *file = NULL, *tname = NULL, *layout = NULL, *hard = NULL, *oracle = NULL, *v;
-	char rec[2048] = "", rec_layout[32] = "", rec_target[32] = "", rec_hard[16] = "";
+	struct replay_args a = { 0 };
 	const struct fuzz_target *t;
+	struct cli_record rec;
 	struct fuzz_opts o;
 	struct fuzz_result res;
-	bool json = false, pinned, found;
+	bool pinned, found;
 	uint8_t *data;
 	size_t len;
-	int r;
+	int r = replay_parse(argc, argv, &a);
 
-	for (int i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
-			help(stdout);
-			return HEAPSIM_EXIT_CLEAN;
-		}
-		if ((r = cli_opt_value(argc, argv, &i, "--target", &v)) != 0) {
-			if (r < 0)
-				return HEAPSIM_EXIT_USAGE;
-			tname = v;
-		} else if ((r = cli_opt_value(argc, argv, &i, "--layout", &v)) != 0) {
-			if (r < 0)
-				return HEAPSIM_EXIT_USAGE;
-			layout = v;
-		} else if ((r = cli_opt_value(argc, argv, &i, "--hardening", &v)) != 0) {
-			if (r < 0)
-				return HEAPSIM_EXIT_USAGE;
-			hard = v;
-		} else if ((r = cli_opt_value(argc, argv, &i, "--oracle", &v)) != 0) {
-			if (r < 0)
-				return HEAPSIM_EXIT_USAGE;
-			oracle = v;
-		} else if (!strcmp(argv[i], "--json")) {
-			json = true;
-		} else if (argv[i][0] == '-' || file) {
-			fprintf(stderr, "heapsim replay: unexpected argument '%s'\n", argv[i]);
-			help(stderr);
-			return HEAPSIM_EXIT_USAGE;
-		} else {
-			file = argv[i];
-		}
-	}
-	if (!file) {
-		help(stderr);
-		return HEAPSIM_EXIT_USAGE;
-	}
-	data = cli_read_input("replay", file, &len);
+	if (r != CLI_DONE)
+		return r;
+	data = cli_read_input("replay", a.file, &len);
 	if (!data)
 		return HEAPSIM_EXIT_USAGE;
-	if (cli_finding_record(file, data, len, rec, sizeof(rec))) {
-		cli_json_field(rec, "layout", rec_layout, sizeof(rec_layout));
-		cli_json_field(rec, "target", rec_target, sizeof(rec_target));
-		cli_json_field(rec, "hardening", rec_hard, sizeof(rec_hard));
-	}
-	t = fuzz_target_find(tname ? tname : rec_target[0] ? rec_target : NULL);
-	if (!t && !tname)
-		t = target_from_dir(file);
-	if (!t) {
-		fprintf(stderr, "heapsim replay: %s target%s%s; known:", tname ? "unknown" : "no",
-			tname ? " " : " (use --target)", tname ? tname : "");
-		for (size_t i = 0; i < fuzz_ntargets; i++)
-			fprintf(stderr, " %s", fuzz_targets[i].name);
-		fprintf(stderr, "\n");
+	cli_record_read(a.file, data, len, &rec);
+	t = replay_target(a.target, &rec, a.file);
+	if (!t || !replay_opts(&a, &rec, t, &o, &pinned)) {
 		free(data);
 		return HEAPSIM_EXIT_USAGE;
 	}
-	fuzz_opts_default(&o);
-	o.trace = stdout;
-	if (!layout && getenv("HEAPSIM_LAYOUT") && *getenv("HEAPSIM_LAYOUT"))
-		layout = getenv("HEAPSIM_LAYOUT");
-	if (!layout && fuzz_layout_find(rec_layout))
-		layout = rec_layout;
-	if (layout && !fuzz_layout_find(layout)) {
-		fprintf(stderr, "heapsim replay: unknown layout '%s'\n", layout);
-		cli_list_layout_names(stderr);
-		free(data);
-		return HEAPSIM_EXIT_USAGE;
-	}
-	if (!hard && getenv("HEAPSIM_HARDENING") && *getenv("HEAPSIM_HARDENING"))
-		hard = getenv("HEAPSIM_HARDENING");
-	/* the record's level is the one the run used, pinned or input-chosen */
-	if (!hard && rec_hard[0] && sys_heap_hardening_parse(rec_hard) >= 0)
-		hard = rec_hard;
-	if (hard && (o.hardening = sys_heap_hardening_parse(hard)) < 0) {
-		fprintf(stderr, "heapsim replay: unknown hardening '%s'\n", hard);
-		free(data);
-		return HEAPSIM_EXIT_USAGE;
-	}
-	if (!oracle && getenv("HEAPSIM_ORACLE") && *getenv("HEAPSIM_ORACLE"))
-		oracle = getenv("HEAPSIM_ORACLE");
-	if (oracle && strcmp(oracle, "escape") && strcmp(oracle, "all")) {
-		fprintf(stderr, "heapsim replay: unknown oracle set '%s' (all, escape)\n", oracle);
-		free(data);
-		return HEAPSIM_EXIT_USAGE;
-	}
-	o.escape_only = oracle && !strcmp(oracle, "escape");
-	o.layout = layout;
-	pinned = layout != NULL;
-	if (!t->uses_layout && layout && strcmp(layout, "oob"))
-		o.layout = NULL; /* heap_ops knows only "oob" (oob_heap) vs sys_heap */
-
-	found = run_once(file, t, data, len, &o, &res, json);
+	found = run_once(a.file, t, data, len, &o, &res, a.json);
 	/* A crash found with the layout pinned decodes its first byte as
 	 * something else: try the layouts in turn before calling it clean. */
-	for (size_t i = 0; !found && !pinned && t->uses_layout && i < fuzz_nlayouts; i++) {
+	for (size_t i = 0; !found && !pinned && t->uses_layout && i < ll_layout_count(); i++) {
 		printf("\n== trying layout %s (the run that found it may have pinned one)\n",
-		       fuzz_layouts[i].name);
-		o.layout = fuzz_layouts[i].name;
-		found = run_once(file, t, data, len, &o, &res, json);
+		       ll_layout_at(i)->name);
+		o.layout = ll_layout_at(i)->name;
+		found = run_once(a.file, t, data, len, &o, &res, a.json);
 	}
 	free(data);
 	return found ? HEAPSIM_EXIT_FINDINGS : HEAPSIM_EXIT_CLEAN;

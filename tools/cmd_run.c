@@ -4,8 +4,8 @@
  * ticks run, allocations, peak heap use and findings. Exit 1 on any finding,
  * leak or inconsistency, 0 when clean.
  *
- * heapsim run SCENARIOFILE [...]: handed to the scenario runner when it is
- * built in (heapsim_run_scenario_file).
+ * heapsim run SCENARIOFILE [...]: handed to the scenario runner
+ * (heapsim_run_scenario_file, cmd_scenario.c).
  */
 #include <string.h>
 
@@ -96,52 +96,40 @@ static void print_json(const struct ll_env *env, uint64_t want,
 	printf("],\"finding_count\":%zu,\"verdict\":\"%s\"}\n", n, verdict(rc));
 }
 
-static int scenario_file(int argc, char **argv)
-{
-	if (heapsim_run_scenario_file)
-		return heapsim_run_scenario_file(argc, argv);
-	fprintf(stderr, "heapsim run %s: scenario files: not built yet\n", argv[1]);
-	return HEAPSIM_EXIT_USAGE;
-}
-
 int heapsim_cmd_run(int argc, char **argv)
 {
 	struct ll_env_config cfg;
 	struct ll_pipeline_result r;
 	struct ll_env *env;
 	uint64_t ticks = 1000;
+	static const struct option opts[] = { CLI_ENV_OPTIONS, { "ticks", required_argument, NULL, 't' },
+					      { "json", no_argument, NULL, 'j' }, { 0 } };
+	struct cli_parser p;
+	const char *v;
 	bool json = false;
-	int rc, err;
+	int c, rc, err;
 
 	if (argc > 1 && argv[1][0] != '-')
-		return scenario_file(argc, argv);
+		return heapsim_run_scenario_file(argc, argv);
 	ll_env_config_default(&cfg);
 	cfg.layout = NULL; /* required */
-	for (int i = 1; i < argc; i++) {
-		const char *v;
-		int o = cli_env_option(argc, argv, &i, &cfg);
-
-		if (o < 0)
-			return HEAPSIM_EXIT_USAGE;
-		if (o > 0)
-			continue;
-		o = cli_opt_value(argc, argv, &i, "--ticks", &v);
-		if (o < 0)
-			return HEAPSIM_EXIT_USAGE;
-		if (o > 0) {
+	cli_parser_init(&p, "run", argc, argv, opts);
+	while ((c = cli_next(&p, &v)) != CLI_DONE) {
+		if (c == CLI_HELP) {
+			help(stdout);
+			return HEAPSIM_EXIT_CLEAN;
+		}
+		if (c == 'j') {
+			json = true;
+		} else if (c == 't') {
 			if (!cli_parse_u64(v, &ticks) || !ticks || ticks > MAX_TICKS) {
 				fprintf(stderr, "heapsim run: bad --ticks '%s' (1..%llu)\n", v,
 					MAX_TICKS);
 				return HEAPSIM_EXIT_USAGE;
 			}
-		} else if (!strcmp(argv[i], "--json")) {
-			json = true;
-		} else if (!strcmp(argv[i], "--help")) {
-			help(stdout);
-			return HEAPSIM_EXIT_CLEAN;
-		} else {
-			fprintf(stderr, "heapsim run: unexpected '%s'\n", argv[i]);
-			help(stderr);
+		} else if (c == CLI_OPERAND) {
+			return cli_unexpected(&p, v);
+		} else if (c == CLI_BAD || cli_env_option(c, v, &cfg) <= 0) {
 			return HEAPSIM_EXIT_USAGE;
 		}
 	}

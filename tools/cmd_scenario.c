@@ -13,13 +13,12 @@
  *       the committed docs/findings/matrix.md. --check FILE: exit 1 if FILE
  *       differs from what the catalogue gives now.
  */
-#include <dirent.h>
 #include <unistd.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "fuzz.h"
+#include "attack.h"
 #include "heapsim.h"
 
 #ifndef HEAPSIM_SOURCE_DIR
@@ -33,19 +32,19 @@ static char *slurp(const char *path, size_t *len)
 	return (char *)cli_read_file(path, MAX_FILE, len);
 }
 
-static struct fuzz_scenario *load(const char *path)
+static struct atk_scenario *load(const char *path)
 {
 	char err[256];
 	size_t len;
 	char *text = slurp(path, &len);
-	struct fuzz_scenario *s;
+	struct atk_scenario *s;
 
 	if (!text) {
 		fprintf(stderr, "heapsim: cannot read %s: %s\n", path,
 			errno == EFBIG ? "larger than 256 KiB, not a scenario" : strerror(errno));
 		return NULL;
 	}
-	s = fuzz_scenario_parse(text, len, err, sizeof(err));
+	s = atk_scenario_parse(text, len, err, sizeof(err));
 	free(text);
 	if (!s)
 		fprintf(stderr, "%s: %s\n", path, err);
@@ -54,104 +53,80 @@ static struct fuzz_scenario *load(const char *path)
 
 /* ---- the catalogue ------------------------------------------------------- */
 
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 int heapsim_catalogue_run(const char *dir, struct heapsim_catalogue *c, FILE *progress)
 {
-	DIR *d = opendir(dir);
-	struct dirent *e;
-	char **files = NULL;
-	size_t n = 0;
+	size_t n;
+	char **files = atk_list_dir(dir, ".scn", &n);
 	int rc = 0;
 
 	memset(c, 0, sizeof(*c));
-	if (!d) {
+	if (!files) {
 		fprintf(stderr, "heapsim: cannot open scenario directory %s\n", dir);
 		return -1;
 	}
-	while ((e = readdir(d))) {
-		size_t l = strlen(e->d_name);
-		char **nf;
-
-		if (l < 5 || strcmp(e->d_name + l - 4, ".scn"))
-			continue;
-		nf = realloc(files, (n + 1) * sizeof(*files));
-		if (!nf)
-			break;
-		files = nf;
-		files[n] = malloc(strlen(dir) + l + 2);
-		if (!files[n])
-			break;
-		sprintf(files[n++], "%s/%s", dir, e->d_name);
-	}
-	closedir(d);
-	if (n) /* qsort(NULL, 0) is undefined */
-		qsort(files, n, sizeof(*files), cmp_str);
 	c->rows = calloc(n ? n : 1, sizeof(*c->rows));
 	for (size_t i = 0; c->rows && i < n; i++) {
 		struct heapsim_catalogue_row *r = &c->rows[c->n];
-		struct fuzz_scenario *s = load(files[i]);
+		struct atk_scenario *s = load(files[i]);
 
 		if (!s) {
 			rc = -1;
 			continue;
 		}
 		c->n++;
-		snprintf(r->name, sizeof(r->name), "%s", fuzz_scenario_name(s));
-		snprintf(r->about, sizeof(r->about), "%s", fuzz_scenario_about(s));
-		for (size_t l = 0; l < fuzz_nlayouts && l < HEAPSIM_CAT_LAYOUTS; l++)
-			for (int h = 0; h < 5; h++) {
-				const char *ln = fuzz_layouts[l].name;
+		memset(r, 0, sizeof(*r));
+		snprintf(r->name, sizeof(r->name), "%s", atk_scenario_name(s));
+		snprintf(r->about, sizeof(r->about), "%s", atk_scenario_about(s));
+		r->cells = calloc(ll_layout_count() * ATK_HARDENING_LEVELS, sizeof(*r->cells));
+		for (size_t l = 0; r->cells && l < ll_layout_count(); l++)
+			for (int h = 0; h < ATK_HARDENING_LEVELS; h++) {
+				const char *ln = ll_layout_at(l)->name;
+				struct heapsim_cell *x = heapsim_cell_at(r, l, h);
 
-				if (!fuzz_scenario_applies(s, ln, h))
+				if (!atk_scenario_applies(s, ln, h))
 					continue;
-				r->ran[l][h] = true;
-				fuzz_scenario_run(s, ln, h, NULL, &r->v[l][h]);
-				r->has_expect[l][h] =
-					fuzz_scenario_expected(s, ln, h, r->expect[l][h], sizeof(r->expect[l][h]));
-				r->match[l][h] = r->has_expect[l][h] &&
-						 fuzz_verdict_matches(&r->v[l][h], r->expect[l][h]);
-				if (!r->match[l][h])
+				x->ran = true;
+				atk_scenario_run(s, ln, h, NULL, &x->v);
+				x->has_expect = atk_scenario_expected(s, ln, h, x->expect, sizeof(x->expect));
+				x->match = x->has_expect && atk_verdict_matches(&x->v, x->expect);
+				if (!x->match)
 					c->mismatches++;
 			}
 		if (progress)
 			fprintf(progress, "  scenario %-28s done\n", r->name);
-		fuzz_scenario_free(s);
+		atk_scenario_free(s);
 	}
-	for (size_t i = 0; i < n; i++)
-		free(files[i]);
-	free(files);
+	atk_list_free(files, n);
 	return rc;
 }
 
 void heapsim_catalogue_free(struct heapsim_catalogue *c)
 {
+	for (size_t i = 0; c->rows && i < c->n; i++)
+		free(c->rows[i].cells);
 	free(c->rows);
 	memset(c, 0, sizeof(*c));
 }
 
 /* "exploitable:free-list-linkage" → "**exploitable** (free-list-linkage)" */
-static void cell(const struct fuzz_verdict *v, char *buf, size_t len)
+static void cell(const struct atk_verdict *v, char *buf, size_t len)
 {
 	char f[128];
 	char *colon;
 
-	fuzz_verdict_format(v, f, sizeof(f));
+	atk_verdict_format(v, f, sizeof(f));
 	colon = strchr(f, ':');
 	if (colon)
 		*colon = '\0';
-	snprintf(buf, len, "%s%s%s%s%s%s", v->cls == FUZZ_V_EXPLOITABLE ? "**" : "", f,
-		 v->cls == FUZZ_V_EXPLOITABLE ? "**" : "", colon ? " (" : "", colon ? colon + 1 : "",
+	snprintf(buf, len, "%s%s%s%s%s%s", v->cls == ATK_V_EXPLOITABLE ? "**" : "", f,
+		 v->cls == ATK_V_EXPLOITABLE ? "**" : "", colon ? " (" : "", colon ? colon + 1 : "",
 		 colon ? ")" : "");
 }
 
 void heapsim_catalogue_markdown(const struct heapsim_catalogue *c, FILE *out)
 {
 	fprintf(out, "# Attack catalogue: verdict matrix\n\n"
-		     "Generated by `heapsim matrix` from `tests/scenarios/*.scn`; do not edit by hand "
+		     "Generated by `heapsim matrix` from `attack/scenarios/*.scn`; do not edit by hand "
 		     "(ctest `scenario.matrix` fails when this file is stale). Each scenario is run on "
 		     "each layout at each hardening level (32-bit heap, SOF's cached-heap path). "
 		     "Verdicts:\n\n"
@@ -166,31 +141,32 @@ void heapsim_catalogue_markdown(const struct heapsim_catalogue *c, FILE *out)
 		     "verification);\n"
 		     "- harmless: done, and nothing the kernel trusts changed.\n\n"
 		     "Write a scenario or reproduce a cell: docs/reviewer-guide.md "
-		     "(`heapsim run tests/scenarios/FILE.scn --layout L --hardening H`).\n\n");
+		     "(`heapsim run attack/scenarios/FILE.scn --layout L --hardening H`).\n\n");
 	fprintf(out, "## Escapes per layout\n\n| layout | exploitable | corrupted | detected | blocked "
 		     "| harmless |\n|---|---|---|---|---|---|\n");
-	for (size_t l = 0; l < fuzz_nlayouts && l < HEAPSIM_CAT_LAYOUTS; l++) {
-		unsigned cnt[FUZZ_V_ERROR + 1] = { 0 };
+	for (size_t l = 0; l < ll_layout_count(); l++) {
+		unsigned cnt[ATK_V_ERROR + 1] = { 0 };
 
 		for (size_t i = 0; i < c->n; i++)
-			for (int h = 0; h < 5; h++)
-				if (c->rows[i].ran[l][h])
-					cnt[c->rows[i].v[l][h].cls]++;
-		fprintf(out, "| %s%s | %u | %u | %u | %u | %u |\n", fuzz_layouts[l].name,
-			fuzz_layouts[l].vulnerable ? " (vulnerable by design)" : "",
-			cnt[FUZZ_V_EXPLOITABLE], cnt[FUZZ_V_CORRUPTED], cnt[FUZZ_V_DETECTED],
-			cnt[FUZZ_V_BLOCKED], cnt[FUZZ_V_HARMLESS]);
+			for (int h = 0; h < ATK_HARDENING_LEVELS; h++)
+				if (heapsim_cell_at(&c->rows[i], l, h)->ran)
+					cnt[heapsim_cell_at(&c->rows[i], l, h)->v.cls]++;
+		fprintf(out, "| %s%s | %u | %u | %u | %u | %u |\n", ll_layout_at(l)->name,
+			ll_layout_at(l)->vulnerable ? " (vulnerable by design)" : "",
+			cnt[ATK_V_EXPLOITABLE], cnt[ATK_V_CORRUPTED], cnt[ATK_V_DETECTED],
+			cnt[ATK_V_BLOCKED], cnt[ATK_V_HARMLESS]);
 	}
-	for (size_t l = 0; l < fuzz_nlayouts && l < HEAPSIM_CAT_LAYOUTS; l++) {
+	for (size_t l = 0; l < ll_layout_count(); l++) {
 		fprintf(out, "\n## %s\n\n| technique | none | basic | moderate | full | extreme |\n"
-			     "|---|---|---|---|---|---|\n", fuzz_layouts[l].name);
+			     "|---|---|---|---|---|---|\n", ll_layout_at(l)->name);
 		for (size_t i = 0; i < c->n; i++) {
 			fprintf(out, "| %s |", c->rows[i].name);
-			for (int h = 0; h < 5; h++) {
+			for (int h = 0; h < ATK_HARDENING_LEVELS; h++) {
+				const struct heapsim_cell *x = heapsim_cell_at(&c->rows[i], l, h);
 				char b[160];
 
-				if (c->rows[i].ran[l][h])
-					cell(&c->rows[i].v[l][h], b, sizeof(b));
+				if (x->ran)
+					cell(&x->v, b, sizeof(b));
 				else
 					snprintf(b, sizeof(b), "–");
 				fprintf(out, " %s |", b);
@@ -218,95 +194,122 @@ static void run_help(FILE *out)
 
 static int run_one_file(const char *path, const char *layout, int hard, bool trace)
 {
-	struct fuzz_scenario *s = load(path);
+	struct atk_scenario *s = load(path);
 	int bad = 0;
 
 	if (!s)
 		return -1;
-	printf("scenario %s: %s\n", fuzz_scenario_name(s), fuzz_scenario_about(s));
-	for (size_t l = 0; l < fuzz_nlayouts; l++) {
-		const char *ln = fuzz_layouts[l].name;
+	printf("scenario %s: %s\n", atk_scenario_name(s), atk_scenario_about(s));
+	for (size_t l = 0; l < ll_layout_count(); l++) {
+		const char *ln = ll_layout_at(l)->name;
 
 		if (layout && strcmp(layout, ln))
 			continue;
-		for (int h = 0; h < 5; h++) {
-			struct fuzz_verdict v;
+		for (int h = 0; h < ATK_HARDENING_LEVELS; h++) {
+			struct atk_verdict v;
 			char got[128], want[64];
 			bool has;
 
-			if ((hard >= 0 && h != hard) || !fuzz_scenario_applies(s, ln, h))
+			if ((hard >= 0 && h != hard) || !atk_scenario_applies(s, ln, h))
 				continue;
 			if (trace)
 				printf("\n--- %s, hardening %s ---\n", ln,
 				       sys_heap_hardening_name((enum sys_heap_hardening)h));
 			fflush(stdout);
-			fuzz_scenario_run(s, ln, h, trace ? stdout : NULL, &v);
-			fuzz_verdict_format(&v, got, sizeof(got));
-			has = fuzz_scenario_expected(s, ln, h, want, sizeof(want));
+			atk_scenario_run(s, ln, h, trace ? stdout : NULL, &v);
+			atk_verdict_format(&v, got, sizeof(got));
+			has = atk_scenario_expected(s, ln, h, want, sizeof(want));
 			printf("  %-12s %-9s %-40s %s\n", ln,
 			       sys_heap_hardening_name((enum sys_heap_hardening)h), got,
-			       !has ? "(no expectation)" : fuzz_verdict_matches(&v, want) ? "ok"
+			       !has ? "(no expectation)" : atk_verdict_matches(&v, want) ? "ok"
 										: "UNEXPECTED");
-			if (has && !fuzz_verdict_matches(&v, want))
+			if (has && !atk_verdict_matches(&v, want))
 				printf("  %-22s expected %s\n", "", want);
-			if (trace || (has && !fuzz_verdict_matches(&v, want)))
+			if (trace || (has && !atk_verdict_matches(&v, want)))
 				printf("  %-22s %s\n", "", v.detail);
-			bad += !has || !fuzz_verdict_matches(&v, want);
+			bad += !has || !atk_verdict_matches(&v, want);
 		}
 	}
-	fuzz_scenario_free(s);
+	atk_scenario_free(s);
 	return bad;
 }
 
-int heapsim_run_scenario_file(int argc, char **argv)
-{
-	const char *layout = NULL, *v;
-	int hard = -1, r, bad = 0, files = 0;
-	bool trace = false;
+/* Run options: a pinned layout / level; files are the operands. */
+struct run_args {
+	const char *layout;
+	int hard;
+	bool trace;
+	char **files;
+	int nfiles;
+};
 
-	for (int i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+/* CLI_DONE when parsed, HEAPSIM_EXIT_CLEAN after --help, else HEAPSIM_EXIT_USAGE. */
+static int run_parse(int argc, char **argv, struct run_args *a)
+{
+	static const struct option opts[] = { { "layout", required_argument, NULL, 'L' },
+					      { "hardening", required_argument, NULL, 'H' },
+					      { "trace", no_argument, NULL, 't' },
+					      { 0 } };
+	struct cli_parser p;
+	const char *v;
+	int c;
+
+	cli_parser_init(&p, "run", argc, argv, opts);
+	while ((c = cli_next(&p, &v)) != CLI_DONE) {
+		switch (c) {
+		case CLI_HELP:
 			run_help(stdout);
 			return HEAPSIM_EXIT_CLEAN;
-		} else if ((r = cli_opt_value(argc, argv, &i, "--layout", &v)) != 0) {
-			if (r < 0)
-				return HEAPSIM_EXIT_USAGE;
-			if (!fuzz_layout_find(v)) {
+		case 'L':
+			if (!ll_layout_find(v)) {
 				fprintf(stderr, "heapsim run: unknown layout '%s'\n", v);
 				cli_list_layout_names(stderr);
 				return HEAPSIM_EXIT_USAGE;
 			}
-			layout = v;
-		} else if ((r = cli_opt_value(argc, argv, &i, "--hardening", &v)) != 0) {
-			if (r < 0 || (hard = sys_heap_hardening_parse(v)) < 0) {
+			a->layout = v;
+			break;
+		case 'H':
+			if ((a->hard = sys_heap_hardening_parse(v)) < 0) {
 				fprintf(stderr, "heapsim run: bad --hardening (none basic moderate full "
 						"extreme)\n");
 				return HEAPSIM_EXIT_USAGE;
 			}
-		} else if (!strcmp(argv[i], "--trace")) {
-			trace = true;
-		} else if (argv[i][0] == '-') {
-			fprintf(stderr, "heapsim run: unknown option '%s'\n", argv[i]);
+			break;
+		case 't':
+			a->trace = true;
+			break;
+		case CLI_OPERAND:
+			a->files[a->nfiles++] = (char *)v;
+			break;
+		default:
 			run_help(stderr);
 			return HEAPSIM_EXIT_USAGE;
 		}
 	}
-	for (int i = 1; i < argc; i++) {
-		if (argv[i][0] == '-') {
-			if (!strcmp(argv[i], "--layout") || !strcmp(argv[i], "--hardening"))
-				i++;
-			continue;
-		}
-		files++;
-		r = run_one_file(argv[i], layout, hard, trace || (layout && hard >= 0));
-		if (r < 0)
-			return HEAPSIM_EXIT_USAGE;
-		bad += r;
-	}
-	if (!files) {
+	return CLI_DONE;
+}
+
+int heapsim_run_scenario_file(int argc, char **argv)
+{
+	struct run_args a = { .hard = -1, .files = calloc((size_t)argc, sizeof(char *)) };
+	int r = a.files ? run_parse(argc, argv, &a) : HEAPSIM_EXIT_USAGE, bad = 0;
+
+	if (r == CLI_DONE && !a.nfiles) {
 		run_help(stderr);
-		return HEAPSIM_EXIT_USAGE;
+		r = HEAPSIM_EXIT_USAGE;
 	}
+	for (int i = 0; r == CLI_DONE && i < a.nfiles; i++) {
+		int b = run_one_file(a.files[i], a.layout, a.hard,
+				     a.trace || (a.layout && a.hard >= 0));
+
+		if (b < 0)
+			r = HEAPSIM_EXIT_USAGE;
+		else
+			bad += b;
+	}
+	free(a.files);
+	if (r != CLI_DONE)
+		return r;
 	return bad ? HEAPSIM_EXIT_FINDINGS : HEAPSIM_EXIT_CLEAN;
 }
 
@@ -322,58 +325,69 @@ static bool same_file(const char *path, const char *text, size_t len)
 	return same;
 }
 
+static void matrix_help(FILE *out)
+{
+	fprintf(out, "usage: heapsim matrix [--dir DIR] [--out FILE] [--check FILE]\n\n"
+		     "Runs the attack catalogue (DIR/*.scn, default the source tree's\n"
+		     "attack/scenarios) and prints the verdict matrix in Markdown.\n"
+		     "  --out FILE    write it to FILE\n"
+		     "  --check FILE  exit 1 if FILE differs from it (the committed matrix)\n"
+		     "exit codes: 0 ok, 1 --check differs or a verdict is not as expected,\n"
+		     "            2 usage or a scenario that does not parse\n");
+}
+
 int heapsim_cmd_matrix(int argc, char **argv)
 {
-	const char *dir = HEAPSIM_SOURCE_DIR "/tests/scenarios", *out = NULL, *check = NULL, *v;
-	struct heapsim_catalogue c;
+	static const struct option opts[] = { { "dir", required_argument, NULL, 'd' },
+					      { "out", required_argument, NULL, 'o' },
+					      { "check", required_argument, NULL, 'c' },
+					      { 0 } };
+	const char *dir = HEAPSIM_SOURCE_DIR "/attack/scenarios", *out = NULL, *check = NULL, *v;
+	struct heapsim_catalogue cat;
+	struct cli_parser p;
 	char *text = NULL;
 	size_t len = 0;
 	FILE *mem;
-	int r, rc;
+	int c, rc;
 
-	for (int i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
-			printf("usage: heapsim matrix [--dir DIR] [--out FILE] [--check FILE]\n\n"
-			       "Runs the attack catalogue (DIR/*.scn, default the source tree's\n"
-			       "tests/scenarios) and prints the verdict matrix in Markdown.\n"
-			       "  --out FILE    write it to FILE\n"
-			       "  --check FILE  exit 1 if FILE differs from it (the committed matrix)\n"
-			       "exit codes: 0 ok, 1 --check differs or a verdict is not as expected,\n"
-			       "            2 usage or a scenario that does not parse\n");
+	cli_parser_init(&p, "matrix", argc, argv, opts);
+	while ((c = cli_next(&p, &v)) != CLI_DONE) {
+		if (c == CLI_HELP) {
+			matrix_help(stdout);
 			return HEAPSIM_EXIT_CLEAN;
 		}
-		if ((r = cli_opt_value(argc, argv, &i, "--dir", &v)) != 0)
+		if (c == 'd')
 			dir = v;
-		else if ((r = cli_opt_value(argc, argv, &i, "--out", &v)) != 0)
+		else if (c == 'o')
 			out = v;
-		else if ((r = cli_opt_value(argc, argv, &i, "--check", &v)) != 0)
+		else if (c == 'c')
 			check = v;
+		else if (c == CLI_OPERAND)
+			return cli_unexpected(&p, v);
 		else
-			r = -1, fprintf(stderr, "heapsim matrix: unexpected argument '%s'\n", argv[i]);
-		if (r < 0)
 			return HEAPSIM_EXIT_USAGE;
 	}
 	if (check && access(check, R_OK) != 0) {
 		fprintf(stderr, "heapsim matrix: cannot read %s: %s\n", check, strerror(errno));
 		return HEAPSIM_EXIT_USAGE;
 	}
-	if (heapsim_catalogue_run(dir, &c, stderr) < 0 || !c.n) {
-		if (!c.n)
+	if (heapsim_catalogue_run(dir, &cat, stderr) < 0 || !cat.n) {
+		if (!cat.n)
 			fprintf(stderr, "heapsim matrix: no scenarios in %s\n", dir);
-		heapsim_catalogue_free(&c);
+		heapsim_catalogue_free(&cat);
 		return HEAPSIM_EXIT_USAGE;
 	}
 	mem = open_memstream(&text, &len);
 	if (!mem) {
-		heapsim_catalogue_free(&c);
+		heapsim_catalogue_free(&cat);
 		return HEAPSIM_EXIT_USAGE;
 	}
-	heapsim_catalogue_markdown(&c, mem);
+	heapsim_catalogue_markdown(&cat, mem);
 	fclose(mem);
-	rc = c.mismatches ? HEAPSIM_EXIT_FINDINGS : HEAPSIM_EXIT_CLEAN;
-	if (c.mismatches)
+	rc = cat.mismatches ? HEAPSIM_EXIT_FINDINGS : HEAPSIM_EXIT_CLEAN;
+	if (cat.mismatches)
 		fprintf(stderr, "heapsim matrix: %u verdicts differ from their scenario's expect lines "
-				"(heapsim run FILE shows which)\n", c.mismatches);
+				"(heapsim run FILE shows which)\n", cat.mismatches);
 	if (check) {
 		if (!same_file(check, text, len)) {
 			fprintf(stderr, "heapsim matrix: %s is stale; regenerate with\n"
@@ -393,6 +407,6 @@ int heapsim_cmd_matrix(int argc, char **argv)
 		fwrite(text, 1, len, stdout);
 	}
 	free(text);
-	heapsim_catalogue_free(&c);
+	heapsim_catalogue_free(&cat);
 	return rc;
 }

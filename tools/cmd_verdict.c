@@ -5,7 +5,7 @@
  * it through scripts/quickstart):
  *   1. the static audit of every layout: which kernel-trusted bytes a user
  *      thread can write;
- *   2. the attack catalogue (tests/scenarios) on every layout and hardening;
+ *   2. the attack catalogue (attack/scenarios) on every layout and hardening;
  *   3. a short fuzz run of fuzz_user_syscalls per layout (in-process random
  *      driver, fixed seed: no libFuzzer needed), findings saved for replay;
  *   4. the verdict table.
@@ -29,7 +29,7 @@ struct layout_result {
 	size_t audit_items;
 	char audit_first[400];
 	int audit_err;
-	unsigned cat[FUZZ_V_ERROR + 1];
+	unsigned cat[ATK_V_ERROR + 1];
 	struct fuzz_drive_stats fz;
 	char crash_path[512];
 	bool unexpected;
@@ -46,7 +46,7 @@ static void help(FILE *out)
 		"  --seed S        fuzzing seed (default 1: the same inputs every time)\n"
 		"  --out DIR       where crash inputs and their records go (default\n"
 		"                  heapsim-findings)\n"
-		"  --scenarios DIR the catalogue (default the source tree's tests/scenarios)\n"
+		"  --scenarios DIR the catalogue (default the source tree's attack/scenarios)\n"
 		"exit codes: 0 every layout as declared, 1 a finding on a safe layout or a\n"
 		"            catalogue verdict that differs from its file, 2 usage error or a\n"
 		"            catalogue that does not load\n");
@@ -79,7 +79,7 @@ static void audit_layout(const char *name, struct layout_result *r)
  * several layouts, and the record tells `heapsim replay` which one. */
 static void save_crash(const char *out, const char *layout, struct layout_result *r)
 {
-	char path[600], dir[400];
+	char prefix[420], dir[400];
 	FILE *f;
 
 	if (!r->fz.crash)
@@ -97,17 +97,13 @@ static void save_crash(const char *out, const char *layout, struct layout_result
 	fwrite(r->fz.crash, 1, r->fz.crash_len, f);
 	fclose(f);
 	/* the record beside it tells `heapsim replay` the layout */
-	snprintf(path, sizeof(path), "%s/finding-%s.json", dir, r->fz.finding.input_sha1);
-	f = fopen(path, "w");
-	if (f) {
-		fuzz_finding_json(&r->fz.finding, f);
-		fclose(f);
-	}
+	snprintf(prefix, sizeof(prefix), "%s/", dir);
+	fuzz_record_save(prefix, &r->fz.finding);
 }
 
-static const char *layout_verdict(const struct fuzz_layout *l, const struct layout_result *r)
+static const char *layout_verdict(const struct ll_layout *l, const struct layout_result *r)
 {
-	bool bad = r->audit_items || r->cat[FUZZ_V_EXPLOITABLE] || r->cat[FUZZ_V_CORRUPTED] ||
+	bool bad = r->audit_items || r->cat[ATK_V_EXPLOITABLE] || r->cat[ATK_V_CORRUPTED] ||
 		   r->fz.found;
 
 	if (l->vulnerable)
@@ -115,58 +111,77 @@ static const char *layout_verdict(const struct fuzz_layout *l, const struct layo
 	return bad ? "FINDINGS ON A SAFE LAYOUT" : "SAFE (no finding)";
 }
 
-int heapsim_cmd_verdict(int argc, char **argv)
-{
-	const char *out_dir = "heapsim-findings", *cat_dir = HEAPSIM_SOURCE_DIR "/tests/scenarios";
-	const struct fuzz_target *t = fuzz_target_find("fuzz_user_syscalls");
-	struct layout_result res[HEAPSIM_CAT_LAYOUTS];
-	struct heapsim_catalogue cat;
-	uint64_t seconds = 60, seed = 1;
-	double left_ms;
-	const char *v;
-	int r, rc = HEAPSIM_EXIT_CLEAN;
-	size_t nl = fuzz_nlayouts < HEAPSIM_CAT_LAYOUTS ? fuzz_nlayouts : HEAPSIM_CAT_LAYOUTS;
+/* What the command line asked for. */
+struct verdict_args {
+	const char *out_dir, *cat_dir;
+	uint64_t seconds, seed;
+};
 
-	for (int i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+/* CLI_DONE when parsed, HEAPSIM_EXIT_CLEAN after --help, else HEAPSIM_EXIT_USAGE. */
+static int verdict_parse(int argc, char **argv, struct verdict_args *a)
+{
+	static const struct option opts[] = { { "seconds", required_argument, NULL, 't' },
+					      { "seed", required_argument, NULL, 's' },
+					      { "out", required_argument, NULL, 'o' },
+					      { "scenarios", required_argument, NULL, 'c' },
+					      { 0 } };
+	struct cli_parser p;
+	const char *v;
+	int c;
+
+	cli_parser_init(&p, "verdict", argc, argv, opts);
+	while ((c = cli_next(&p, &v)) != CLI_DONE) {
+		switch (c) {
+		case CLI_HELP:
 			help(stdout);
 			return HEAPSIM_EXIT_CLEAN;
-		}
-		if ((r = cli_opt_value(argc, argv, &i, "--seconds", &v)) != 0) {
-			if (r < 0 || !cli_parse_u64(v, &seconds) || seconds > 86400)
+		case 't':
+			if (!cli_parse_u64(v, &a->seconds) || a->seconds > 86400)
 				return fprintf(stderr, "heapsim verdict: bad --seconds\n"), HEAPSIM_EXIT_USAGE;
-		} else if ((r = cli_opt_value(argc, argv, &i, "--seed", &v)) != 0) {
-			if (r < 0 || !cli_parse_u64(v, &seed))
+			break;
+		case 's':
+			if (!cli_parse_u64(v, &a->seed))
 				return fprintf(stderr, "heapsim verdict: bad --seed\n"), HEAPSIM_EXIT_USAGE;
-		} else if ((r = cli_opt_value(argc, argv, &i, "--out", &v)) != 0) {
-			if (r < 0)
-				return HEAPSIM_EXIT_USAGE;
-			out_dir = v;
-		} else if ((r = cli_opt_value(argc, argv, &i, "--scenarios", &v)) != 0) {
-			if (r < 0)
-				return HEAPSIM_EXIT_USAGE;
-			cat_dir = v;
-		} else {
-			fprintf(stderr, "heapsim verdict: unexpected argument '%s'\n", argv[i]);
+			break;
+		case 'o': a->out_dir = v; break;
+		case 'c': a->cat_dir = v; break;
+		case CLI_OPERAND:
+			cli_unexpected(&p, v);
+			/* fall through */
+		default:
 			help(stderr);
 			return HEAPSIM_EXIT_USAGE;
 		}
 	}
-	memset(res, 0, sizeof(res));
+	return CLI_DONE;
+}
+
+/* 1. the static audit; false if a layout could not be built. */
+static bool stage_audit(struct layout_result *res, size_t nl)
+{
+	bool ok = true;
 
 	printf("== 1. audit: kernel-trusted bytes a user thread can write\n");
 	for (size_t l = 0; l < nl; l++) {
-		audit_layout(fuzz_layouts[l].name, &res[l]);
+		audit_layout(ll_layout_at(l)->name, &res[l]);
 		if (res[l].audit_err)
-			printf("   %-12s could not build the layout: %s\n", fuzz_layouts[l].name,
+			printf("   %-12s could not build the layout: %s\n", ll_layout_at(l)->name,
 			       strerror(-res[l].audit_err));
 		else
-			printf("   %-12s %zu exposed range%s%s%s\n", fuzz_layouts[l].name,
+			printf("   %-12s %zu exposed range%s%s%s\n", ll_layout_at(l)->name,
 			       res[l].audit_items, res[l].audit_items == 1 ? "" : "s",
 			       res[l].audit_items ? ", e.g. " : "", res[l].audit_first);
-		if (res[l].audit_err)
-			rc = HEAPSIM_EXIT_FINDINGS;
+		ok &= !res[l].audit_err;
 	}
+	return ok;
+}
+
+/* 2. the catalogue, counted per layout: 0 as expected, -1 a verdict differs
+ * from its file, -2 the catalogue did not load (said on stderr). */
+static int stage_catalogue(const char *cat_dir, struct layout_result *res, size_t nl)
+{
+	struct heapsim_catalogue cat;
+	int r;
 
 	printf("\n== 2. attack catalogue (%s) on every layout x hardening level\n", cat_dir);
 	fflush(stdout);
@@ -176,75 +191,117 @@ int heapsim_cmd_verdict(int argc, char **argv)
 		fprintf(stderr, "heapsim verdict: the catalogue in %s did not load%s\n", cat_dir,
 			r < 0 ? " (see above)" : ": no .scn files");
 		heapsim_catalogue_free(&cat);
-		return HEAPSIM_EXIT_USAGE;
+		return -2;
 	}
 	for (size_t i = 0; i < cat.n; i++)
 		for (size_t l = 0; l < nl; l++)
-			for (int h = 0; h < 5; h++)
-				if (cat.rows[i].ran[l][h])
-					res[l].cat[cat.rows[i].v[l][h].cls]++;
+			for (int h = 0; h < ATK_HARDENING_LEVELS; h++)
+				if (heapsim_cell_at(&cat.rows[i], l, h)->ran)
+					res[l].cat[heapsim_cell_at(&cat.rows[i], l, h)->v.cls]++;
 	for (size_t l = 0; l < nl; l++)
 		printf("   %-12s exploitable %u, corrupted %u, detected %u, blocked %u, harmless %u\n",
-		       fuzz_layouts[l].name, res[l].cat[FUZZ_V_EXPLOITABLE], res[l].cat[FUZZ_V_CORRUPTED],
-		       res[l].cat[FUZZ_V_DETECTED], res[l].cat[FUZZ_V_BLOCKED], res[l].cat[FUZZ_V_HARMLESS]);
-	if (cat.mismatches) {
-		printf("   %u verdicts differ from their scenario files (heapsim run tests/scenarios/*.scn)\n",
+		       ll_layout_at(l)->name, res[l].cat[ATK_V_EXPLOITABLE], res[l].cat[ATK_V_CORRUPTED],
+		       res[l].cat[ATK_V_DETECTED], res[l].cat[ATK_V_BLOCKED], res[l].cat[ATK_V_HARMLESS]);
+	r = cat.mismatches ? -1 : 0;
+	if (cat.mismatches)
+		printf("   %u verdicts differ from their scenario files (heapsim run attack/scenarios/*.scn)\n",
 		       cat.mismatches);
-		rc = HEAPSIM_EXIT_FINDINGS;
-	}
 	printf("   full matrix: heapsim matrix (committed as docs/findings/matrix.md)\n");
+	heapsim_catalogue_free(&cat);
+	return r;
+}
 
-	left_ms = (double)seconds * 1000;
+/* 3. fuzz_user_syscalls on each layout, the time shared among them. */
+static void stage_fuzz(const struct verdict_args *a, struct layout_result *res, size_t nl)
+{
+	const struct fuzz_target *t = &fuzz_targets[FUZZ_USER_SYSCALLS];
+	double left_ms = (double)a->seconds * 1000;
+
 	printf("\n== 3. fuzz_user_syscalls, %llu s shared by %zu layouts, seed %llu "
 	       "(escapes only on the vulnerable layouts, every oracle on the safe ones)\n",
-	       (unsigned long long)seconds, nl, (unsigned long long)seed);
+	       (unsigned long long)a->seconds, nl, (unsigned long long)a->seed);
 	for (size_t l = 0; l < nl; l++) {
+		struct fuzz_drive_stats *fz = &res[l].fz;
 		struct fuzz_opts o;
 		/* time a layout did not need (an early finding) goes to the next ones */
 		unsigned budget = (unsigned)((double)left_ms / (double)(nl - l));
 
 		fuzz_opts_default(&o);
-		o.layout = fuzz_layouts[l].name;
+		o.layout = ll_layout_at(l)->name;
 		/* On the PR's layouts show an escape, not the first detected
 		 * corruption; safe layouts keep every oracle. */
-		o.escape_only = fuzz_layouts[l].vulnerable;
+		o.escape_only = ll_layout_at(l)->vulnerable;
 		fflush(stdout);
-		fuzz_drive(t, &o, seed, 0, budget ? budget : 1, &res[l].fz);
-		left_ms -= res[l].fz.seconds * 1000 < left_ms ? res[l].fz.seconds * 1000 : left_ms;
-		save_crash(out_dir, fuzz_layouts[l].name, &res[l]);
-		printf("   %-12s %lu execs in %.1f s (%.0f/s): ", fuzz_layouts[l].name, res[l].fz.execs,
-		       res[l].fz.seconds, res[l].fz.seconds > 0 ? res[l].fz.execs / res[l].fz.seconds : 0.0);
-		if (res[l].fz.found)
+		fuzz_drive(t, &o, a->seed, 0, budget ? budget : 1, fz);
+		left_ms -= fz->seconds * 1000 < left_ms ? fz->seconds * 1000 : left_ms;
+		save_crash(a->out_dir, ll_layout_at(l)->name, &res[l]);
+		printf("   %-12s %lu execs in %.1f s (%.0f/s): ", ll_layout_at(l)->name, fz->execs,
+		       fz->seconds, fz->seconds > 0 ? fz->execs / fz->seconds : 0.0);
+		if (fz->found)
 			printf("%s at exec %lu — %s\n      replay: heapsim replay %s --target %s\n",
-			       fuzz_kind_name(res[l].fz.finding.kind), res[l].fz.execs,
-			       res[l].fz.finding.message,
+			       sim_finding_kind_long_name(fz->finding.kind), fz->execs,
+			       fz->finding.message,
 			       res[l].crash_path[0] ? res[l].crash_path : "(could not save the input)",
 			       t->name);
 		else
 			printf("no finding\n");
 	}
+}
+
+/* 4. the table; false if a safe layout is not clean. */
+static bool stage_table(const struct layout_result *res, size_t nl)
+{
+	bool as_declared = true;
 
 	printf("\n== verdict\n\n| layout | audit: exposed ranges | catalogue: exploitable / corrupted "
 	       "| fuzz | verdict |\n|---|---|---|---|---|\n");
 	for (size_t l = 0; l < nl; l++) {
-		const char *verdict = layout_verdict(&fuzz_layouts[l], &res[l]);
+		const char *verdict = layout_verdict(ll_layout_at(l), &res[l]);
 		char fz[96];
 
 		if (res[l].fz.found)
-			snprintf(fz, sizeof(fz), "%s (exec %lu)", fuzz_kind_name(res[l].fz.finding.kind),
-				 res[l].fz.execs);
+			snprintf(fz, sizeof(fz), "%s (exec %lu)",
+				 sim_finding_kind_long_name(res[l].fz.finding.kind), res[l].fz.execs);
 		else
 			snprintf(fz, sizeof(fz), "clean, %lu execs", res[l].fz.execs);
-		printf("| %s | %zu | %u / %u | %s | %s |\n", fuzz_layouts[l].name, res[l].audit_items,
-		       res[l].cat[FUZZ_V_EXPLOITABLE], res[l].cat[FUZZ_V_CORRUPTED], fz, verdict);
-		if (!fuzz_layouts[l].vulnerable && strncmp(verdict, "SAFE", 4))
-			rc = HEAPSIM_EXIT_FINDINGS;
-		free(res[l].fz.crash);
+		printf("| %s | %zu | %u / %u | %s | %s |\n", ll_layout_at(l)->name, res[l].audit_items,
+		       res[l].cat[ATK_V_EXPLOITABLE], res[l].cat[ATK_V_CORRUPTED], fz, verdict);
+		if (!ll_layout_at(l)->vulnerable && strncmp(verdict, "SAFE", 4))
+			as_declared = false;
 	}
+	return as_declared;
+}
+
+int heapsim_cmd_verdict(int argc, char **argv)
+{
+	struct verdict_args a = { "heapsim-findings", HEAPSIM_SOURCE_DIR "/attack/scenarios", 60, 1 };
+	size_t nl = ll_layout_count();
+	struct layout_result *res;
+	int r = verdict_parse(argc, argv, &a), rc = HEAPSIM_EXIT_CLEAN;
+
+	if (r != CLI_DONE)
+		return r;
+	res = calloc(nl, sizeof(*res));
+	if (!res)
+		return HEAPSIM_EXIT_USAGE;
+	if (!stage_audit(res, nl))
+		rc = HEAPSIM_EXIT_FINDINGS;
+	r = stage_catalogue(a.cat_dir, res, nl);
+	if (r == -2) {
+		free(res);
+		return HEAPSIM_EXIT_USAGE;
+	}
+	if (r < 0)
+		rc = HEAPSIM_EXIT_FINDINGS;
+	stage_fuzz(&a, res, nl);
+	if (!stage_table(res, nl))
+		rc = HEAPSIM_EXIT_FINDINGS;
 	printf("\n%s\n", rc == HEAPSIM_EXIT_CLEAN
 			       ? "Every layout behaves as declared: the PR's designs are exploitable by a user "
 				 "thread, kernel-only and oob are not."
 			       : "Something is not as declared: see above.");
-	heapsim_catalogue_free(&cat);
+	for (size_t l = 0; l < nl; l++)
+		free(res[l].fz.crash);
+	free(res);
 	return rc;
 }

@@ -6,6 +6,7 @@
 #ifndef HEAPSIM_CLI_H
 #define HEAPSIM_CLI_H
 
+#include <getopt.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -27,24 +28,33 @@ struct heapsim_command {
 int heapsim_cmd_audit(int argc, char **argv);
 int heapsim_cmd_run(int argc, char **argv);
 int heapsim_cmd_list_layouts(int argc, char **argv);
-/* fuzz/-backed commands (tools/cmd_replay.c, cmd_scenario.c, ...) */
+/* attack/-backed (cmd_scenario.c: matrix, run FILE) and fuzz/-backed
+ * (cmd_replay.c, cmd_minimize.c, the verdict's fuzz stage) commands */
 int heapsim_cmd_replay(int argc, char **argv);
 int heapsim_cmd_matrix(int argc, char **argv);
 int heapsim_cmd_minimize(int argc, char **argv);
 int heapsim_cmd_verdict(int argc, char **argv);
 
 /* The attack catalogue run on every layout × hardening (cmd_scenario.c). */
-#include "fuzz.h"
-#define HEAPSIM_CAT_LAYOUTS 8
+#include "attack.h"
+/* One scenario on one layout (sched's table order) at one hardening level. */
+struct heapsim_cell {
+	bool ran;
+	struct atk_verdict v;
+	bool has_expect;
+	char expect[64];
+	bool match;
+};
 struct heapsim_catalogue_row {
 	char name[64];
 	char about[256];
-	bool ran[HEAPSIM_CAT_LAYOUTS][5];
-	struct fuzz_verdict v[HEAPSIM_CAT_LAYOUTS][5];
-	bool has_expect[HEAPSIM_CAT_LAYOUTS][5];
-	char expect[HEAPSIM_CAT_LAYOUTS][5][64];
-	bool match[HEAPSIM_CAT_LAYOUTS][5];
+	struct heapsim_cell *cells; /* ll_layout_count() × ATK_HARDENING_LEVELS */
 };
+static inline struct heapsim_cell *heapsim_cell_at(const struct heapsim_catalogue_row *r,
+						   size_t layout, int hardening)
+{
+	return &r->cells[layout * ATK_HARDENING_LEVELS + (size_t)hardening];
+}
 struct heapsim_catalogue {
 	size_t n;
 	struct heapsim_catalogue_row *rows;
@@ -55,26 +65,50 @@ int heapsim_catalogue_run(const char *dir, struct heapsim_catalogue *c, FILE *pr
 void heapsim_catalogue_markdown(const struct heapsim_catalogue *c, FILE *out);
 void heapsim_catalogue_free(struct heapsim_catalogue *c);
 
-/*
- * `heapsim run SCENARIOFILE`: the scenario runner (fuzz layer) defines this
- * when it is built; argv[0] is "run", argv[1..] the arguments as given.
- * Weak: absent, `run` with a file says so and exits 2.
- */
-int heapsim_run_scenario_file(int argc, char **argv) __attribute__((weak));
+/* `heapsim run SCENARIOFILE...`: the scenario runner (cmd_scenario.c);
+ * argv[0] is "run", argv[1..] the arguments as given. */
+int heapsim_run_scenario_file(int argc, char **argv);
 
 /* ---- helpers shared by the commands (cli_util.c) ---- */
 
 /*
- * Matches option `name` ("--layout") at argv[*i], as "--layout V" or
- * "--layout=V". Returns 1 and sets *val (advancing *i past a separate value),
- * 0 if argv[*i] is another option, -1 if the value is missing.
+ * The one option parser of every command: getopt_long over the command's
+ * argv (argv[0] = the command's name), options and operands in any order,
+ * "--name V" and "--name=V" alike. opts[] lists the command's options
+ * (`val`: what cli_next returns for it; letters) and ends with a zeroed entry;
+ * --help and -h are always known.
  */
-int cli_opt_value(int argc, char **argv, int *i, const char *name, const char **val);
+enum {
+	CLI_DONE = -1,   /* no more arguments */
+	CLI_OPERAND = 1, /* *arg is an operand (not an option) */
+	CLI_HELP = 'h',  /* --help / -h */
+	CLI_BAD = '?',   /* unknown option or missing value: said on stderr, exit 2 */
+};
+#define CLI_MAX_OPTS 24
+struct cli_parser {
+	const char *cmd;
+	int argc;
+	char **argv;
+	struct option opts[CLI_MAX_OPTS + 2];
+};
+void cli_parser_init(struct cli_parser *p, const char *cmd, int argc, char **argv,
+		     const struct option *opts);
+/* The next option's val (its value in *arg), or one of CLI_*. */
+int cli_next(struct cli_parser *p, const char **arg);
+/* "heapsim CMD: unexpected argument 'ARG'"; returns HEAPSIM_EXIT_USAGE. */
+int cli_unexpected(const struct cli_parser *p, const char *arg);
 /* Decimal or 0x-hex, no sign, no trailing junk, fits in uint64_t. */
 bool cli_parse_u64(const char *s, uint64_t *out);
-/* Layout options shared by audit and run. 1 consumed, 0 not ours, -1 error
- * (message printed). */
-int cli_env_option(int argc, char **argv, int *i, struct ll_env_config *cfg);
+/* Layout options shared by audit and run: their entries for opts[] (append
+ * CLI_ENV_OPTIONS), and cli_env_option to apply one (val from cli_next).
+ * 1 applied, 0 not one of them, -1 bad value (message printed). */
+#define CLI_ENV_OPTIONS                                                                          \
+	{ "layout", required_argument, NULL, 'L' }, { "hardening", required_argument, NULL, 'H' }, \
+	{ "heap-bytes", required_argument, NULL, 'B' }, { "word-bits", required_argument, NULL, 'W' }, \
+	{ "period", required_argument, NULL, 'P' }, { "strict-verify", no_argument, NULL, 'S' },     \
+	{ "no-cache", no_argument, NULL, 'C' }, { "no-alias", no_argument, NULL, 'A' },             \
+	{ "kernel-ll", no_argument, NULL, 'K' }
+int cli_env_option(int opt, const char *val, struct ll_env_config *cfg);
 /* Prints what --help shows for those options. */
 void cli_env_options_help(FILE *out);
 /* Fuzz inputs and records (replay, minimize): a whole file of at most `max`
@@ -84,11 +118,23 @@ uint8_t *cli_read_file(const char *path, size_t max, size_t *len);
 /* A fuzz input (at most HEAPSIM_INPUT_MAX) for command `cmd`, or NULL after
  * saying why on stderr. */
 uint8_t *cli_read_input(const char *cmd, const char *path, size_t *len);
-/* The record a fuzz run wrote beside an input (DIR/finding-SHA1.json). */
-bool cli_finding_record(const char *input_path, const uint8_t *data, size_t len, char *rec,
-			size_t rlen);
-/* The value of "key":"..." in a one-line JSON record of our own format. */
-bool cli_json_field(const char *json, const char *key, char *out, size_t len);
+/* The record a fuzz run wrote beside an input (DIR/finding-SHA1.json): its
+ * target, layout and hardening ("" when absent or there is no record). */
+struct cli_record {
+	char target[32], layout[32], hardening[16];
+};
+void cli_record_read(const char *input_path, const uint8_t *data, size_t len,
+		     struct cli_record *rec);
+/*
+ * Which layout / hardening / oracle set a replayed input runs with: the
+ * option if given, else the environment variable `env` if set and not empty,
+ * else the record's value if valid() accepts it (rec, valid may be NULL), else
+ * NULL. One precedence for replay and minimize.
+ */
+const char *cli_pick(const char *option, const char *env, const char *rec,
+		     bool (*valid)(const char *));
+bool cli_layout_known(const char *name);
+bool cli_hardening_known(const char *name);
 /* Prints the layout names for an error message. */
 void cli_list_layout_names(FILE *out);
 /* A JSON string literal (quotes and escapes). */

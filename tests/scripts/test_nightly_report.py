@@ -58,7 +58,8 @@ class NightlyReport(unittest.TestCase):
         p = subprocess.run(
             [sys.executable, os.path.join(SOURCE, "scripts", "nightly-report"), "--out", self.out,
              "--pairs", " ".join(self.pairs), "--secs", "3", "--minutes", "0.05", "--jobs", "2",
-             "--root", self.root, "--replay-tool", "build/fuzz/tools/heapsim", "--commit", "abc"],
+             "--root", self.root, "--replay-tool", "build/fuzz/tools/heapsim", "--commit", "abc",
+             "--vulnerable", "pr10807-v2 pr10807-v3"],
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, timeout=60)
         with open(os.path.join(self.out, "report.json"), encoding="utf-8") as f:
             js = json.load(f)  # must parse, whatever the messages hold

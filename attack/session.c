@@ -14,22 +14,22 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "lib_internal.h"
+#include "attack.h"
 
 /* What the acting thread executes, with addresses already resolved. */
 struct uexec {
-	enum uact_kind kind;
+	enum atk_action_kind kind;
 	struct k_heap *heap;   /* NULL: read zephyr_ll_heap as user code does */
 	uint32_t flags;
 	size_t bytes, align;
 	void *ptr;
-	uint8_t data[U_DATA_MAX];
+	uint8_t data[ATK_DATA_MAX];
 	unsigned len;
 	void *ret;
 };
 
-struct usess {
-	struct usess_config cfg;
+struct atk_session {
+	struct atk_session_config cfg;
 	struct ll_env *env;
 	struct sim *sim;
 	struct ll_sched *sched;
@@ -41,9 +41,9 @@ struct usess {
 	struct uexec ex;
 	bool done, stopping;
 	unsigned respawns;
-	void *slot[U_SLOTS];        /* kept after a free: use-after-free needs it */
-	size_t req[U_SLOTS];
-	bool live[U_SLOTS];
+	void *slot[ATK_SLOTS];        /* kept after a free: use-after-free needs it */
+	size_t req[ATK_SLOTS];
+	bool live[ATK_SLOTS];
 	struct sim_audit audit;
 	size_t findings_seen;
 	unsigned long step;
@@ -59,26 +59,26 @@ static void actor_do(struct uexec *x)
 	struct k_heap *heap = x->heap;
 
 	switch (x->kind) {
-	case UA_ALLOC:
+	case ATK_ACT_ALLOC:
 		x->ret = sof_heap_alloc(heap ? heap : zephyr_ll_user_heap(), x->flags, x->bytes,
 					x->align);
 		break;
-	case UA_FREE:
+	case ATK_ACT_FREE:
 		sof_heap_free(heap ? heap : zephyr_ll_user_heap(), x->ptr);
 		break;
-	case UA_WRITE:
+	case ATK_ACT_WRITE:
 		/* a plain user-mode store: the page rights decide */
 		for (unsigned i = 0; i < x->len; i++)
 			((volatile uint8_t *)x->ptr)[i] = x->data[i];
 		break;
-	case UA_TICK:
+	case ATK_ACT_TICK:
 		break;
 	}
 }
 
 static void actor_entry(void *p1, void *p2, void *p3)
 {
-	struct usess *u = p1;
+	struct atk_session *u = p1;
 
 	(void)p2, (void)p3;
 	for (;;) {
@@ -91,14 +91,14 @@ static void actor_entry(void *p1, void *p2, void *p3)
 	}
 }
 
-static bool alive(struct usess *u, k_tid_t t)
+static bool alive(struct atk_session *u, k_tid_t t)
 {
 	enum sim_thread_state st = sim_thread_state(u->sim, t);
 
 	return t && st != SIM_THREAD_EXITED && st != SIM_THREAD_OOPSED && st != SIM_THREAD_ABORTED;
 }
 
-static int spawn_actor(struct usess *u)
+static int spawn_actor(struct atk_session *u)
 {
 	struct sim_thread_params p;
 
@@ -120,7 +120,7 @@ static int spawn_actor(struct usess *u)
 
 /* Gives the thread its step and runs the machine until it is done, dead,
  * or out of virtual time. 0, -EIO (died), -ETIMEDOUT. */
-static int actor_call(struct usess *u)
+static int actor_call(struct atk_session *u)
 {
 	uint32_t period = ll_env_config(u->env)->period_us;
 	uint64_t deadline;
@@ -142,8 +142,8 @@ static int actor_call(struct usess *u)
 
 /* ---- tracing ---------------------------------------------------------------- */
 
-static void tr(struct usess *u, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void tr(struct usess *u, const char *fmt, ...)
+static void tr(struct atk_session *u, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void tr(struct atk_session *u, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -156,13 +156,13 @@ static void tr(struct usess *u, const char *fmt, ...)
 
 static void on_event(const struct sim_event *e, void *ctx)
 {
-	struct usess *u = ctx;
+	struct atk_session *u = ctx;
 
 	if (e->kind == SIM_EV_FAULT || e->kind == SIM_EV_FINDING || e->kind == SIM_EV_THREAD_OOPS)
 		tr(u, "      %s: %s\n", sim_event_kind_name(e->kind), e->text);
 }
 
-static void describe(struct usess *u, const void *p, char *buf, size_t len)
+static void describe(struct atk_session *u, const void *p, char *buf, size_t len)
 {
 	if (!p)
 		snprintf(buf, len, "NULL");
@@ -174,10 +174,10 @@ static void describe(struct usess *u, const void *p, char *buf, size_t len)
 
 /* ---- lifetime ------------------------------------------------------------------ */
 
-int usess_open(struct usess **out, const struct usess_config *cfg)
+int atk_session_open(struct atk_session **out, const struct atk_session_config *cfg)
 {
 	struct ll_env_config ec;
-	struct usess *u;
+	struct atk_session *u;
 	int err;
 
 	*out = NULL;
@@ -214,7 +214,7 @@ int usess_open(struct usess **out, const struct usess_config *cfg)
 	if (!err && sim_audit(u->sim, &u->audit))
 		err = -ENOMEM;
 	if (err) {
-		usess_close(u);
+		atk_session_close(u);
 		return err;
 	}
 	/* Whatever setup itself reported is not the program's doing. */
@@ -227,7 +227,7 @@ int usess_open(struct usess **out, const struct usess_config *cfg)
 	return 0;
 }
 
-void usess_close(struct usess *u)
+void atk_session_close(struct atk_session *u)
 {
 	if (!u)
 		return;
@@ -237,19 +237,19 @@ void usess_close(struct usess *u)
 	free(u);
 }
 
-bool usess_is_oob(const struct usess *u)
+bool atk_session_is_oob(const struct atk_session *u)
 {
 	return u->sys == NULL;
 }
 
-unsigned long usess_steps(const struct usess *u)
+unsigned long atk_session_steps(const struct atk_session *u)
 {
 	return u->step;
 }
 
-bool usess_slot_live(const struct usess *u, int slot)
+bool atk_session_slot_live(const struct atk_session *u, int slot)
 {
-	return slot >= 0 && slot < U_SLOTS && u->live[slot];
+	return slot >= 0 && slot < ATK_SLOTS && u->live[slot];
 }
 
 /* ---- the heap as the kernel sees it (read-only) -------------------------------- */
@@ -260,7 +260,7 @@ struct hshape {
 	uint32_t end, chunk0;
 };
 
-static void shape(struct usess *u, struct hshape *h)
+static void shape(struct atk_session *u, struct hshape *h)
 {
 	struct sys_heap_layout l;
 
@@ -280,7 +280,7 @@ static void shape(struct usess *u, struct hshape *h)
 	h->chunk0 = l.chunk0_units;
 }
 
-static uint32_t field_at(struct usess *u, const struct hshape *h, uint32_t c, int f)
+static uint32_t field_at(struct atk_session *u, const struct hshape *h, uint32_t c, int f)
 {
 	size_t off = (size_t)c * 8 + (size_t)f * h->w;
 	uint8_t *p = h->S + off;
@@ -293,12 +293,12 @@ static uint32_t field_at(struct usess *u, const struct hshape *h, uint32_t c, in
 }
 
 /* The idx-th free chunk in address order (walk bounded by end). */
-static bool nth_free(struct usess *u, const struct hshape *h, int idx, uint32_t *out, int *count)
+static bool nth_free(struct atk_session *u, const struct hshape *h, int idx, uint32_t *out, int *count)
 {
 	uint32_t c = h->chunk0, found = 0;
 
 	for (uint32_t steps = 0; u->sys && c && c < h->end && steps <= h->end; steps++) {
-		uint32_t su = field_at(u, h, c, UF_SIZE), sz = su >> 1;
+		uint32_t su = field_at(u, h, c, ATK_FIELD_SIZE), sz = su >> 1;
 
 		if (!sz || sz > h->end - c)
 			break;
@@ -318,7 +318,7 @@ static bool nth_free(struct usess *u, const struct hshape *h, int idx, uint32_t 
  * sys_heap computes from p, or — once the block was freed and merged with
  * a neighbour — the free chunk that now contains it (found by walking).
  */
-static uint8_t *chunk_of(struct usess *u, const struct hshape *h, void *p)
+static uint8_t *chunk_of(struct atk_session *u, const struct hshape *h, void *p)
 {
 	uint8_t *uc = sim_uncached(u->sim, p);
 	uint32_t want, c = h->chunk0;
@@ -327,7 +327,7 @@ static uint8_t *chunk_of(struct usess *u, const struct hshape *h, void *p)
 		return uc - h->hdr;
 	want = (uint32_t)((size_t)(uc - h->hdr - h->S) / 8);
 	for (uint32_t steps = 0; c && c < h->end && steps <= h->end; steps++) {
-		uint32_t sz = field_at(u, h, c, UF_SIZE) >> 1;
+		uint32_t sz = field_at(u, h, c, ATK_FIELD_SIZE) >> 1;
 
 		if (!sz || sz > h->end - c)
 			break;
@@ -340,37 +340,30 @@ static uint8_t *chunk_of(struct usess *u, const struct hshape *h, void *p)
 
 /* ---- resolving addresses ------------------------------------------------------------ */
 
-static uint8_t *to_host(struct usess *u, uint64_t taddr)
+static uint8_t *to_host(struct atk_session *u, uint64_t taddr)
 {
 	return sim_target_to_host(u->sim, taddr, 1);
 }
 
-static bool region(struct usess *u, enum ubase b, int idx, uint8_t **p, size_t *size)
+/* The bases inside the heap: blocks, chunk headers, free chunks, the heap
+ * header and its bucket heads, the end marker. */
+static bool heap_region(struct atk_session *u, const struct hshape *h, enum atk_base b, int idx,
+			uint8_t **p, size_t *size)
 {
-	struct hshape h;
-	struct sim_kobj_info info;
-	size_t in;
-
-	*p = NULL;
-	*size = 0;
-	shape(u, &h);
 	switch (b) {
-	case UB_NULL:
-	case UB_ABS:
-		return true;
-	case UB_SLOT:
-	case UB_HDR:
-		if (idx < 0 || idx >= U_SLOTS || !u->slot[idx])
+	case ATK_BASE_SLOT:
+	case ATK_BASE_HDR:
+		if (idx < 0 || idx >= ATK_SLOTS || !u->slot[idx])
 			return false;
-		if (b == UB_SLOT) {
+		if (b == ATK_BASE_SLOT) {
 			*p = u->slot[idx];
 			*size = u->req[idx] ? u->req[idx] : 1;
 		} else {
-			*p = chunk_of(u, &h, u->slot[idx]);
-			*size = h.hdr + 2 * h.w;
+			*p = chunk_of(u, h, u->slot[idx]);
+			*size = h->hdr + 2 * h->w;
 		}
 		return true;
-	case UB_FREE: {
+	case ATK_BASE_FREE: {
 		uint32_t c;
 		int n = 0;
 
@@ -379,33 +372,77 @@ static bool region(struct usess *u, enum ubase b, int idx, uint8_t **p, size_t *
 			*size = 16;
 			return true;
 		}
-		if (!nth_free(u, &h, idx, &c, &n) && (n == 0 || !nth_free(u, &h, idx % n, &c, NULL)))
+		if (!nth_free(u, h, idx, &c, &n) && (n == 0 || !nth_free(u, h, idx % n, &c, NULL)))
 			return false;
-		*p = h.S + (size_t)c * 8;
-		*size = h.hdr + 2 * h.w;
+		*p = h->S + (size_t)c * 8;
+		*size = h->hdr + 2 * h->w;
 		return true;
 	}
-	case UB_ZHEAP:
-		*p = h.S;
-		*size = u->sys ? (size_t)h.chunk0 * 8 : 16;
+	case ATK_BASE_ZHEAP:
+		*p = h->S;
+		*size = u->sys ? (size_t)h->chunk0 * 8 : 16;
 		return true;
-	case UB_END:
-		*p = h.S + (size_t)h.end * 8 - (u->sys ? 0 : 8);
+	case ATK_BASE_END:
+		*p = h->S + (size_t)h->end * 8 - (u->sys ? 0 : 8);
 		*size = 8;
 		return true;
-	case UB_KHEAP:
+	case ATK_BASE_BUCKET:
+		if (u->sys) {
+			struct sys_heap_layout l;
+
+			sys_heap_layout_get(u->sys, &l);
+			*p = h->S + l.heads_offset + 4 * (size_t)idx;
+		} else {
+			*p = h->S + 16 + 4 * (size_t)idx;
+		}
+		*size = 4;
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* Partition idx (modulo their number) of the LL domain. */
+static bool partition_region(struct atk_session *u, int idx, uint8_t **p, size_t *size)
+{
+	struct k_mem_domain *d = ll_env_domain(u->env);
+	size_t n = atk_session_count(u, ATK_BASE_PART), k = 0;
+
+	if (!n)
+		return false;
+	idx = (int)((size_t)idx % n);
+	for (unsigned i = 0; i < SIM_DOMAIN_PARTS_MAX; i++) {
+		if (!d->partitions[i].used || (int)k++ != idx)
+			continue;
+		*p = to_host(u, d->partitions[i].start);
+		*size = d->partitions[i].size;
+		return *p != NULL;
+	}
+	return false;
+}
+
+/* The bases around the heap: kernel objects, the buffer, the scheduler's
+ * data, audit items, partitions, the user's heap variable. */
+static bool env_region(struct atk_session *u, enum atk_base b, int idx, uint8_t **p,
+		       size_t *size)
+{
+	struct sim_kobj_info info;
+	size_t in;
+
+	switch (b) {
+	case ATK_BASE_KHEAP:
 		*p = (uint8_t *)ll_env_heap(u->env);
 		*size = sim_kobj_find(u->sim, *p, &info, &in) ? info.size : sizeof(struct k_heap);
 		return true;
-	case UB_BUF:
+	case ATK_BASE_BUF:
 		*p = u->buf;
 		*size = u->buf_bytes;
 		return true;
-	case UB_KDATA:
+	case ATK_BASE_KDATA:
 		*p = (uint8_t *)ll_sched_kdata(u->sched);
 		*size = sizeof(struct ll_sched_kdata);
 		return true;
-	case UB_AUDIT: {
+	case ATK_BASE_AUDIT: {
 		const struct sim_audit_item *it;
 
 		if (!u->audit.count)
@@ -415,35 +452,10 @@ static bool region(struct usess *u, enum ubase b, int idx, uint8_t **p, size_t *
 		*size = it->bytes;
 		return *p != NULL;
 	}
-	case UB_PART: {
-		struct k_mem_domain *d = ll_env_domain(u->env);
-		size_t n = usess_count(u, UB_PART), k = 0;
-
-		if (!n)
-			return false;
-		idx = (int)((size_t)idx % n);
-		for (unsigned i = 0; i < SIM_DOMAIN_PARTS_MAX; i++) {
-			if (!d->partitions[i].used || (int)k++ != idx)
-				continue;
-			*p = to_host(u, d->partitions[i].start);
-			*size = d->partitions[i].size;
-			return *p != NULL;
-		}
-		return false;
-	}
-	case UB_VAR:
+	case ATK_BASE_PART:
+		return partition_region(u, idx, p, size);
+	case ATK_BASE_VAR:
 		*p = (uint8_t *)ll_env_user_heap_var(u->env);
-		*size = 4;
-		return true;
-	case UB_BUCKET:
-		if (u->sys) {
-			struct sys_heap_layout l;
-
-			sys_heap_layout_get(u->sys, &l);
-			*p = h.S + l.heads_offset + 4 * (size_t)idx;
-		} else {
-			*p = h.S + 16 + 4 * (size_t)idx;
-		}
 		*size = 4;
 		return true;
 	default:
@@ -451,11 +463,34 @@ static bool region(struct usess *u, enum ubase b, int idx, uint8_t **p, size_t *
 	}
 }
 
-size_t usess_count(const struct usess *u, enum ubase base)
+static bool region(struct atk_session *u, enum atk_base b, int idx, uint8_t **p, size_t *size)
 {
-	if (base == UB_AUDIT)
+	struct hshape h;
+
+	*p = NULL;
+	*size = 0;
+	shape(u, &h);
+	switch (b) {
+	case ATK_BASE_NULL:
+	case ATK_BASE_ABS:
+		return true;
+	case ATK_BASE_SLOT:
+	case ATK_BASE_HDR:
+	case ATK_BASE_FREE:
+	case ATK_BASE_ZHEAP:
+	case ATK_BASE_END:
+	case ATK_BASE_BUCKET:
+		return heap_region(u, &h, b, idx, p, size);
+	default:
+		return env_region(u, b, idx, p, size);
+	}
+}
+
+size_t atk_session_count(const struct atk_session *u, enum atk_base base)
+{
+	if (base == ATK_BASE_AUDIT)
 		return u->audit.count;
-	if (base == UB_PART) {
+	if (base == ATK_BASE_PART) {
 		struct k_mem_domain *d = ll_env_domain(u->env);
 		size_t n = 0;
 
@@ -466,7 +501,7 @@ size_t usess_count(const struct usess *u, enum ubase base)
 	return 1;
 }
 
-size_t usess_region_size(struct usess *u, enum ubase base, int idx)
+size_t atk_session_region_size(struct atk_session *u, enum atk_base base, int idx)
 {
 	uint8_t *p;
 	size_t size;
@@ -477,7 +512,7 @@ size_t usess_region_size(struct usess *u, enum ubase base, int idx)
 /* A pointer value for an address expression; *ok false when its base names
  * nothing now (empty slot, no free chunk). Addresses outside the arena are
  * kept as forged pointers: only the verifier ever looks at them. */
-static void *resolve(struct usess *u, const struct uaddr *a, bool *ok)
+static void *resolve(struct atk_session *u, const struct atk_addr *a, bool *ok)
 {
 	struct hshape h;
 	uint8_t *p;
@@ -487,9 +522,9 @@ static void *resolve(struct usess *u, const struct uaddr *a, bool *ok)
 	*ok = region(u, a->base, a->idx, &p, &size);
 	if (!*ok)
 		return NULL;
-	if (a->base == UB_NULL)
+	if (a->base == ATK_BASE_NULL)
 		return (void *)(uintptr_t)a->off;
-	if (a->base == UB_ABS) {
+	if (a->base == ATK_BASE_ABS) {
 		p = to_host(u, (uint64_t)a->off);
 		return p ? p : (void *)(uintptr_t)a->off;
 	}
@@ -498,17 +533,17 @@ static void *resolve(struct usess *u, const struct uaddr *a, bool *ok)
 	if (a->field >= 0)
 		v += (uintptr_t)a->field * h.w;
 	p = (uint8_t *)v;
-	if (a->view != UV_ASIS && sim_host_in_arena(u->sim, p, 1))
-		p = sim_to_view(u->sim, p, a->view == UV_CACHED ? SIM_VIEW_CACHED : SIM_VIEW_UNCACHED);
+	if (a->view != ATK_VIEW_ASIS && sim_host_in_arena(u->sim, p, 1))
+		p = sim_to_view(u->sim, p, a->view == ATK_VIEW_CACHED ? SIM_VIEW_CACHED : SIM_VIEW_UNCACHED);
 	return p;
 }
 
-bool usess_eval_id(struct usess *u, int slot, uint64_t *out)
+bool atk_session_eval_id(struct atk_session *u, int slot, uint64_t *out)
 {
 	struct hshape h;
 	uint8_t *uc;
 
-	if (slot < 0 || slot >= U_SLOTS || !u->slot[slot])
+	if (slot < 0 || slot >= ATK_SLOTS || !u->slot[slot])
 		return false;
 	shape(u, &h);
 	uc = chunk_of(u, &h, u->slot[slot]);
@@ -516,19 +551,19 @@ bool usess_eval_id(struct usess *u, int slot, uint64_t *out)
 	return true;
 }
 
-bool usess_eval_units(struct usess *u, int slot, uint64_t *out)
+bool atk_session_eval_units(struct atk_session *u, int slot, uint64_t *out)
 {
 	struct hshape h;
 	uint64_t c;
 
-	if (!usess_eval_id(u, slot, &c))
+	if (!atk_session_eval_id(u, slot, &c))
 		return false;
 	shape(u, &h);
-	*out = u->sys ? field_at(u, &h, (uint32_t)c, UF_SIZE) >> 1 : 0;
+	*out = u->sys ? field_at(u, &h, (uint32_t)c, ATK_FIELD_SIZE) >> 1 : 0;
 	return true;
 }
 
-bool usess_eval_taddr(struct usess *u, const struct uaddr *a, uint64_t *out)
+bool atk_session_eval_taddr(struct atk_session *u, const struct atk_addr *a, uint64_t *out)
 {
 	bool ok;
 	void *p = resolve(u, a, &ok);
@@ -539,7 +574,7 @@ bool usess_eval_taddr(struct usess *u, const struct uaddr *a, uint64_t *out)
 	return true;
 }
 
-bool usess_eval_chunkid(struct usess *u, const struct uaddr *a, uint64_t *out)
+bool atk_session_eval_chunkid(struct atk_session *u, const struct atk_addr *a, uint64_t *out)
 {
 	struct hshape h;
 	bool ok;
@@ -553,28 +588,28 @@ bool usess_eval_chunkid(struct usess *u, const struct uaddr *a, uint64_t *out)
 	return true;
 }
 
-uint32_t usess_canary_base(struct usess *u)
+uint32_t atk_session_canary_base(struct atk_session *u)
 {
 	return u->sys ? u->sys->cfg.canary_base : 0;
 }
 
-static bool value(struct usess *u, const struct uval *v, uint64_t *out)
+static bool value(struct atk_session *u, const struct atk_value *v, uint64_t *out)
 {
 	switch (v->kind) {
-	case UVAL_NUM:
+	case ATK_VAL_NUM:
 		*out = (uint64_t)v->add;
 		return true;
-	case UVAL_ID:
-		if (!usess_eval_id(u, v->addr.idx, out))
+	case ATK_VAL_ID:
+		if (!atk_session_eval_id(u, v->addr.idx, out))
 			return false;
 		*out += (uint64_t)v->add;
 		return true;
-	case UVAL_TADDR:
-		if (!usess_eval_taddr(u, &v->addr, out))
+	case ATK_VAL_TADDR:
+		if (!atk_session_eval_taddr(u, &v->addr, out))
 			return false;
 		*out += (uint64_t)v->add;
 		return true;
-	case UVAL_EXPR:
+	case ATK_VAL_EXPR:
 		return v->eval && v->eval(u, v->expr, out);
 	}
 	return false;
@@ -582,20 +617,20 @@ static bool value(struct usess *u, const struct uval *v, uint64_t *out)
 
 /* ---- events ----------------------------------------------------------------------- */
 
-static void finding_from_sim(struct usess *u, const struct sim_finding *s, struct fuzz_finding *f)
+static void finding_from_sim(struct atk_session *u, const struct sim_finding *s, struct atk_finding *f)
 {
-	static const enum fuzz_kind map[] = {
-		[SIM_FINDING_KERNEL_FAULT] = FUZZ_KERNEL_FAULT,
-		[SIM_FINDING_CONFINEMENT] = FUZZ_CONFINEMENT,
-		[SIM_FINDING_KOBJ_CHANGED] = FUZZ_KOBJ_CHANGED,
-		[SIM_FINDING_HEAP_CHECK] = FUZZ_HEAP_CHECK,
-		[SIM_FINDING_VALIDATE] = FUZZ_VALIDATE,
-		[SIM_FINDING_HANG] = FUZZ_HANG,
-		[SIM_FINDING_OTHER] = FUZZ_OTHER,
+	static const enum sim_finding_kind map[] = {
+		[SIM_FINDING_KERNEL_FAULT] = SIM_FINDING_KERNEL_FAULT,
+		[SIM_FINDING_CONFINEMENT] = SIM_FINDING_CONFINEMENT,
+		[SIM_FINDING_KOBJ_CHANGED] = SIM_FINDING_KOBJ_CHANGED,
+		[SIM_FINDING_HEAP_CHECK] = SIM_FINDING_HEAP_CHECK,
+		[SIM_FINDING_VALIDATE] = SIM_FINDING_VALIDATE,
+		[SIM_FINDING_HANG] = SIM_FINDING_HANG,
+		[SIM_FINDING_OTHER] = SIM_FINDING_OTHER,
 	};
 
 	f->kind = (unsigned)s->kind < sizeof(map) / sizeof(map[0]) && map[s->kind] ? map[s->kind]
-										    : FUZZ_OTHER;
+										    : SIM_FINDING_OTHER;
 	snprintf(f->message, sizeof(f->message), "%s", s->message);
 	snprintf(f->syscall, sizeof(f->syscall), "%s", s->syscall);
 	snprintf(f->object, sizeof(f->object), "%s", s->object);
@@ -603,13 +638,13 @@ static void finding_from_sim(struct usess *u, const struct sim_finding *s, struc
 	snprintf(f->field, sizeof(f->field), "%s", s->field);
 	f->taddr = s->taddr;
 	f->offset = s->offset;
-	f->nbytes = s->nbytes < FUZZ_FINDING_BYTES ? s->nbytes : FUZZ_FINDING_BYTES;
+	f->nbytes = s->nbytes < ATK_FINDING_BYTES ? s->nbytes : ATK_FINDING_BYTES;
 	memcpy(f->old_bytes, s->old_bytes, f->nbytes);
 	memcpy(f->new_bytes, s->new_bytes, f->nbytes);
 	(void)u;
 }
 
-static void event_set(struct usess *u, struct uevent *ev, enum uevent_class cls, const char *by)
+static void event_set(struct atk_session *u, struct atk_event *ev, enum atk_event_class cls, const char *by)
 {
 	ev->cls = cls;
 	snprintf(ev->by, sizeof(ev->by), "%s", by);
@@ -631,7 +666,7 @@ static void check_name(const char *msg, char *out, size_t len)
 }
 
 /* The first new finding the simulator raised in this step decides. */
-static bool sim_events_of_step(struct usess *u, struct uevent *ev)
+static bool sim_events_of_step(struct atk_session *u, struct atk_event *ev)
 {
 	size_t n;
 	const struct sim_finding *fs = sim_findings(u->sim, &n);
@@ -645,11 +680,11 @@ static bool sim_events_of_step(struct usess *u, struct uevent *ev)
 		finding_from_sim(u, s, &ev->f);
 		if (s->kind == SIM_FINDING_HEAP_CHECK) {
 			check_name(s->message, by, sizeof(by));
-			event_set(u, ev, UE_DETECTED, by);
+			event_set(u, ev, ATK_EV_DETECTED, by);
 		} else if (s->kind == SIM_FINDING_VALIDATE) {
-			event_set(u, ev, UE_CORRUPT, "validate");
+			event_set(u, ev, ATK_EV_CORRUPT, "validate");
 		} else {
-			event_set(u, ev, UE_ESCAPE, fuzz_kind_name(ev->f.kind));
+			event_set(u, ev, ATK_EV_ESCAPE, sim_finding_kind_long_name(ev->f.kind));
 		}
 		any = true;
 	}
@@ -671,8 +706,8 @@ static const char *oops_name(int reason)
 }
 
 /* A raw write that changed bytes of a registered kernel object. */
-static bool kobj_changed(struct usess *u, uint8_t *p, const uint8_t *old, unsigned len,
-			 struct uevent *ev)
+static bool kobj_changed(struct atk_session *u, uint8_t *p, const uint8_t *old, unsigned len,
+			 struct atk_event *ev)
 {
 	for (unsigned i = 0; i < len; i++) {
 		struct sim_kobj_info info;
@@ -683,7 +718,7 @@ static bool kobj_changed(struct usess *u, uint8_t *p, const uint8_t *old, unsign
 		if (p[i] == old[i] || !sim_kobj_find(u->sim, p + i, &info, &in))
 			continue;
 		memset(&ev->f, 0, sizeof(ev->f));
-		ev->f.kind = FUZZ_KOBJ_CHANGED;
+		ev->f.kind = SIM_FINDING_KOBJ_CHANGED;
 		describe(u, p + i, where, sizeof(where));
 		snprintf(ev->f.message, sizeof(ev->f.message),
 			 "user thread changed %s %s outside its API: %s", info.type_name, info.name,
@@ -698,12 +733,12 @@ static bool kobj_changed(struct usess *u, uint8_t *p, const uint8_t *old, unsign
 		}
 		ev->f.taddr = sim_host_to_target(u->sim, p + i);
 		ev->f.offset = in;
-		for (unsigned j = i; j < len && n < FUZZ_FINDING_BYTES; j++, n++) {
+		for (unsigned j = i; j < len && n < ATK_FINDING_BYTES; j++, n++) {
 			ev->f.old_bytes[n] = old[j];
 			ev->f.new_bytes[n] = p[j];
 		}
 		ev->f.nbytes = n;
-		event_set(u, ev, UE_ESCAPE, "kernel-object-changed");
+		event_set(u, ev, ATK_EV_ESCAPE, "kernel-object-changed");
 		return true;
 	}
 	return false;
@@ -711,13 +746,13 @@ static bool kobj_changed(struct usess *u, uint8_t *p, const uint8_t *old, unsign
 
 /* The allocator handed out a block that overlaps a live one, or lies
  * outside its buffer: the user now owns memory it must not. */
-static bool bad_block(struct usess *u, int s, struct uevent *ev)
+static bool bad_block(struct atk_session *u, int s, struct atk_event *ev)
 {
 	uint8_t *p = sim_uncached(u->sim, u->slot[s]);
 	size_t n = u->req[s] ? u->req[s] : 1;
 
 	memset(&ev->f, 0, sizeof(ev->f));
-	ev->f.kind = FUZZ_OTHER;
+	ev->f.kind = SIM_FINDING_OTHER;
 	snprintf(ev->f.syscall, sizeof(ev->f.syscall), "sof_heap_alloc");
 	snprintf(ev->f.object, sizeof(ev->f.object), "ll_heap");
 	if (!p || p < u->buf_uc || n > u->buf_bytes || (size_t)(p - u->buf_uc) > u->buf_bytes - n) {
@@ -727,10 +762,10 @@ static bool bad_block(struct usess *u, int s, struct uevent *ev)
 		snprintf(ev->f.message, sizeof(ev->f.message),
 			 "sof_heap_alloc returned a block outside the heap buffer: %s", where);
 		ev->f.taddr = p ? sim_host_to_target(u->sim, p) : 0;
-		event_set(u, ev, UE_ESCAPE, "block outside heap");
+		event_set(u, ev, ATK_EV_ESCAPE, "block outside heap");
 		return true;
 	}
-	for (int i = 0; i < U_SLOTS; i++) {
+	for (int i = 0; i < ATK_SLOTS; i++) {
 		uint8_t *q = u->live[i] ? sim_uncached(u->sim, u->slot[i]) : NULL;
 		size_t m = u->req[i] ? u->req[i] : 1;
 
@@ -741,13 +776,13 @@ static bool bad_block(struct usess *u, int s, struct uevent *ev)
 			 "heap+0x%zx (%zu bytes): two owners for the same memory",
 			 (size_t)(p - u->buf_uc), n, (size_t)(q - u->buf_uc), m);
 		ev->f.taddr = sim_host_to_target(u->sim, p);
-		event_set(u, ev, UE_ESCAPE, "overlapping blocks");
+		event_set(u, ev, ATK_EV_ESCAPE, "overlapping blocks");
 		return true;
 	}
 	return false;
 }
 
-static bool heap_corrupt(struct usess *u, struct uevent *ev)
+static bool heap_corrupt(struct atk_session *u, struct atk_event *ev)
 {
 	const char *why = NULL;
 	uint32_t chunk = 0;
@@ -756,7 +791,7 @@ static bool heap_corrupt(struct usess *u, struct uevent *ev)
 		return false;
 	sim_findings(u->sim, &u->findings_seen); /* ll_env_validate's own report */
 	memset(&ev->f, 0, sizeof(ev->f));
-	ev->f.kind = FUZZ_VALIDATE;
+	ev->f.kind = SIM_FINDING_VALIDATE;
 	snprintf(ev->f.object, sizeof(ev->f.object), "ll_heap");
 	snprintf(ev->f.object_type, sizeof(ev->f.object_type), "k_heap");
 	if (u->sys) {
@@ -774,7 +809,7 @@ static bool heap_corrupt(struct usess *u, struct uevent *ev)
 		snprintf(ev->f.message, sizeof(ev->f.message),
 			 "the kernel's oob heap metadata no longer validates");
 	}
-	event_set(u, ev, UE_CORRUPT, "validate");
+	event_set(u, ev, ATK_EV_CORRUPT, "validate");
 	return true;
 }
 
@@ -795,7 +830,7 @@ static void flags_text(uint32_t f, char *buf, size_t len)
 		snprintf(buf, len, "0");
 }
 
-static bool prepare(struct usess *u, const struct uact *a, char *what, size_t wlen)
+static bool prepare(struct atk_session *u, const struct atk_action *a, char *what, size_t wlen)
 {
 	struct uexec *x = &u->ex;
 	char where[160], fl[64];
@@ -809,7 +844,7 @@ static bool prepare(struct usess *u, const struct uact *a, char *what, size_t wl
 			return false;
 	}
 	switch (a->kind) {
-	case UA_ALLOC:
+	case ATK_ACT_ALLOC:
 		x->flags = a->flags;
 		x->bytes = (size_t)a->bytes;
 		x->align = (size_t)a->align;
@@ -818,7 +853,7 @@ static bool prepare(struct usess *u, const struct uact *a, char *what, size_t wl
 			 a->forged_heap ? "forged heap" : "zephyr_ll_heap", fl, x->bytes, x->align,
 			 'A' + a->slot);
 		return true;
-	case UA_FREE:
+	case ATK_ACT_FREE:
 		x->ptr = resolve(u, &a->at, &ok);
 		if (!ok)
 			return false;
@@ -826,15 +861,15 @@ static bool prepare(struct usess *u, const struct uact *a, char *what, size_t wl
 		snprintf(what, wlen, "sof_heap_free(%s, %s)",
 			 a->forged_heap ? "forged heap" : "zephyr_ll_heap", where);
 		return true;
-	case UA_WRITE: {
+	case ATK_ACT_WRITE: {
 		uint64_t v;
-		unsigned w = a->width == UW_FIELD ? 0 : a->width;
+		unsigned w = a->width == ATK_WIDTH_FIELD ? 0 : a->width;
 		int n;
 
 		x->ptr = resolve(u, &a->at, &ok);
 		if (!ok || !x->ptr || !sim_host_in_arena(u->sim, x->ptr, 1))
 			return false;
-		if (a->width == UW_FIELD) {
+		if (a->width == ATK_WIDTH_FIELD) {
 			struct hshape h;
 
 			shape(u, &h);
@@ -843,7 +878,7 @@ static bool prepare(struct usess *u, const struct uact *a, char *what, size_t wl
 		if (w) {
 			if (!value(u, &a->value, &v))
 				return false;
-			for (unsigned i = 0; i < w && i < U_DATA_MAX; i++)
+			for (unsigned i = 0; i < w && i < ATK_DATA_MAX; i++)
 				x->data[i] = (uint8_t)(v >> (8 * i));
 			x->len = w;
 		} else {
@@ -860,64 +895,50 @@ static bool prepare(struct usess *u, const struct uact *a, char *what, size_t wl
 			snprintf(what + n, wlen - (size_t)n, " at %s", where);
 		return true;
 	}
-	case UA_TICK:
+	case ATK_ACT_TICK:
 		snprintf(what, wlen, "LL scheduler runs %u tick%s", a->ticks, a->ticks == 1 ? "" : "s");
 		return true;
 	}
 	return false;
 }
 
-void usess_step(struct usess *u, const struct uact *a, struct uevent *ev)
+/* An acting thread, the action resolved, a write the thread may do (when
+ * the fuzzer asks to check first): false with ev SKIPPED otherwise. */
+static bool step_ready(struct atk_session *u, const struct atk_action *a, char *what, size_t wlen,
+		       struct atk_event *ev)
 {
-	uint8_t old[U_DATA_MAX];
-	char what[320];
-	int rc = 0;
-
-	memset(ev, 0, sizeof(*ev));
-	u->step++;
 	if (!alive(u, u->actor)) {
 		if (u->respawns++ >= MAX_RESPAWNS || spawn_actor(u)) {
-			event_set(u, ev, UE_SKIPPED, "no acting thread");
-			return;
+			event_set(u, ev, ATK_EV_SKIPPED, "no acting thread");
+			return false;
 		}
 		tr(u, "      (a new user thread takes over)\n");
 	}
-	if (!prepare(u, a, what, sizeof(what))) {
+	if (!prepare(u, a, what, wlen)) {
 		tr(u, "%4lu. (skipped: nothing to act on)\n", u->step);
-		event_set(u, ev, UE_SKIPPED, "unresolved");
-		return;
+		event_set(u, ev, ATK_EV_SKIPPED, "unresolved");
+		return false;
 	}
-	if (a->kind == UA_WRITE) {
-		if (u->cfg.precheck_writes &&
-		    !sim_user_can_access(u->sim, u->actor, u->ex.ptr, u->ex.len, true)) {
-			tr(u, "%4lu. (skipped: %s — not writable by the user thread)\n", u->step, what);
-			event_set(u, ev, UE_SKIPPED, "not writable");
-			return;
-		}
-		memcpy(old, u->ex.ptr, u->ex.len);
+	if (a->kind == ATK_ACT_WRITE && u->cfg.precheck_writes &&
+	    !sim_user_can_access(u->sim, u->actor, u->ex.ptr, u->ex.len, true)) {
+		tr(u, "%4lu. (skipped: %s — not writable by the user thread)\n", u->step, what);
+		event_set(u, ev, ATK_EV_SKIPPED, "not writable");
+		return false;
 	}
-	tr(u, "%4lu. %s\n", u->step, what);
-	if (a->kind == UA_TICK)
-		ll_sched_run_ticks(u->sched, a->ticks);
-	else
-		rc = actor_call(u);
+	return true;
+}
 
-	if (a->kind == UA_ALLOC && u->done) {
-		char where[160];
-
-		describe(u, u->ex.ret, where, sizeof(where));
-		tr(u, "      -> %s\n", where);
-	}
-	if (sim_events_of_step(u, ev))
-		goto out;
+/* How the step ended for the thread: a hang or an oops (true, ev set). */
+static bool step_stopped(struct atk_session *u, int rc, struct atk_event *ev)
+{
 	if (rc == -ETIMEDOUT) {
 		memset(&ev->f, 0, sizeof(ev->f));
-		ev->f.kind = FUZZ_HANG;
+		ev->f.kind = SIM_FINDING_HANG;
 		snprintf(ev->f.message, sizeof(ev->f.message),
 			 "the user thread's step did not finish within %u LL periods of virtual time",
 			 STEP_TICKS);
-		event_set(u, ev, UE_ESCAPE, "hang");
-		goto out;
+		event_set(u, ev, ATK_EV_ESCAPE, "hang");
+		return true;
 	}
 	if (rc == -EIO) {
 		struct sim_oops o;
@@ -925,37 +946,82 @@ void usess_step(struct usess *u, const struct uact *a, struct uevent *ev)
 		memset(&o, 0, sizeof(o));
 		sim_thread_oops(u->sim, u->actor, &o);
 		tr(u, "      user thread oopsed: %s\n", o.message);
-		event_set(u, ev, UE_BLOCKED, oops_name(o.reason));
+		event_set(u, ev, ATK_EV_BLOCKED, oops_name(o.reason));
 		snprintf(ev->f.message, sizeof(ev->f.message), "%s", o.message);
-		goto out;
+		return true;
 	}
-	if (a->kind == UA_WRITE && kobj_changed(u, u->ex.ptr, old, u->ex.len, ev))
-		goto out;
-	if (a->kind == UA_ALLOC && u->ex.ret) {
+	return false;
+}
+
+/* The step went through: book its block (and check it), end the blocks a
+ * free released. True when an oracle fired (ev set). */
+static bool step_effects(struct atk_session *u, const struct atk_action *a, struct atk_event *ev)
+{
+	if (a->kind == ATK_ACT_ALLOC && u->ex.ret) {
 		u->slot[a->slot] = u->ex.ret;
 		u->req[a->slot] = u->ex.bytes;
 		u->live[a->slot] = true;
 		if (bad_block(u, a->slot, ev))
-			goto out;
+			return true;
 	}
-	if (a->kind == UA_FREE && u->ex.ptr && sim_host_in_arena(u->sim, u->ex.ptr, 1)) {
+	if (a->kind == ATK_ACT_FREE && u->ex.ptr && sim_host_in_arena(u->sim, u->ex.ptr, 1)) {
 		/* whichever way the pointer was written, a free that went
 		 * through ends the life of the block starting there */
 		uint8_t *uc = sim_uncached(u->sim, u->ex.ptr);
 
-		for (int i = 0; i < U_SLOTS; i++)
+		for (int i = 0; i < ATK_SLOTS; i++)
 			if (u->live[i] && sim_uncached(u->sim, u->slot[i]) == uc)
 				u->live[i] = false;
 	}
-	if (u->cfg.check_each_step)
-		heap_corrupt(u, ev);
-out:
-	if (ev->cls >= UE_DETECTED && ev->cls <= UE_ESCAPE)
-		tr(u, "   => %s: %s\n", ev->cls == UE_DETECTED ? "detected" :
-				   ev->cls == UE_CORRUPT ? "heap corrupted" : "ESCAPE", ev->f.message);
+	return false;
 }
 
-void usess_final(struct usess *u, struct uevent *ev)
+/* The step's oracles, first hit wins: what the simulator raised, a hang
+ * or oops, a kernel object a raw write changed, a bad block, (optionally)
+ * a heap that no longer checks out. */
+static void step_judge(struct atk_session *u, const struct atk_action *a, int rc,
+		       const uint8_t *old, struct atk_event *ev)
+{
+	if (sim_events_of_step(u, ev) || step_stopped(u, rc, ev))
+		return;
+	if (a->kind == ATK_ACT_WRITE && kobj_changed(u, u->ex.ptr, old, u->ex.len, ev))
+		return;
+	if (step_effects(u, a, ev))
+		return;
+	if (u->cfg.check_each_step)
+		heap_corrupt(u, ev);
+}
+
+void atk_session_step(struct atk_session *u, const struct atk_action *a, struct atk_event *ev)
+{
+	uint8_t old[ATK_DATA_MAX];
+	char what[320];
+	int rc = 0;
+
+	memset(ev, 0, sizeof(*ev));
+	u->step++;
+	if (!step_ready(u, a, what, sizeof(what), ev))
+		return;
+	if (a->kind == ATK_ACT_WRITE)
+		memcpy(old, u->ex.ptr, u->ex.len);
+	tr(u, "%4lu. %s\n", u->step, what);
+	if (a->kind == ATK_ACT_TICK)
+		ll_sched_run_ticks(u->sched, a->ticks);
+	else
+		rc = actor_call(u);
+	if (a->kind == ATK_ACT_ALLOC && u->done) {
+		char where[160];
+
+		describe(u, u->ex.ret, where, sizeof(where));
+		tr(u, "      -> %s\n", where);
+	}
+	step_judge(u, a, rc, old, ev);
+	if (ev->cls >= ATK_EV_DETECTED && ev->cls <= ATK_EV_ESCAPE)
+		tr(u, "   => %s: %s\n", ev->cls == ATK_EV_DETECTED ? "detected" :
+				   ev->cls == ATK_EV_CORRUPT ? "heap corrupted" : "ESCAPE", ev->f.message);
+}
+
+void atk_session_final(struct atk_session *u, struct atk_event *ev)
 {
 	memset(ev, 0, sizeof(*ev));
 	if (heap_corrupt(u, ev))

@@ -1,38 +1,19 @@
 /* Findings as data: a readable report and a JSON record with stable keys. */
 #include <string.h>
 
-#include "fuzz.h"
+#include "attack.h"
 #include "sim.h"
-
-const char *fuzz_kind_name(enum fuzz_kind k)
-{
-	static const char *const names[] = {
-		[FUZZ_KERNEL_FAULT] = "kernel-fault",
-		[FUZZ_CONFINEMENT] = "confinement",
-		[FUZZ_KOBJ_CHANGED] = "kernel-object-changed",
-		[FUZZ_HEAP_CHECK] = "heap-check",
-		[FUZZ_VALIDATE] = "validate",
-		[FUZZ_HANG] = "hang",
-		[FUZZ_OTHER] = "other",
-		[FUZZ_MODEL_MISMATCH] = "model-mismatch",
-		[FUZZ_HARNESS] = "harness",
-	};
-
-	if ((unsigned)k < sizeof(names) / sizeof(names[0]) && names[k])
-		return names[k];
-	return "unknown";
-}
 
 static void hex_bytes(FILE *out, const uint8_t *b, unsigned n)
 {
-	for (unsigned i = 0; i < n && i < FUZZ_FINDING_BYTES; i++)
+	for (unsigned i = 0; i < n && i < ATK_FINDING_BYTES; i++)
 		fprintf(out, "%02x", b[i]);
 }
 
-void fuzz_finding_print(const struct fuzz_finding *f, FILE *out)
+void atk_finding_print(const struct atk_finding *f, FILE *out)
 {
 	fprintf(out, "==heapsim== FINDING %s in %s on layout %s, hardening %s%s\n",
-		fuzz_kind_name(f->kind), f->target, f->layout[0] ? f->layout : "-",
+		sim_finding_kind_long_name(f->kind), f->target, f->layout[0] ? f->layout : "-",
 		f->hardening[0] ? f->hardening : "-",
 		f->by_design ? " (known by design on this layout)" : "");
 	fprintf(out, "==heapsim==   %s\n", f->message);
@@ -65,10 +46,10 @@ static void json_str(FILE *out, const char *key, const char *s, bool comma)
 		fputc(',', out);
 }
 
-void fuzz_finding_json(const struct fuzz_finding *f, FILE *out)
+void atk_finding_json(const struct atk_finding *f, FILE *out)
 {
 	fputc('{', out);
-	json_str(out, "kind", fuzz_kind_name(f->kind), true);
+	json_str(out, "kind", sim_finding_kind_long_name(f->kind), true);
 	json_str(out, "target", f->target, true);
 	json_str(out, "layout", f->layout, true);
 	json_str(out, "hardening", f->hardening, true);

@@ -19,7 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "lib_internal.h"
+#include "attack.h"
 
 #define SC_MAX_ACTS 256
 #define SC_MAX_EXPECT 64
@@ -36,7 +36,7 @@ struct sc_expr {
 	enum sc_op op;
 	uint64_t num;
 	int slot;
-	struct uaddr addr;
+	struct atk_addr addr;
 	struct sc_expr *a, *b;
 	struct sc_expr *next_alloc;  /* every node, for freeing */
 };
@@ -47,14 +47,14 @@ struct sc_expect {
 	char verdict[64];
 };
 
-struct fuzz_scenario {
+struct atk_scenario {
 	char name[64];
 	char about[256];
-	bool layouts[8];          /* indexed like fuzz_layouts; all false: all */
-	bool hard[5];             /* all false: all */
+	uint64_t layouts;         /* bit i: ll_layout_at(i) named; 0: all */
+	bool hard[ATK_HARDENING_LEVELS]; /* all false: all */
 	unsigned word_bits;
 	size_t heap_bytes;
-	struct uact acts[SC_MAX_ACTS];
+	struct atk_action acts[SC_MAX_ACTS];
 	unsigned line_of[SC_MAX_ACTS];
 	size_t nacts;
 	struct sc_expect expect[SC_MAX_EXPECT];
@@ -62,17 +62,17 @@ struct fuzz_scenario {
 	struct sc_expr *exprs;
 };
 
-static bool eval(struct usess *u, const struct sc_expr *e, uint64_t *out)
+static bool eval(struct atk_session *u, const struct sc_expr *e, uint64_t *out)
 {
 	uint64_t a = 0, b = 0;
 
 	switch (e->op) {
 	case X_NUM: *out = e->num; return true;
-	case X_ID: return usess_eval_id(u, e->slot, out);
-	case X_UNITS: return usess_eval_units(u, e->slot, out);
-	case X_TADDR: return usess_eval_taddr(u, &e->addr, out);
-	case X_CHUNKID: return usess_eval_chunkid(u, &e->addr, out);
-	case X_CANARY_BASE: *out = usess_canary_base(u); return true;
+	case X_ID: return atk_session_eval_id(u, e->slot, out);
+	case X_UNITS: return atk_session_eval_units(u, e->slot, out);
+	case X_TADDR: return atk_session_eval_taddr(u, &e->addr, out);
+	case X_CHUNKID: return atk_session_eval_chunkid(u, &e->addr, out);
+	case X_CANARY_BASE: *out = atk_session_canary_base(u); return true;
 	case X_ROTL16:
 		if (!eval(u, e->a, &a))
 			return false;
@@ -97,7 +97,7 @@ static bool eval(struct usess *u, const struct sc_expr *e, uint64_t *out)
 	return true;
 }
 
-static bool eval_cb(struct usess *u, const void *expr, uint64_t *out)
+static bool eval_cb(struct atk_session *u, const void *expr, uint64_t *out)
 {
 	return eval(u, expr, out);
 }
@@ -105,7 +105,7 @@ static bool eval_cb(struct usess *u, const void *expr, uint64_t *out)
 /* ---- parsing ------------------------------------------------------------ */
 
 struct parser {
-	struct fuzz_scenario *s;
+	struct atk_scenario *s;
 	unsigned line;
 	char *err;
 	size_t errlen;
@@ -200,92 +200,121 @@ static bool bracket_index(const char **s, int *idx)
 static bool chunk_field(const char **s, int *field)
 {
 	if (eat(s, ".left"))
-		*field = UF_LEFT;
+		*field = ATK_FIELD_LEFT;
 	else if (eat(s, ".size"))
-		*field = UF_SIZE;
+		*field = ATK_FIELD_SIZE;
 	else if (eat(s, ".prev"))
-		*field = UF_PREV;
+		*field = ATK_FIELD_PREV;
 	else if (eat(s, ".next"))
-		*field = UF_NEXT;
+		*field = ATK_FIELD_NEXT;
 	else if (eat(s, ".hdr"))
-		*field = UF_NONE;
+		*field = ATK_FIELD_NONE;
 	else
 		return false;
 	return true;
 }
 
 /* ADDR: base[.part][(+|-)N]...[@cached|@uncached]; stops at ')' or end. */
-static bool parse_addr_at(struct parser *p, const char **sp, struct uaddr *a)
+/* Parsers of one address base at *sp: 1 parsed (sp advanced), 0 not one of
+ * theirs, -1 a bad one (reported). */
+
+/* null, a number, a block (A, A.size, ...), free[N], zheap..., end... */
+static int parse_heap_base(struct parser *p, const char **sp, struct atk_addr *a)
 {
-	const char *s = *sp;
 	uint64_t n;
 	int slot;
 
-	memset(a, 0, sizeof(*a));
-	a->field = UF_NONE;
-	if (eat(&s, "null")) {
-		a->base = UB_NULL;
-	} else if (isdigit((unsigned char)*s)) {
-		if (!lead_num(&s, &n))
-			return fail(p, "bad address number");
-		a->base = UB_ABS;
+	if (eat(sp, "null")) {
+		a->base = ATK_BASE_NULL;
+	} else if (isdigit((unsigned char)**sp)) {
+		if (!lead_num(sp, &n))
+			return fail(p, "bad address number"), -1;
+		a->base = ATK_BASE_ABS;
 		a->off = (int64_t)n;
-	} else if ((slot = slot_letter(&s)) >= 0) {
+	} else if ((slot = slot_letter(sp)) >= 0) {
 		if (!slot_allocated(p, slot))
-			return false;
-		a->base = UB_SLOT;
+			return -1;
+		a->base = ATK_BASE_SLOT;
 		a->idx = slot;
-		if (*s == '.') {
-			a->base = UB_HDR;
-			if (!chunk_field(&s, &a->field))
-				return fail(p, "unknown block field (use .hdr .left .size .prev .next)");
+		if (**sp == '.') {
+			a->base = ATK_BASE_HDR;
+			if (!chunk_field(sp, &a->field))
+				return fail(p, "unknown block field (use .hdr .left .size .prev .next)"), -1;
 		}
-	} else if (eat(&s, "free")) {
-		a->base = UB_FREE;
-		if (!bracket_index(&s, &a->idx))
-			return fail(p, "bad free[N]");
-		if (*s == '.' && !chunk_field(&s, &a->field))
-			return fail(p, "unknown chunk field (use .hdr .left .size .prev .next)");
-	} else if (eat(&s, "zheap")) {
-		a->base = UB_ZHEAP;
-		if (eat(&s, ".end_chunk")) {
+	} else if (eat(sp, "free")) {
+		a->base = ATK_BASE_FREE;
+		if (!bracket_index(sp, &a->idx))
+			return fail(p, "bad free[N]"), -1;
+		if (**sp == '.' && !chunk_field(sp, &a->field))
+			return fail(p, "unknown chunk field (use .hdr .left .size .prev .next)"), -1;
+	} else if (eat(sp, "zheap")) {
+		a->base = ATK_BASE_ZHEAP;
+		if (eat(sp, ".end_chunk")) {
 			a->off = 8;
-		} else if (eat(&s, ".avail")) {
+		} else if (eat(sp, ".avail")) {
 			a->off = 12;
-		} else if (eat(&s, ".bucket")) {
-			a->base = UB_BUCKET;
-			if (!bracket_index(&s, &a->idx))
-				return fail(p, "bad zheap.bucket[N]");
+		} else if (eat(sp, ".bucket")) {
+			a->base = ATK_BASE_BUCKET;
+			if (!bracket_index(sp, &a->idx))
+				return fail(p, "bad zheap.bucket[N]"), -1;
 		}
-	} else if (eat(&s, "end")) {
-		a->base = UB_END;
-		if (*s == '.' && !chunk_field(&s, &a->field))
-			return fail(p, "unknown end-marker field (use .left .size)");
-	} else if (eat(&s, "kheap")) {
-		a->base = UB_KHEAP;
-		if (eat(&s, ".lock"))
-			a->off = (int64_t)offsetof(struct k_heap, lock);
-		else if (eat(&s, ".wait_q"))
-			a->off = (int64_t)offsetof(struct k_heap, wait_q);
-	} else if (eat(&s, "kdata")) {
-		a->base = UB_KDATA;
-		if (eat(&s, ".sem"))
-			a->off = (int64_t)offsetof(struct ll_sched_kdata, sem);
-	} else if (eat(&s, "buf")) {
-		a->base = UB_BUF;
-	} else if (eat(&s, "var")) {
-		a->base = UB_VAR;
-	} else if (eat(&s, "audit")) {
-		a->base = UB_AUDIT;
-		if (!bracket_index(&s, &a->idx))
-			return fail(p, "bad audit[N]");
-	} else if (eat(&s, "part")) {
-		a->base = UB_PART;
-		if (!bracket_index(&s, &a->idx))
-			return fail(p, "bad part[N]");
+	} else if (eat(sp, "end")) {
+		a->base = ATK_BASE_END;
+		if (**sp == '.' && !chunk_field(sp, &a->field))
+			return fail(p, "unknown end-marker field (use .left .size)"), -1;
 	} else {
-		return fail(p, "unknown address '%.40s'", s);
+		return 0;
 	}
+	return 1;
+}
+
+/* kheap..., kdata..., buf, var, audit[N], part[N] */
+static int parse_kernel_base(struct parser *p, const char **sp, struct atk_addr *a)
+{
+	if (eat(sp, "kheap")) {
+		a->base = ATK_BASE_KHEAP;
+		if (eat(sp, ".lock"))
+			a->off = (int64_t)offsetof(struct k_heap, lock);
+		else if (eat(sp, ".wait_q"))
+			a->off = (int64_t)offsetof(struct k_heap, wait_q);
+	} else if (eat(sp, "kdata")) {
+		a->base = ATK_BASE_KDATA;
+		if (eat(sp, ".sem"))
+			a->off = (int64_t)offsetof(struct ll_sched_kdata, sem);
+	} else if (eat(sp, "buf")) {
+		a->base = ATK_BASE_BUF;
+	} else if (eat(sp, "var")) {
+		a->base = ATK_BASE_VAR;
+	} else if (eat(sp, "audit")) {
+		a->base = ATK_BASE_AUDIT;
+		if (!bracket_index(sp, &a->idx))
+			return fail(p, "bad audit[N]"), -1;
+	} else if (eat(sp, "part")) {
+		a->base = ATK_BASE_PART;
+		if (!bracket_index(sp, &a->idx))
+			return fail(p, "bad part[N]"), -1;
+	} else {
+		return 0;
+	}
+	return 1;
+}
+
+/* BASE[+N|-N...][@cached|@uncached] */
+static bool parse_addr_at(struct parser *p, const char **sp, struct atk_addr *a)
+{
+	const char *s = *sp;
+	uint64_t n;
+	int r;
+
+	memset(a, 0, sizeof(*a));
+	a->field = ATK_FIELD_NONE;
+	r = parse_heap_base(p, &s, a);
+	if (r == 0)
+		r = parse_kernel_base(p, &s, a);
+	if (r < 0)
+		return false;
+	if (r == 0)
+		return fail(p, "unknown address '%.40s'", s);
 	while (*s == '+' || *s == '-') {
 		bool neg = *s++ == '-';
 
@@ -294,14 +323,14 @@ static bool parse_addr_at(struct parser *p, const char **sp, struct uaddr *a)
 		a->off += neg ? -(int64_t)n : (int64_t)n;
 	}
 	if (eat(&s, "@cached"))
-		a->view = UV_CACHED;
+		a->view = ATK_VIEW_CACHED;
 	else if (eat(&s, "@uncached"))
-		a->view = UV_UNCACHED;
+		a->view = ATK_VIEW_UNCACHED;
 	*sp = s;
 	return true;
 }
 
-static bool parse_addr(struct parser *p, const char *tok, struct uaddr *a)
+static bool parse_addr(struct parser *p, const char *tok, struct atk_addr *a)
 {
 	const char *s = tok;
 
@@ -440,7 +469,7 @@ static struct sc_expr *parse_or(struct parser *p, const char **s, int depth)
 	return parse_prec(p, s, 0, depth);
 }
 
-static bool parse_value(struct parser *p, const char *tok, struct uval *v)
+static bool parse_value(struct parser *p, const char *tok, struct atk_value *v)
 {
 	const char *s = tok;
 	struct sc_expr *e;
@@ -453,7 +482,7 @@ static bool parse_value(struct parser *p, const char *tok, struct uval *v)
 	if (*s)
 		return fail(p, "junk after value: '%.20s'", s);
 	memset(v, 0, sizeof(*v));
-	v->kind = UVAL_EXPR;
+	v->kind = ATK_VAL_EXPR;
 	v->expr = e;
 	v->eval = eval_cb;
 	return true;
@@ -492,10 +521,10 @@ static bool parse_flags(struct parser *p, const char *tok, uint32_t *out)
 	return true;
 }
 
-static struct uact *new_act(struct parser *p, enum uact_kind k)
+static struct atk_action *new_act(struct parser *p, enum atk_action_kind k)
 {
-	struct fuzz_scenario *s = p->s;
-	struct uact *a;
+	struct atk_scenario *s = p->s;
+	struct atk_action *a;
 
 	if (s->nacts >= SC_MAX_ACTS) {
 		fail(p, "more than %d steps", SC_MAX_ACTS);
@@ -505,20 +534,20 @@ static struct uact *new_act(struct parser *p, enum uact_kind k)
 	a = &s->acts[s->nacts++];
 	memset(a, 0, sizeof(*a));
 	a->kind = k;
-	a->at.field = UF_NONE;
-	a->heap.field = UF_NONE;
+	a->at.field = ATK_FIELD_NONE;
+	a->heap.field = ATK_FIELD_NONE;
 	return a;
 }
 
 static bool parse_alloc(struct parser *p, char **tok, int n)
 {
-	struct uact *a;
+	struct atk_action *a;
 	uint64_t v;
 	const char *name = n > 1 ? tok[1] : NULL;
 
 	if (n < 3 || !name || !(name[0] >= 'A' && name[0] <= 'Z') || name[1])
 		return fail(p, "usage: alloc X SIZE [align N] [flags F|F] [heap ADDR]");
-	a = new_act(p, UA_ALLOC);
+	a = new_act(p, ATK_ACT_ALLOC);
 	if (!a)
 		return false;
 	a->slot = name[0] - 'A';
@@ -549,11 +578,11 @@ static bool parse_alloc(struct parser *p, char **tok, int n)
 
 static bool parse_free(struct parser *p, char **tok, int n)
 {
-	struct uact *a;
+	struct atk_action *a;
 
 	if (n != 2 && !(n == 4 && !strcmp(tok[2], "heap")))
 		return fail(p, "usage: free ADDR [heap ADDR]");
-	a = new_act(p, UA_FREE);
+	a = new_act(p, ATK_ACT_FREE);
 	if (!a || !parse_addr(p, tok[1], &a->at))
 		return false;
 	if (n == 4) {
@@ -568,12 +597,12 @@ static bool parse_write(struct parser *p, char **tok, int n)
 	static const struct {
 		const char *name;
 		unsigned width;
-	} widths[] = { { "u8", 1 }, { "u16", 2 }, { "u32", 4 }, { "u64", 8 }, { "field", UW_FIELD } };
-	struct uact *a;
+	} widths[] = { { "u8", 1 }, { "u16", 2 }, { "u32", 4 }, { "u64", 8 }, { "field", ATK_WIDTH_FIELD } };
+	struct atk_action *a;
 
 	if (n < 4)
 		return fail(p, "usage: write u8|u16|u32|u64|field ADDR VALUE, or write bytes ADDR HH...");
-	a = new_act(p, UA_WRITE);
+	a = new_act(p, ATK_ACT_WRITE);
 	if (!a || !parse_addr(p, tok[2], &a->at))
 		return false;
 	if (!strcmp(tok[1], "bytes")) {
@@ -581,8 +610,8 @@ static bool parse_write(struct parser *p, char **tok, int n)
 			uint64_t b;
 			char hex[8];
 
-			if (a->len >= U_DATA_MAX)
-				return fail(p, "at most %d bytes per write", U_DATA_MAX);
+			if (a->len >= ATK_DATA_MAX)
+				return fail(p, "at most %d bytes per write", ATK_DATA_MAX);
 			snprintf(hex, sizeof(hex), "0x%.4s", tok[i]);
 			if (strlen(tok[i]) != 2 || !parse_num(hex, &b))
 				return fail(p, "bad byte '%.8s' (two hex digits)", tok[i]);
@@ -600,34 +629,21 @@ static bool parse_write(struct parser *p, char **tok, int n)
 	return fail(p, "unknown write width '%.10s'", tok[1]);
 }
 
+/* The layout's place in sched's table (a bit of atk_scenario.layouts), or -1. */
 static int layout_index(const char *name)
 {
-	for (size_t i = 0; i < fuzz_nlayouts; i++)
-		if (!strcmp(fuzz_layouts[i].name, name))
+	for (size_t i = 0; i < ll_layout_count() && i < 64; i++)
+		if (!strcmp(ll_layout_at(i)->name, name))
 			return (int)i;
 	return -1;
 }
 
-static bool parse_line(struct parser *p, char *line)
+/* scenario NAME, layouts L..., hardening H..., word 32|64, heap-bytes N */
+static bool parse_setting(struct parser *p, char **tok, int n)
 {
-	struct fuzz_scenario *s = p->s;
-	char *tok[40], *save = NULL, *about = line + strspn(line, " \t");
-	int n = 0;
+	struct atk_scenario *s = p->s;
 	uint64_t v;
 
-	/* free text: taken whole, before the line is split into words */
-	if (!strncmp(about, "about", 5) && (about[5] == ' ' || about[5] == '\t' || !about[5])) {
-		about += 5;
-		about += strspn(about, " \t");
-		snprintf(s->about, sizeof(s->about), "%s", about);
-		return true;
-	}
-	for (char *t = strtok_r(line, " \t\r", &save); t && n < 40; t = strtok_r(NULL, " \t\r", &save))
-		tok[n++] = t;
-	if (!n || tok[0][0] == '#')
-		return true;
-	if (n == 40)
-		return fail(p, "too many words");
 	if (!strcmp(tok[0], "scenario")) {
 		if (n != 2 || strlen(tok[1]) >= sizeof(s->name))
 			return fail(p, "usage: scenario NAME");
@@ -638,7 +654,7 @@ static bool parse_line(struct parser *p, char *line)
 
 			if (l < 0)
 				return fail(p, "unknown layout '%.32s'", tok[i]);
-			s->layouts[l] = true;
+			s->layouts |= UINT64_C(1) << l;
 		}
 	} else if (!strcmp(tok[0], "hardening")) {
 		for (int i = 1; i < n; i++) {
@@ -656,56 +672,97 @@ static bool parse_line(struct parser *p, char *line)
 		if (n != 2 || !parse_num(tok[1], &v) || !v || v % 4096 || v > (16u << 20))
 			return fail(p, "usage: heap-bytes N (a multiple of 4096, at most 16 MiB)");
 		s->heap_bytes = (size_t)v;
-	} else if (!strcmp(tok[0], "alloc")) {
-		return parse_alloc(p, tok, n);
-	} else if (!strcmp(tok[0], "free")) {
-		return parse_free(p, tok, n);
-	} else if (!strcmp(tok[0], "write")) {
-		return parse_write(p, tok, n);
-	} else if (!strcmp(tok[0], "tick")) {
-		struct uact *a;
-
-		if (n > 2 || (n == 2 && (!parse_num(tok[1], &v) || !v || v > 1000)))
-			return fail(p, "usage: tick [N] (1..1000)");
-		a = new_act(p, UA_TICK);
-		if (a)
-			a->ticks = n == 2 ? (unsigned)v : 1;
-		return a != NULL;
-	} else if (!strcmp(tok[0], "expect")) {
-		struct sc_expect *e;
-
-		if (n < 4)
-			return fail(p, "usage: expect LAYOUT|* HARDENING|* VERDICT");
-		if (s->nexpect >= SC_MAX_EXPECT)
-			return fail(p, "too many expect lines");
-		e = &s->expect[s->nexpect++];
-		if (strcmp(tok[1], "*") && layout_index(tok[1]) < 0)
-			return fail(p, "unknown layout '%.32s'", tok[1]);
-		snprintf(e->layout, sizeof(e->layout), "%s", tok[1]);
-		e->hardening = strcmp(tok[2], "*") ? sys_heap_hardening_parse(tok[2]) : -1;
-		if (strcmp(tok[2], "*") && e->hardening < 0)
-			return fail(p, "unknown hardening '%.16s'", tok[2]);
-		/* the verdict may be written with spaces: "detected: double free" */
-		snprintf(e->verdict, sizeof(e->verdict), "%s", tok[3]);
-		for (int i = 4; i < n; i++) {
-			size_t l = strlen(e->verdict);
-
-			snprintf(e->verdict + l, sizeof(e->verdict) - l, " %s", tok[i]);
-		}
-		if (strncmp(e->verdict, "blocked", 7) && strncmp(e->verdict, "harmless", 8) &&
-		    strncmp(e->verdict, "detected", 8) && strncmp(e->verdict, "corrupted", 9) &&
-		    strncmp(e->verdict, "exploitable", 11))
-			return fail(p, "verdict must start with blocked, harmless, detected, corrupted or "
-				       "exploitable");
-	} else {
-		return fail(p, "unknown statement '%.20s'", tok[0]);
 	}
 	return true;
 }
 
-struct fuzz_scenario *fuzz_scenario_parse(const char *text, size_t len, char *err, size_t errlen)
+static bool is_setting(const char *word)
 {
-	struct fuzz_scenario *s = calloc(1, sizeof(*s));
+	return !strcmp(word, "scenario") || !strcmp(word, "layouts") || !strcmp(word, "hardening") ||
+	       !strcmp(word, "word") || !strcmp(word, "heap-bytes");
+}
+
+static bool parse_tick(struct parser *p, char **tok, int n)
+{
+	struct atk_action *a;
+	uint64_t v;
+
+	if (n > 2 || (n == 2 && (!parse_num(tok[1], &v) || !v || v > 1000)))
+		return fail(p, "usage: tick [N] (1..1000)");
+	a = new_act(p, ATK_ACT_TICK);
+	if (a)
+		a->ticks = n == 2 ? (unsigned)v : 1;
+	return a != NULL;
+}
+
+/* expect LAYOUT|* HARDENING|* VERDICT (the verdict may hold spaces) */
+static bool parse_expect(struct parser *p, char **tok, int n)
+{
+	struct atk_scenario *s = p->s;
+	struct sc_expect *e;
+
+	if (n < 4)
+		return fail(p, "usage: expect LAYOUT|* HARDENING|* VERDICT");
+	if (s->nexpect >= SC_MAX_EXPECT)
+		return fail(p, "too many expect lines");
+	e = &s->expect[s->nexpect++];
+	if (strcmp(tok[1], "*") && layout_index(tok[1]) < 0)
+		return fail(p, "unknown layout '%.32s'", tok[1]);
+	snprintf(e->layout, sizeof(e->layout), "%s", tok[1]);
+	e->hardening = strcmp(tok[2], "*") ? sys_heap_hardening_parse(tok[2]) : -1;
+	if (strcmp(tok[2], "*") && e->hardening < 0)
+		return fail(p, "unknown hardening '%.16s'", tok[2]);
+	/* the verdict may be written with spaces: "detected: double free" */
+	snprintf(e->verdict, sizeof(e->verdict), "%s", tok[3]);
+	for (int i = 4; i < n; i++) {
+		size_t l = strlen(e->verdict);
+
+		snprintf(e->verdict + l, sizeof(e->verdict) - l, " %s", tok[i]);
+	}
+	if (strncmp(e->verdict, "blocked", 7) && strncmp(e->verdict, "harmless", 8) &&
+	    strncmp(e->verdict, "detected", 8) && strncmp(e->verdict, "corrupted", 9) &&
+	    strncmp(e->verdict, "exploitable", 11))
+		return fail(p, "verdict must start with blocked, harmless, detected, corrupted or "
+			       "exploitable");
+	return true;
+}
+
+static bool parse_line(struct parser *p, char *line)
+{
+	char *tok[40], *save = NULL, *about = line + strspn(line, " \t");
+	int n = 0;
+
+	/* free text: taken whole, before the line is split into words */
+	if (!strncmp(about, "about", 5) && (about[5] == ' ' || about[5] == '\t' || !about[5])) {
+		about += 5;
+		about += strspn(about, " \t");
+		snprintf(p->s->about, sizeof(p->s->about), "%s", about);
+		return true;
+	}
+	for (char *t = strtok_r(line, " \t\r", &save); t && n < 40; t = strtok_r(NULL, " \t\r", &save))
+		tok[n++] = t;
+	if (!n || tok[0][0] == '#')
+		return true;
+	if (n == 40)
+		return fail(p, "too many words");
+	if (is_setting(tok[0]))
+		return parse_setting(p, tok, n);
+	if (!strcmp(tok[0], "alloc"))
+		return parse_alloc(p, tok, n);
+	if (!strcmp(tok[0], "free"))
+		return parse_free(p, tok, n);
+	if (!strcmp(tok[0], "write"))
+		return parse_write(p, tok, n);
+	if (!strcmp(tok[0], "tick"))
+		return parse_tick(p, tok, n);
+	if (!strcmp(tok[0], "expect"))
+		return parse_expect(p, tok, n);
+	return fail(p, "unknown statement '%.20s'", tok[0]);
+}
+
+struct atk_scenario *atk_scenario_parse(const char *text, size_t len, char *err, size_t errlen)
+{
+	struct atk_scenario *s = calloc(1, sizeof(*s));
 	struct parser p = { s, 0, err, errlen, false, 0 };
 	char line[SC_MAX_LINE];
 	size_t i = 0;
@@ -737,13 +794,13 @@ struct fuzz_scenario *fuzz_scenario_parse(const char *text, size_t len, char *er
 	if (!p.failed && !s->nacts)
 		fail(&p, "no steps");
 	if (p.failed) {
-		fuzz_scenario_free(s);
+		atk_scenario_free(s);
 		return NULL;
 	}
 	return s;
 }
 
-void fuzz_scenario_free(struct fuzz_scenario *s)
+void atk_scenario_free(struct atk_scenario *s)
 {
 	if (!s)
 		return;
@@ -756,41 +813,39 @@ void fuzz_scenario_free(struct fuzz_scenario *s)
 	free(s);
 }
 
-const char *fuzz_scenario_name(const struct fuzz_scenario *s)
+const char *atk_scenario_name(const struct atk_scenario *s)
 {
 	return s->name;
 }
 
-const char *fuzz_scenario_about(const struct fuzz_scenario *s)
+const char *atk_scenario_about(const struct atk_scenario *s)
 {
 	return s->about;
 }
 
-unsigned long fuzz_scenario_ticks(const struct fuzz_scenario *s)
+unsigned long atk_scenario_ticks(const struct atk_scenario *s)
 {
 	unsigned long n = 0;
 
 	for (size_t i = 0; i < s->nacts; i++)
-		if (s->acts[i].kind == UA_TICK)
+		if (s->acts[i].kind == ATK_ACT_TICK)
 			n += s->acts[i].ticks;
 	return n;
 }
 
-bool fuzz_scenario_applies(const struct fuzz_scenario *s, const char *layout, int hardening)
+bool atk_scenario_applies(const struct atk_scenario *s, const char *layout, int hardening)
 {
-	bool any_l = false, any_h = false;
+	bool any_h = false;
 	int l = layout_index(layout);
 
-	for (size_t i = 0; i < fuzz_nlayouts; i++)
-		any_l |= s->layouts[i];
-	for (int i = 0; i < 5; i++)
+	for (int i = 0; i < ATK_HARDENING_LEVELS; i++)
 		any_h |= s->hard[i];
-	if (l < 0 || hardening < 0 || hardening > 4)
+	if (l < 0 || hardening < 0 || hardening >= ATK_HARDENING_LEVELS)
 		return false;
-	return (!any_l || s->layouts[l]) && (!any_h || s->hard[hardening]);
+	return (!s->layouts || (s->layouts >> l & 1)) && (!any_h || s->hard[hardening]);
 }
 
-bool fuzz_scenario_expected(const struct fuzz_scenario *s, const char *layout, int hardening,
+bool atk_scenario_expected(const struct atk_scenario *s, const char *layout, int hardening,
 			    char *buf, size_t len)
 {
 	for (size_t i = 0; i < s->nexpect; i++) {
@@ -807,14 +862,14 @@ bool fuzz_scenario_expected(const struct fuzz_scenario *s, const char *layout, i
 
 /* ---- verdicts ------------------------------------------------------------- */
 
-const char *fuzz_verdict_class_name(enum fuzz_verdict_class c)
+const char *atk_verdict_class_name(enum atk_verdict_class c)
 {
 	switch (c) {
-	case FUZZ_V_BLOCKED: return "blocked";
-	case FUZZ_V_HARMLESS: return "harmless";
-	case FUZZ_V_DETECTED: return "detected";
-	case FUZZ_V_CORRUPTED: return "corrupted";
-	case FUZZ_V_EXPLOITABLE: return "exploitable";
+	case ATK_V_BLOCKED: return "blocked";
+	case ATK_V_HARMLESS: return "harmless";
+	case ATK_V_DETECTED: return "detected";
+	case ATK_V_CORRUPTED: return "corrupted";
+	case ATK_V_EXPLOITABLE: return "exploitable";
 	default: return "error";
 	}
 }
@@ -831,25 +886,25 @@ static void normalise(const char *in, char *out, size_t len)
 	out[n] = '\0';
 }
 
-void fuzz_verdict_format(const struct fuzz_verdict *v, char *buf, size_t len)
+void atk_verdict_format(const struct atk_verdict *v, char *buf, size_t len)
 {
 	char by[64];
 
 	normalise(v->by, by, sizeof(by));
 	if (by[0])
-		snprintf(buf, len, "%s:%s", fuzz_verdict_class_name(v->cls), by);
+		snprintf(buf, len, "%s:%s", atk_verdict_class_name(v->cls), by);
 	else
-		snprintf(buf, len, "%s", fuzz_verdict_class_name(v->cls));
+		snprintf(buf, len, "%s", atk_verdict_class_name(v->cls));
 }
 
-bool fuzz_verdict_matches(const struct fuzz_verdict *v, const char *expect)
+bool atk_verdict_matches(const struct atk_verdict *v, const char *expect)
 {
 	char got[96], want[96];
 	const char *colon = strchr(expect, ':');
 	size_t cl = colon ? (size_t)(colon - expect) : strlen(expect);
 
-	if (strlen(fuzz_verdict_class_name(v->cls)) != cl ||
-	    strncmp(fuzz_verdict_class_name(v->cls), expect, cl))
+	if (strlen(atk_verdict_class_name(v->cls)) != cl ||
+	    strncmp(atk_verdict_class_name(v->cls), expect, cl))
 		return false;
 	if (!colon)
 		return true;
@@ -858,7 +913,7 @@ bool fuzz_verdict_matches(const struct fuzz_verdict *v, const char *expect)
 	return !strcmp(want, got);
 }
 
-static void verdict_set(struct fuzz_verdict *v, enum fuzz_verdict_class c, const char *by,
+static void verdict_set(struct atk_verdict *v, enum atk_verdict_class c, const char *by,
 			const char *detail)
 {
 	v->cls = c;
@@ -866,13 +921,13 @@ static void verdict_set(struct fuzz_verdict *v, enum fuzz_verdict_class c, const
 	snprintf(v->detail, sizeof(v->detail), "%s", detail);
 }
 
-int fuzz_scenario_run(const struct fuzz_scenario *s, const char *layout, int hardening,
-		      FILE *trace, struct fuzz_verdict *out)
+int atk_scenario_run(const struct atk_scenario *s, const char *layout, int hardening,
+		      FILE *trace, struct atk_verdict *out)
 {
-	struct usess_config cfg;
-	struct fuzz_verdict escape = { 0, "", "" };
-	struct uevent ev;
-	struct usess *u;
+	struct atk_session_config cfg;
+	struct atk_verdict escape = { 0, "", "" };
+	struct atk_event ev;
+	struct atk_session *u;
 	unsigned skipped = 0;
 	int err;
 
@@ -883,34 +938,34 @@ int fuzz_scenario_run(const struct fuzz_scenario *s, const char *layout, int har
 	cfg.word_bits = s->word_bits;
 	cfg.heap_bytes = s->heap_bytes;
 	cfg.trace = trace;
-	err = usess_open(&u, &cfg);
+	err = atk_session_open(&u, &cfg);
 	if (err) {
-		verdict_set(out, FUZZ_V_ERROR, "setup", strerror(-err));
+		verdict_set(out, ATK_V_ERROR, "setup", strerror(-err));
 		return err;
 	}
 	for (size_t i = 0; i < s->nacts; i++) {
-		enum fuzz_verdict_class stop = 0;
+		enum atk_verdict_class stop = 0;
 
-		usess_step(u, &s->acts[i], &ev);
+		atk_session_step(u, &s->acts[i], &ev);
 		switch (ev.cls) {
-		case UE_SKIPPED:
+		case ATK_EV_SKIPPED:
 			skipped++;
 			break;
-		case UE_ESCAPE:
+		case ATK_EV_ESCAPE:
 			if (!escape.cls)
-				verdict_set(&escape, FUZZ_V_EXPLOITABLE, ev.by, ev.f.message);
+				verdict_set(&escape, ATK_V_EXPLOITABLE, ev.by, ev.f.message);
 			/* a changed kernel object: let the trace show what follows */
 			if (strcmp(ev.by, "kernel-object-changed"))
-				stop = FUZZ_V_EXPLOITABLE;
+				stop = ATK_V_EXPLOITABLE;
 			break;
-		case UE_DETECTED:
-			stop = FUZZ_V_DETECTED;
+		case ATK_EV_DETECTED:
+			stop = ATK_V_DETECTED;
 			break;
-		case UE_CORRUPT:
-			stop = FUZZ_V_CORRUPTED;
+		case ATK_EV_CORRUPT:
+			stop = ATK_V_CORRUPTED;
 			break;
-		case UE_BLOCKED:
-			stop = FUZZ_V_BLOCKED;
+		case ATK_EV_BLOCKED:
+			stop = ATK_V_BLOCKED;
 			break;
 		default:
 			break;
@@ -923,13 +978,13 @@ int fuzz_scenario_run(const struct fuzz_scenario *s, const char *layout, int har
 	if (escape.cls) {
 		*out = escape;
 	} else if (!out->cls) {
-		usess_final(u, &ev);
-		if (ev.cls == UE_CORRUPT)
-			verdict_set(out, FUZZ_V_CORRUPTED, "validate", ev.f.message);
+		atk_session_final(u, &ev);
+		if (ev.cls == ATK_EV_CORRUPT)
+			verdict_set(out, ATK_V_CORRUPTED, "validate", ev.f.message);
 		else
-			verdict_set(out, FUZZ_V_HARMLESS, "",
+			verdict_set(out, ATK_V_HARMLESS, "",
 				    skipped ? "some steps had nothing to act on" : "");
 	}
-	usess_close(u);
+	atk_session_close(u);
 	return 0;
 }

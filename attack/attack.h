@@ -1,0 +1,256 @@
+/*
+ * attack/ — what an attacker in a user thread does to an LL heap layout, and
+ * what came of it. Public header of the layer (it includes sched.h).
+ *
+ *   - the action IR: a user thread's program (alloc, free, raw write, tick)
+ *     with symbolic addresses, run by a session on one layout and hardening
+ *     level; the session resolves addresses, runs each action on the acting
+ *     thread and applies the per-step oracles (session.c);
+ *   - findings: one record of what an oracle saw, as text and JSON
+ *     (finding.c); their kinds are the simulator's (enum sim_finding_kind);
+ *   - scenarios: the hand-written attack language (docs/reviewer-guide.md),
+ *     its runner and the verdict per layout × hardening (scenario.c). The
+ *     catalogue lives in attack/scenarios/.
+ *
+ * A program is a list of actions. Addresses are symbolic (a base such as
+ * "slot A's chunk header" or "the k_heap object" plus an offset and a view)
+ * and are resolved in kernel context just before the action runs, because
+ * what they name moves as the heap changes. The action itself then runs in
+ * user mode on the acting thread: what it may touch is what the layout's
+ * domain allows.
+ */
+#ifndef HEAPSIM_ATTACK_H
+#define HEAPSIM_ATTACK_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "sched.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* sys_heap's hardening levels, none..extreme (enum sys_heap_hardening). */
+#define ATK_HARDENING_LEVELS (SYS_HEAP_HARDENING_EXTREME + 1)
+
+/* ======================================================================== */
+/* Findings                                                                  */
+/* ======================================================================== */
+
+/* The kinds are enum sim_finding_kind; sim_finding_kind_long_name() gives
+ * the spelling records use ("kernel-object-changed"). */
+#define ATK_FINDING_BYTES SIM_FINDING_BYTES /* old/new bytes, as the simulator keeps them */
+struct atk_finding {
+	enum sim_finding_kind kind;
+	char target[32];        /* "fuzz_user_syscalls" */
+	char layout[32];        /* LL heap layout, or allocator for heap_ops */
+	char hardening[16];
+	long op;                /* index of the decoded operation, -1: none */
+	char message[256];
+	char syscall[48];
+	char object[48];        /* kernel object or heap involved */
+	char object_type[48];
+	char field[64];         /* field / heap-metadata piece */
+	uint64_t taddr;
+	size_t offset;
+	unsigned nbytes;
+	uint8_t old_bytes[ATK_FINDING_BYTES];
+	uint8_t new_bytes[ATK_FINDING_BYTES];
+	bool by_design;         /* layout declared vulnerable: a confirmed, known finding */
+	char input_sha1[41];
+};
+
+/* Human-readable report (several lines) and one JSON object (one line). */
+void atk_finding_print(const struct atk_finding *f, FILE *out);
+void atk_finding_json(const struct atk_finding *f, FILE *out);
+
+/* ======================================================================== */
+/* The action IR and the session that runs it                               */
+/* ======================================================================== */
+
+#define ATK_SLOTS 26  /* scenario slot names A..Z; the fuzzer uses the first 8 */
+
+enum atk_base {
+	ATK_BASE_NULL,   /* the pointer 0 */
+	ATK_BASE_ABS,    /* an absolute target address (off) */
+	ATK_BASE_SLOT,   /* slot idx's block */
+	ATK_BASE_HDR,    /* slot idx's chunk header (block − header bytes) */
+	ATK_BASE_FREE,   /* the idx-th free chunk's header, kernel view */
+	ATK_BASE_ZHEAP,  /* the heap start S (struct z_heap) */
+	ATK_BASE_END,    /* the end marker's header */
+	ATK_BASE_KHEAP,  /* the kernel's heap object (struct k_heap) */
+	ATK_BASE_BUF,    /* the heap buffer */
+	ATK_BASE_KDATA,  /* the LL scheduler's kernel data (timer domain) */
+	ATK_BASE_AUDIT,  /* audit item idx: kernel-trusted, user-writable bytes */
+	ATK_BASE_PART,   /* partition idx of the LL domain */
+	ATK_BASE_VAR,    /* the user variable zephyr_ll_heap */
+	ATK_BASE_BUCKET, /* z_heap bucket head idx */
+	ATK_BASE_COUNT,
+};
+
+enum atk_view { ATK_VIEW_ASIS, ATK_VIEW_CACHED, ATK_VIEW_UNCACHED };
+
+/* Chunk header fields (sys_heap), in field-width units. */
+enum { ATK_FIELD_NONE = -1, ATK_FIELD_LEFT, ATK_FIELD_SIZE, ATK_FIELD_PREV, ATK_FIELD_NEXT };
+
+struct atk_addr {
+	enum atk_base base;
+	int idx;
+	int field;          /* ATK_FIELD_*: adds field·width (ATK_BASE_HDR, ATK_BASE_FREE, ATK_BASE_END) */
+	int64_t off;
+	enum atk_view view;
+};
+
+struct atk_session;
+
+/* A value written by a step: a number, a slot's chunk id, the target address
+ * of an address expression (plus a constant), or an expression the scenario
+ * layer evaluates at step time through the atk_session_eval_* helpers. */
+enum atk_value_kind { ATK_VAL_NUM, ATK_VAL_ID, ATK_VAL_TADDR, ATK_VAL_EXPR };
+struct atk_value {
+	enum atk_value_kind kind;
+	struct atk_addr addr;  /* ATK_VAL_ID: addr.idx is the slot; ATK_VAL_TADDR: the address */
+	int64_t add;
+	const void *expr;   /* ATK_VAL_EXPR */
+	bool (*eval)(struct atk_session *u, const void *expr, uint64_t *out);
+};
+
+enum atk_action_kind { ATK_ACT_ALLOC, ATK_ACT_FREE, ATK_ACT_WRITE, ATK_ACT_TICK };
+
+#define ATK_WIDTH_FIELD 100    /* write width: the heap's chunk field width */
+#define ATK_DATA_MAX 32
+
+struct atk_action {
+	enum atk_action_kind kind;
+	int slot;             /* alloc: slot receiving the block */
+	uint32_t flags;
+	uint64_t bytes, align;
+	bool forged_heap;     /* heap argument from `heap` instead of zephyr_ll_heap */
+	struct atk_addr heap;
+	struct atk_addr at;      /* free: the pointer; write: where */
+	unsigned width;       /* write: 0 = data[len]; 1/2/4/8; ATK_WIDTH_FIELD */
+	struct atk_value value;
+	uint8_t data[ATK_DATA_MAX];
+	unsigned len;
+	unsigned ticks;
+};
+
+/* What one step did, as the oracles see it. */
+enum atk_event_class {
+	ATK_EV_NONE,
+	ATK_EV_BLOCKED,   /* the acting thread was oopsed (fault, syscall verification) */
+	ATK_EV_DETECTED,  /* a heap check fired in kernel mode (the kernel caught it) */
+	ATK_EV_CORRUPT,   /* the kernel's heap no longer validates */
+	ATK_EV_ESCAPE,    /* kernel fault, confinement, object changed, hang, overlap */
+	ATK_EV_SKIPPED,   /* the step could not run here (nothing to resolve, not writable) */
+};
+
+struct atk_event {
+	enum atk_event_class cls;
+	char by[64];            /* check name, finding kind, oops reason */
+	struct atk_finding f;  /* filled for DETECTED, CORRUPT, ESCAPE */
+};
+
+struct atk_session_config {
+	const char *layout;
+	int hardening;          /* enum sys_heap_hardening */
+	unsigned word_bits;
+	size_t heap_bytes;
+	bool protect_off;
+	FILE *trace;
+	bool precheck_writes;   /* fuzzer: skip writes the thread may not do (no oops) */
+	bool check_each_step;   /* fuzzer: validate after every step */
+};
+
+/* 0, or a negative errno (bad layout name: -ENOENT). */
+int atk_session_open(struct atk_session **out, const struct atk_session_config *cfg);
+void atk_session_close(struct atk_session *u);
+/* Runs one action and the step's oracles. Returns the event (cls ATK_EV_NONE
+ * when nothing happened). After ATK_EV_BLOCKED a fresh acting thread takes over. */
+void atk_session_step(struct atk_session *u, const struct atk_action *a, struct atk_event *ev);
+/* End-of-program oracle: the kernel's heap validates (ATK_EV_CORRUPT if not). */
+void atk_session_final(struct atk_session *u, struct atk_event *ev);
+/* Number of audit items / domain partitions (for the fuzzer's targets). */
+size_t atk_session_count(const struct atk_session *u, enum atk_base base);
+/* Size of the region a base names (0: nothing there now). */
+size_t atk_session_region_size(struct atk_session *u, enum atk_base base, int idx);
+bool atk_session_is_oob(const struct atk_session *u);
+unsigned long atk_session_steps(const struct atk_session *u);
+bool atk_session_slot_live(const struct atk_session *u, int slot);
+/* Step-time values for scenario expressions (false: names nothing now). */
+bool atk_session_eval_id(struct atk_session *u, int slot, uint64_t *out);        /* chunk id of a block */
+bool atk_session_eval_units(struct atk_session *u, int slot, uint64_t *out);     /* its chunk's size */
+bool atk_session_eval_taddr(struct atk_session *u, const struct atk_addr *a, uint64_t *out);
+bool atk_session_eval_chunkid(struct atk_session *u, const struct atk_addr *a, uint64_t *out); /* (a − S)/8 */
+uint32_t atk_session_canary_base(struct atk_session *u);
+
+/* ======================================================================== */
+/* Scenarios: hand-written attack programs (docs/reviewer-guide.md)         */
+/* ======================================================================== */
+
+struct atk_scenario; /* parsed, opaque */
+
+/*
+ * Parses scenario text. NULL on a syntax error, with "line N: why" in err.
+ * Never crashes on any byte string.
+ */
+struct atk_scenario *atk_scenario_parse(const char *text, size_t len, char *err,
+					  size_t errlen);
+void atk_scenario_free(struct atk_scenario *s);
+const char *atk_scenario_name(const struct atk_scenario *s);
+const char *atk_scenario_about(const struct atk_scenario *s);
+/* LL ticks its `tick` steps ask for in total (a run's cost). */
+unsigned long atk_scenario_ticks(const struct atk_scenario *s);
+
+/* What happened to the attack on one layout × hardening. */
+enum atk_verdict_class {
+	ATK_V_BLOCKED = 1,   /* the user could not perform it (fault, syscall check) */
+	ATK_V_HARMLESS,      /* performed; nothing the kernel trusts changed */
+	ATK_V_DETECTED,      /* a heap check caught it in kernel mode: no escape */
+	ATK_V_CORRUPTED,     /* nothing caught it, nothing escaped yet, the heap is corrupt */
+	ATK_V_EXPLOITABLE,   /* kernel wrote/faulted outside, object changed, hang, overlap */
+	ATK_V_ERROR,         /* the scenario could not run (bad step on this layout) */
+};
+const char *atk_verdict_class_name(enum atk_verdict_class c);
+
+struct atk_verdict {
+	enum atk_verdict_class cls;
+	char by[64];          /* "double free", "confinement", "fault", "overlap" ... */
+	char detail[256];     /* one line */
+};
+/* "blocked", "detected:double free", "exploitable:confinement", ... */
+void atk_verdict_format(const struct atk_verdict *v, char *buf, size_t len);
+
+/* Runs the scenario on one layout and hardening level. trace: numbered steps. */
+int atk_scenario_run(const struct atk_scenario *s, const char *layout, int hardening,
+		      FILE *trace, struct atk_verdict *out);
+
+/* Does the file ask to run on this layout and hardening level? */
+bool atk_scenario_applies(const struct atk_scenario *s, const char *layout, int hardening);
+
+/* The verdict the file expects there (false: none written for that pair). */
+bool atk_scenario_expected(const struct atk_scenario *s, const char *layout, int hardening,
+			    char *buf, size_t len);
+/* Does an actual verdict satisfy an expectation string ("detected", "detected:double free")? */
+bool atk_verdict_matches(const struct atk_verdict *v, const char *expect);
+
+/* ======================================================================== */
+/* Directories: the catalogue (and fuzz corpora), in name order              */
+/* ======================================================================== */
+
+/*
+ * "dir/name" for every entry of dir whose name ends in suffix ("": any) and
+ * does not start with '.', sorted by name (deterministic). NULL with errno
+ * set if dir cannot be opened. Free with atk_list_free.
+ */
+char **atk_list_dir(const char *dir, const char *suffix, size_t *count);
+void atk_list_free(char **names, size_t count);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* HEAPSIM_ATTACK_H */
