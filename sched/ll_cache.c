@@ -57,6 +57,7 @@ static struct ll_cache *cache_of(struct ll_env *env)
 struct cache_damage {
 	uint32_t lines, dirty;
 	uint32_t first_taddr;
+	const uint8_t *first;
 	char objects[160];
 	unsigned nobjects;
 };
@@ -78,8 +79,10 @@ static void kernel_line(struct ll_env *env, struct ll_cache *c, uint8_t *line, s
 	struct sim_kobj_info info;
 	size_t in;
 
-	if (!d->lines++)
+	if (!d->lines++) {
 		d->first_taddr = sim_host_to_target(env->sim, line);
+		d->first = line;
+	}
 	for (unsigned i = 0; i < len; i += 8)
 		if (sim_kobj_find(env->sim, line + i, &info, &in))
 			add_object(d, info.name);
@@ -92,15 +95,18 @@ static void kernel_line(struct ll_env *env, struct ll_cache *c, uint8_t *line, s
 static void report(struct ll_env *env, uint32_t addr, uint32_t bytes, const struct cache_damage *d)
 {
 	struct sim_finding f;
+	char where[96];
 
+	/* no registered object there: say which region it is */
+	if (!d->objects[0])
+		sim_describe_addr(env->sim, d->first, where, sizeof(where));
 	memset(&f, 0, sizeof(f));
 	f.kind = SIM_FINDING_CONFINEMENT;
 	snprintf(f.message, sizeof(f.message),
-		 "cache flush+invalidate of %u bytes at 0x%08x (length from a user-writable chunk "
-		 "header) covers %u kernel-only lines from 0x%08x (%s); %u held unwritten kernel data: "
-		 "written back here, lost to an invalidate",
+		 "cache flush+invalidate of %u bytes at 0x%08x, length from a user-writable header: "
+		 "%u kernel-only lines from 0x%08x (%.48s), %u dirty (an invalidate would lose them)",
 		 (unsigned)bytes, (unsigned)addr, (unsigned)d->lines, (unsigned)d->first_taddr,
-		 d->objects[0] ? d->objects : "no registered object", (unsigned)d->dirty);
+		 d->objects[0] ? d->objects : where, (unsigned)d->dirty);
 	snprintf(f.syscall, sizeof(f.syscall), "sof_heap_free");
 	snprintf(f.field, sizeof(f.field), "cache flush+invalidate");
 	if (d->objects[0]) {

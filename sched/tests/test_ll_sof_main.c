@@ -152,6 +152,7 @@ static void test_cache_loop_arithmetic(void **state)
 	f = ll_test_finding(env, SIM_FINDING_CONFINEMENT);
 	assert_non_null(f);
 	assert_non_null(strstr(f->message, "kernel-only lines"));
+	assert_non_null(strstr(f->message, "dirty (an invalidate would lose them)"));
 	assert_non_null(strstr(f->message, "ll_sched domain"));
 	ll_env_destroy(env);
 }
