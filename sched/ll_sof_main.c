@@ -631,7 +631,7 @@ void *ll_sof_object(struct ll_env *env, const char *name, size_t *bytes)
 		const char *name;
 		void *p;
 		size_t n;
-	} t[6];
+	} t[LL_SOF_OBJECTS];
 
 	if (!sof || !name)
 		return NULL;
@@ -643,7 +643,7 @@ void *ll_sof_object(struct ll_env *env, const char *name, size_t *bytes)
 	t[5].name = "zephyr_ll_locks", t[5].p = sof->locks, t[5].n = 4 * sof->cores;
 	if (sof->fixed) /* the user's copy of the heap pointer stays in sysuser */
 		t[4].p = env->heap_var;
-	for (unsigned i = 0; i < 6; i++)
+	for (unsigned i = 0; i < LL_SOF_OBJECTS; i++)
 		if (!strcmp(t[i].name, name)) {
 			if (bytes)
 				*bytes = t[i].n;
@@ -672,6 +672,22 @@ uint64_t ll_sof_core_ticks(const struct ll_env *env, unsigned core)
 	const struct ll_sof *sof = env ? env->sof : NULL;
 
 	return sof && core < sof->cores ? sof->core_ticks[core] : 0;
+}
+
+static const char *const object_names[LL_SOF_OBJECTS] = {
+	"zephyr_domain", "ll_schedule_domain", "zephyr_ll", "ipc_user", "zephyr_ll_heap", "zephyr_ll_locks",
+};
+
+const char *ll_sof_object_name(unsigned i)
+{
+	return i < LL_SOF_OBJECTS ? object_names[i] : NULL;
+}
+
+k_tid_t ll_sof_core_thread(const struct ll_env *env, unsigned core)
+{
+	const struct ll_sof *sof = env ? env->sof : NULL;
+
+	return sof && core < sof->cores ? sof->core_thread[core] : NULL;
 }
 
 const char *ll_sof_object_names(void)

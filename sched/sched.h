@@ -279,6 +279,11 @@ int ll_sof_on_core(struct ll_env *env, unsigned core,
 /* Ticks the LL thread of `core` has taken so far. */
 uint64_t ll_sof_core_ticks(const struct ll_env *env, unsigned core);
 const char *ll_sof_object_names(void);
+/* The i-th of those names (NULL past the last): what fuzzers index. */
+const char *ll_sof_object_name(unsigned i);
+#define LL_SOF_OBJECTS 6
+/* The LL thread of `core` (NULL: not SOF main, or out of range). */
+k_tid_t ll_sof_core_thread(const struct ll_env *env, unsigned core);
 /* Runs the LL pipeline of a SOF-main layout for `ticks` with one IPC forward
  * and one DMA get/put: what `heapsim audit --dynamic` inventories. */
 int ll_sof_exercise(struct ll_env *env, uint64_t ticks);

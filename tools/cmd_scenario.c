@@ -199,6 +199,16 @@ static int run_one_file(const char *path, const char *layout, int hard, bool tra
 
 	if (!s)
 		return -1;
+	if (layout && atk_scenario_uses_sof(s) && !ll_layout_find(layout)->sof_main) {
+		fprintf(stderr, "heapsim run: %s names SOF main's objects (%s), which layout %s lacks; "
+			"layouts that have them:", path, ll_sof_object_names(), layout);
+		for (size_t l = 0; l < ll_layout_count(); l++)
+			if (ll_layout_at(l)->sof_main)
+				fprintf(stderr, " %s", ll_layout_at(l)->name);
+		fprintf(stderr, "\n");
+		atk_scenario_free(s);
+		return -1;
+	}
 	printf("scenario %s: %s\n", atk_scenario_name(s), atk_scenario_about(s));
 	for (size_t l = 0; l < ll_layout_count(); l++) {
 		const char *ln = ll_layout_at(l)->name;
