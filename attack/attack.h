@@ -178,6 +178,7 @@ struct atk_session_config {
 	unsigned word_bits;
 	size_t heap_bytes;
 	bool protect_off;
+	bool kread_off;         /* benchmark baseline: no kernel-reads-user oracle */
 	FILE *trace;
 	bool precheck_writes;   /* fuzzer: skip writes the thread may not do (no oops) */
 	bool check_each_step;   /* fuzzer: validate after every step */

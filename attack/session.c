@@ -213,6 +213,8 @@ int atk_session_open(struct atk_session **out, const struct atk_session_config *
 		return err;
 	}
 	u->sim = ll_env_sim(u->env);
+	if (cfg->kread_off)
+		sim_kread_set_enabled(u->sim, false);
 	u->sched = ll_env_sched(u->env);
 	u->sys = ll_env_sys_heap(u->env);
 	u->buf = ll_env_heap_buffer(u->env, &u->buf_bytes);

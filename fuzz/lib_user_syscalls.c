@@ -230,6 +230,7 @@ void fuzz_user_syscalls_run(const uint8_t *d, size_t n, const struct fuzz_opts *
 	cfg.word_bits = c & 0x80 && !sof ? 64 : 32;
 	cfg.heap_bytes = heap_sizes[(c >> 3) & 3];
 	cfg.protect_off = o->protect_off;
+	cfg.kread_off = o->kread_off;
 	cfg.trace = o->trace;
 	cfg.precheck_writes = true;
 	cfg.check_each_step = !o->escape_only;

@@ -466,8 +466,12 @@ static int dma_init(struct ll_env *env)
 
 	if (heap != taddr(env, ll_env_heap(env)))
 		return -EFAULT; /* a forged heap: reported by the oracle; not followed */
-	chan = sof_heap_alloc(ll_env_heap(env), SOF_MEM_FLAG_USER | SOF_MEM_FLAG_COHERENT,
-			      SOF_DMA_CHANNELS * sizeof(*chan), 0);
+	/* SOF allocates the channel array from that (user) heap; a user thread can
+	 * then free it behind the kernel's back (the free verifier checks no
+	 * ownership). The fixed layout keeps this kernel state in the kernel heap. */
+	chan = sof->fixed ? k_heap_alloc(sof->sof_heap, SOF_DMA_CHANNELS * sizeof(*chan), K_NO_WAIT)
+			  : sof_heap_alloc(ll_env_heap(env), SOF_MEM_FLAG_USER | SOF_MEM_FLAG_COHERENT,
+					   SOF_DMA_CHANNELS * sizeof(*chan), 0);
 	if (!chan)
 		return -ENOMEM;
 	memset(chan, 0, SOF_DMA_CHANNELS * sizeof(*chan));
@@ -508,7 +512,9 @@ static uintptr_t impl_dma_put(uintptr_t a[SIM_SYSCALL_ARGS])
 		return 0;
 	/* frees through dma->heap (kernel memory) */
 	chan = sim_target_to_host(env->sim, sof->dma->chan, 1);
-	if (chan)
+	if (chan && sof->fixed)
+		k_heap_free(sof->sof_heap, chan);
+	else if (chan)
 		sof_heap_free(ll_env_heap(env), chan);
 	sof->dma->chan = 0;
 	return 0;
@@ -526,6 +532,8 @@ static void dma_footprint(uintptr_t a[SIM_SYSCALL_ARGS], struct sim_footprint *f
 
 	(void)a;
 	sim_footprint_add(fp, env->sof->dma, sizeof(*env->sof->dma));
+	if (env->sof->fixed)
+		sim_footprint_add_heap(fp, env->sof->sof_heap);
 	if (env->oobk) {
 		sim_footprint_add(fp, env->oobk, sizeof(*env->oobk));
 		sim_footprint_add(fp, env->oob_meta, env->oob.meta_bytes);
