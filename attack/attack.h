@@ -48,6 +48,7 @@ struct atk_finding {
 	char target[32];        /* "fuzz_user_syscalls" */
 	char layout[32];        /* LL heap layout, or allocator for heap_ops */
 	char hardening[16];
+	char profile[16];       /* build profile it holds under (heap.h): "debug", ... */
 	long op;                /* index of the decoded operation, -1: none */
 	char message[256];
 	char syscall[48];

@@ -667,6 +667,8 @@ static void event_set(struct atk_session *u, struct atk_event *ev, enum atk_even
 	snprintf(ev->by, sizeof(ev->by), "%s", by);
 	ev->f.op = (long)u->step;
 	snprintf(ev->f.layout, sizeof(ev->f.layout), "%s", u->cfg.layout);
+	snprintf(ev->f.profile, sizeof(ev->f.profile), "%s",
+		 sys_heap_profile_name(ll_env_config(u->env)->profile));
 	snprintf(ev->f.hardening, sizeof(ev->f.hardening), "%s",
 		 sys_heap_hardening_name((enum sys_heap_hardening)u->cfg.hardening));
 }

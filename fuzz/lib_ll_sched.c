@@ -89,6 +89,8 @@ static bool finding(struct llrun *r, enum sim_finding_kind k, const char *fmt, .
 	snprintf(f->layout, sizeof(f->layout), "%s", ll_env_config(r->env)->layout);
 	snprintf(f->hardening, sizeof(f->hardening), "%s",
 		 sys_heap_hardening_name(ll_env_config(r->env)->hardening));
+	snprintf(f->profile, sizeof(f->profile), "%s",
+		 sys_heap_profile_name(ll_env_config(r->env)->profile));
 	va_start(ap, fmt);
 	vsnprintf(f->message, sizeof(f->message), fmt, ap);
 	va_end(ap);
