@@ -486,9 +486,9 @@ static int dma_init(struct ll_env *env)
 }
 
 /* z_vrfy_sof_dma_get: the implementation first, then the check. */
-static uintptr_t vrfy_then_impl_dma_get(uintptr_t a[SIM_SYSCALL_ARGS])
+static uintptr_t vrfy_then_impl_dma_get(void *ctx, uintptr_t a[SIM_SYSCALL_ARGS])
 {
-	struct ll_env *env = ll_env_current();
+	struct ll_env *env = ctx;
 	struct ll_sof *sof = env->sof;
 	int err = 0;
 
@@ -501,9 +501,9 @@ static uintptr_t vrfy_then_impl_dma_get(uintptr_t a[SIM_SYSCALL_ARGS])
 	return err ? (uintptr_t)(intptr_t)err : taddr(env, sof->dma);
 }
 
-static uintptr_t impl_dma_put(uintptr_t a[SIM_SYSCALL_ARGS])
+static uintptr_t impl_dma_put(void *ctx, uintptr_t a[SIM_SYSCALL_ARGS])
 {
-	struct ll_env *env = ll_env_current();
+	struct ll_env *env = ctx;
 	struct ll_sof *sof = env->sof;
 	void *chan;
 
@@ -520,15 +520,15 @@ static uintptr_t impl_dma_put(uintptr_t a[SIM_SYSCALL_ARGS])
 	return 0;
 }
 
-static int no_check(uintptr_t a[SIM_SYSCALL_ARGS])
+static int no_check(void *ctx, uintptr_t a[SIM_SYSCALL_ARGS])
 {
-	(void)a;
+	(void)ctx, (void)a;
 	return 0;
 }
 
-static void dma_footprint(uintptr_t a[SIM_SYSCALL_ARGS], struct sim_footprint *fp)
+static void dma_footprint(void *ctx, uintptr_t a[SIM_SYSCALL_ARGS], struct sim_footprint *fp)
 {
-	struct ll_env *env = ll_env_current();
+	struct ll_env *env = ctx;
 
 	(void)a;
 	sim_footprint_add(fp, env->sof->dma, sizeof(*env->sof->dma));
@@ -553,6 +553,7 @@ static int init_dma(struct ll_env *env)
 					   "dma", "dma0", no_fields, 0))
 		return -ENOMEM;
 	memset(&def, 0, sizeof(def));
+	def.ctx = env;
 	def.name = "sof_dma_get";
 	def.nargs = 1;
 	def.verify = no_check;

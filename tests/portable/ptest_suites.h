@@ -20,6 +20,7 @@
 	X(heap_hardening)                                                     \
 	X(heap_profile)                                                       \
 	X(heap_stress)                                                        \
+	X(heap_view)                                                          \
 	X(alloc_generic)                                                      \
 	X(oob_heap)
 
