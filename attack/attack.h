@@ -45,6 +45,7 @@ struct atk_finding {
 	char target[32];        /* "fuzz_user_syscalls" */
 	char layout[32];        /* LL heap layout, or allocator for heap_ops */
 	char hardening[16];
+	char profile[16];       /* build profile it holds under (heap.h): "debug", ... */
 	long op;                /* index of the decoded operation, -1: none */
 	char message[256];
 	char syscall[48];
@@ -85,6 +86,9 @@ enum atk_base {
 	ATK_BASE_PART,   /* partition idx of the LL domain */
 	ATK_BASE_VAR,    /* the user variable zephyr_ll_heap */
 	ATK_BASE_BUCKET, /* z_heap bucket head idx */
+	ATK_BASE_SOF,    /* SOF main's object idx (ll_sof_object_name): zephyr_domain,
+			  * ll_schedule_domain, zephyr_ll, ipc_user, zephyr_ll_heap,
+			  * zephyr_ll_locks; nothing on other layouts */
 	ATK_BASE_COUNT,
 };
 
@@ -121,7 +125,22 @@ struct atk_value {
 	bool (*eval)(struct atk_session *u, const void *expr, uint64_t *out);
 };
 
-enum atk_action_kind { ATK_ACT_ALLOC, ATK_ACT_FREE, ATK_ACT_WRITE, ATK_ACT_TICK };
+/*
+ * SOF main's layouts add: the sof_dma_get / sof_dma_put syscalls from the
+ * acting thread; a forwarded IPC (the kernel IPC task through ipc_user); a
+ * write done by a second core's LL thread at its next tick, i.e. between two
+ * kernel steps (core in `slot`, 1..). On other layouts they are skipped.
+ */
+enum atk_action_kind {
+	ATK_ACT_ALLOC,
+	ATK_ACT_FREE,
+	ATK_ACT_WRITE,
+	ATK_ACT_TICK,
+	ATK_ACT_DMA_GET,
+	ATK_ACT_DMA_PUT,
+	ATK_ACT_IPC,
+	ATK_ACT_CORE_WRITE,
+};
 
 #define ATK_WIDTH_FIELD 100    /* write width: the heap's chunk field width */
 #define ATK_DATA_MAX 32
@@ -165,6 +184,7 @@ struct atk_session_config {
 	unsigned word_bits;
 	size_t heap_bytes;
 	bool protect_off;
+	bool kread_off;         /* benchmark baseline: no kernel-reads-user oracle */
 	FILE *trace;
 	bool precheck_writes;   /* fuzzer: skip writes the thread may not do (no oops) */
 	bool check_each_step;   /* fuzzer: validate after every step */
@@ -207,6 +227,9 @@ struct atk_scenario *atk_scenario_parse(const char *text, size_t len, char *err,
 void atk_scenario_free(struct atk_scenario *s);
 const char *atk_scenario_name(const struct atk_scenario *s);
 const char *atk_scenario_about(const struct atk_scenario *s);
+/* Does it name SOF main's objects or steps (sof.OBJECT, dma, ipc, core N)?
+ * Such a scenario applies to the SOF-main layouts only. */
+bool atk_scenario_uses_sof(const struct atk_scenario *s);
 /* LL ticks its `tick` steps ask for in total (a run's cost). */
 unsigned long atk_scenario_ticks(const struct atk_scenario *s);
 

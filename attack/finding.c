@@ -12,9 +12,9 @@ static void hex_bytes(FILE *out, const uint8_t *b, unsigned n)
 
 void atk_finding_print(const struct atk_finding *f, FILE *out)
 {
-	fprintf(out, "==heapsim== FINDING %s in %s on layout %s, hardening %s%s\n",
+	fprintf(out, "==heapsim== FINDING %s in %s on layout %s, hardening %s, profile %s%s\n",
 		sim_finding_kind_long_name(f->kind), f->target, f->layout[0] ? f->layout : "-",
-		f->hardening[0] ? f->hardening : "-",
+		f->hardening[0] ? f->hardening : "-", f->profile[0] ? f->profile : "-",
 		f->by_design ? " (known by design on this layout)" : "");
 	fprintf(out, "==heapsim==   %s\n", f->message);
 	if (f->op >= 0)
@@ -53,6 +53,7 @@ void atk_finding_json(const struct atk_finding *f, FILE *out)
 	json_str(out, "target", f->target, true);
 	json_str(out, "layout", f->layout, true);
 	json_str(out, "hardening", f->hardening, true);
+	json_str(out, "profile", f->profile, true);
 	fprintf(out, "\"op\":%ld,", f->op);
 	json_str(out, "message", f->message, true);
 	json_str(out, "syscall", f->syscall, true);

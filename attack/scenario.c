@@ -60,6 +60,7 @@ struct atk_scenario {
 	struct sc_expect expect[SC_MAX_EXPECT];
 	size_t nexpect;
 	struct sc_expr *exprs;
+	bool uses_sof;            /* names SOF main's objects or steps: SOF-main layouts only */
 };
 
 static bool eval(struct atk_session *u, const struct sc_expr *e, uint64_t *out)
@@ -268,10 +269,57 @@ static int parse_heap_base(struct parser *p, const char **sp, struct atk_addr *a
 	return 1;
 }
 
-/* kheap..., kdata..., buf, var, audit[N], part[N] */
+/*
+ * sof.OBJECT with a few named fields (target layouts of ll_sof_main.c, 32-bit
+ * words): sof.zephyr_domain.sem[N] / .handler[N] (core N's slot),
+ * sof.ipc_user.sem / .event, sof.zephyr_ll_locks[N]; any other offset with +N.
+ */
+static int parse_sof_base(struct parser *p, const char **sp, struct atk_addr *a)
+{
+	unsigned i;
+	int n;
+
+	for (i = 0; i < LL_SOF_OBJECTS; i++) {
+		const char *name = ll_sof_object_name(i);
+		size_t len = strlen(name);
+
+		if (!strncmp(*sp, name, len) && !isalnum((unsigned char)(*sp)[len]) &&
+		    (*sp)[len] != '_') {
+			*sp += len;
+			break;
+		}
+	}
+	if (i == LL_SOF_OBJECTS)
+		return fail(p, "unknown SOF object '%.32s' (%s)", *sp, ll_sof_object_names()), -1;
+	a->base = ATK_BASE_SOF;
+	a->idx = (int)i;
+	p->s->uses_sof = true;
+	if (!strcmp(ll_sof_object_name(i), "zephyr_domain") &&
+	    (eat(sp, ".sem") || eat(sp, ".handler"))) {
+		bool sem = (*sp)[-1] == 'm';
+
+		if (!bracket_index(sp, &n) || n < 0 || n >= (int)LL_CORES_MAX)
+			return fail(p, "bad core index (0..%u)", LL_CORES_MAX - 1), -1;
+		/* timer, then per core {ll_thread, sem, handler, arg} */
+		a->off = 4 + 16 * n + (sem ? 4 : 8);
+	} else if (!strcmp(ll_sof_object_name(i), "ipc_user") && eat(sp, ".sem")) {
+		a->off = 0;
+	} else if (!strcmp(ll_sof_object_name(i), "ipc_user") && eat(sp, ".event")) {
+		a->off = 4;
+	} else if (!strcmp(ll_sof_object_name(i), "zephyr_ll_locks") && **sp == '[') {
+		if (!bracket_index(sp, &n) || n < 0 || n >= (int)LL_CORES_MAX)
+			return fail(p, "bad core index (0..%u)", LL_CORES_MAX - 1), -1;
+		a->off = 4 * n;
+	}
+	return 1;
+}
+
+/* kheap..., kdata..., buf, var, audit[N], part[N], sof.OBJECT... */
 static int parse_kernel_base(struct parser *p, const char **sp, struct atk_addr *a)
 {
-	if (eat(sp, "kheap")) {
+	if (eat(sp, "sof.")) {
+		return parse_sof_base(p, sp, a);
+	} else if (eat(sp, "kheap")) {
 		a->base = ATK_BASE_KHEAP;
 		if (eat(sp, ".lock"))
 			a->off = (int64_t)offsetof(struct k_heap, lock);
@@ -682,6 +730,35 @@ static bool is_setting(const char *word)
 	       !strcmp(word, "word") || !strcmp(word, "heap-bytes");
 }
 
+/* dma get | dma put | ipc | core N write ... : SOF main's steps */
+static bool parse_sof_step(struct parser *p, char **tok, int n)
+{
+	struct atk_action *a;
+	uint64_t core;
+
+	p->s->uses_sof = true;
+	if (!strcmp(tok[0], "dma")) {
+		if (n != 2 || (strcmp(tok[1], "get") && strcmp(tok[1], "put")))
+			return fail(p, "usage: dma get|put");
+		return new_act(p, strcmp(tok[1], "get") ? ATK_ACT_DMA_PUT : ATK_ACT_DMA_GET) != NULL;
+	}
+	if (!strcmp(tok[0], "ipc")) {
+		if (n != 1)
+			return fail(p, "usage: ipc");
+		return new_act(p, ATK_ACT_IPC) != NULL;
+	}
+	/* core N write ...: the write of `write`, done by core N's LL thread */
+	if (n < 3 || !parse_num(tok[1], &core) || core < 1 || core >= LL_CORES_MAX ||
+	    strcmp(tok[2], "write"))
+		return fail(p, "usage: core N write ... (N: 1..%u, a second core)", LL_CORES_MAX - 1);
+	if (!parse_write(p, tok + 2, n - 2))
+		return false;
+	a = &p->s->acts[p->s->nacts - 1];
+	a->kind = ATK_ACT_CORE_WRITE;
+	a->slot = (int)core;
+	return true;
+}
+
 static bool parse_tick(struct parser *p, char **tok, int n)
 {
 	struct atk_action *a;
@@ -755,6 +832,8 @@ static bool parse_line(struct parser *p, char *line)
 		return parse_write(p, tok, n);
 	if (!strcmp(tok[0], "tick"))
 		return parse_tick(p, tok, n);
+	if (!strcmp(tok[0], "dma") || !strcmp(tok[0], "ipc") || !strcmp(tok[0], "core"))
+		return parse_sof_step(p, tok, n);
 	if (!strcmp(tok[0], "expect"))
 		return parse_expect(p, tok, n);
 	return fail(p, "unknown statement '%.20s'", tok[0]);
@@ -823,6 +902,11 @@ const char *atk_scenario_about(const struct atk_scenario *s)
 	return s->about;
 }
 
+bool atk_scenario_uses_sof(const struct atk_scenario *s)
+{
+	return s->uses_sof;
+}
+
 unsigned long atk_scenario_ticks(const struct atk_scenario *s)
 {
 	unsigned long n = 0;
@@ -841,6 +925,8 @@ bool atk_scenario_applies(const struct atk_scenario *s, const char *layout, int 
 	for (int i = 0; i < SYS_HEAP_HARDENING_LEVELS; i++)
 		any_h |= s->hard[i];
 	if (l < 0 || hardening < 0 || hardening >= SYS_HEAP_HARDENING_LEVELS)
+		return false;
+	if (s->uses_sof && !ll_layout_at((size_t)l)->sof_main)
 		return false;
 	return (!s->layouts || (s->layouts >> l & 1)) && (!any_h || s->hard[hardening]);
 }
@@ -952,7 +1038,9 @@ int atk_scenario_run(const struct atk_scenario *s, const char *layout, int harde
 			skipped++;
 			break;
 		case ATK_EV_ESCAPE:
-			if (!escape.cls)
+			/* what the kernel then did with a changed object says more */
+			if (!escape.cls || (!strcmp(escape.by, "kernel-object-changed") &&
+					    !strcmp(ev.by, "kernel-trusts-user")))
 				verdict_set(&escape, ATK_V_EXPLOITABLE, ev.by, ev.f.message);
 			/* a changed kernel object: let the trace show what follows */
 			if (strcmp(ev.by, "kernel-object-changed"))

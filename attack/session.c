@@ -47,6 +47,8 @@ struct atk_session {
 	struct sim_audit audit;
 	size_t findings_seen;
 	unsigned long step;
+	int core_oops;                /* a CORE_WRITE's oops reason (step_stopped) */
+	struct sim_oops core_oops_info;
 };
 
 #define MAX_RESPAWNS 12
@@ -71,8 +73,16 @@ static void actor_do(struct uexec *x)
 		for (unsigned i = 0; i < x->len; i++)
 			((volatile uint8_t *)x->ptr)[i] = x->data[i];
 		break;
-	case ATK_ACT_TICK:
+	case ATK_ACT_DMA_GET:
+		(void)ll_sof_dma_get(ll_env_of(sim_current()));
 		break;
+	case ATK_ACT_DMA_PUT:
+		(void)ll_sof_dma_put(ll_env_of(sim_current()));
+		break;
+	case ATK_ACT_TICK:
+	case ATK_ACT_IPC:
+	case ATK_ACT_CORE_WRITE:
+		break; /* not the acting thread's (atk_session_step) */
 	}
 }
 
@@ -203,6 +213,8 @@ int atk_session_open(struct atk_session **out, const struct atk_session_config *
 		return err;
 	}
 	u->sim = ll_env_sim(u->env);
+	if (cfg->kread_off)
+		sim_kread_set_enabled(u->sim, false);
 	u->sched = ll_env_sched(u->env);
 	u->sys = ll_env_sys_heap(u->env);
 	u->buf = ll_env_heap_buffer(u->env, &u->buf_bytes);
@@ -439,6 +451,10 @@ static bool env_region(struct atk_session *u, enum atk_base b, int idx, uint8_t 
 		*p = (uint8_t *)ll_env_user_heap_var(u->env);
 		*size = 4;
 		return true;
+	case ATK_BASE_SOF:
+		/* SOF main's objects; nothing on the other layouts */
+		*p = ll_sof_object(u->env, ll_sof_object_name((unsigned)idx % LL_SOF_OBJECTS), size);
+		return *p != NULL;
 	default:
 		return false;
 	}
@@ -611,6 +627,7 @@ static void finding_from_sim(struct atk_session *u, const struct sim_finding *s,
 		[SIM_FINDING_VALIDATE] = SIM_FINDING_VALIDATE,
 		[SIM_FINDING_HANG] = SIM_FINDING_HANG,
 		[SIM_FINDING_OTHER] = SIM_FINDING_OTHER,
+		[SIM_FINDING_KERNEL_TRUSTS_USER] = SIM_FINDING_KERNEL_TRUSTS_USER,
 	};
 
 	f->kind = (unsigned)s->kind < sizeof(map) / sizeof(map[0]) && map[s->kind] ? map[s->kind]
@@ -634,6 +651,8 @@ static void event_set(struct atk_session *u, struct atk_event *ev, enum atk_even
 	snprintf(ev->by, sizeof(ev->by), "%s", by);
 	ev->f.op = (long)u->step;
 	snprintf(ev->f.layout, sizeof(ev->f.layout), "%s", u->cfg.layout);
+	snprintf(ev->f.profile, sizeof(ev->f.profile), "%s",
+		 sys_heap_profile_name(ll_env_config(u->env)->profile));
 	snprintf(ev->f.hardening, sizeof(ev->f.hardening), "%s",
 		 sys_heap_hardening_name((enum sys_heap_hardening)u->cfg.hardening));
 }
@@ -833,6 +852,19 @@ static bool prepare(struct atk_session *u, const struct atk_action *a, char *wha
 		snprintf(what, wlen, "sof_heap_free(%s, %s)",
 			 a->forged_heap ? "forged heap" : "zephyr_ll_heap", where);
 		return true;
+	case ATK_ACT_DMA_GET:
+	case ATK_ACT_DMA_PUT:
+	case ATK_ACT_IPC:
+		if (!ll_env_layout(u->env)->sof_main)
+			return false;
+		snprintf(what, wlen, "%s", a->kind == ATK_ACT_DMA_GET ? "sof_dma_get()" :
+					   a->kind == ATK_ACT_DMA_PUT ? "sof_dma_put()" :
+					   "the kernel IPC task forwards an IPC (ipc_user_forward_cmd)");
+		return true;
+	case ATK_ACT_CORE_WRITE:
+		if (!ll_sof_core_thread(u->env, (unsigned)a->slot) || a->slot < 1)
+			return false;
+		__attribute__((fallthrough)); /* resolved as a write */
 	case ATK_ACT_WRITE: {
 		uint64_t v;
 		unsigned w = a->width == ATK_WIDTH_FIELD ? 0 : a->width;
@@ -860,7 +892,10 @@ static bool prepare(struct atk_session *u, const struct atk_action *a, char *wha
 		if (!sim_host_in_arena(u->sim, x->ptr, x->len))
 			return false;
 		describe(u, x->ptr, where, sizeof(where));
-		n = snprintf(what, wlen, "user writes");
+		n = a->kind == ATK_ACT_CORE_WRITE
+			    ? snprintf(what, wlen, "core %d's LL thread writes (between two kernel steps)",
+				       a->slot)
+			    : snprintf(what, wlen, "user writes");
 		for (unsigned i = 0; i < x->len && n > 0 && (size_t)n < wlen; i++)
 			n += snprintf(what + n, wlen - (size_t)n, " %02x", x->data[i]);
 		if (n > 0 && (size_t)n < wlen)
@@ -892,8 +927,11 @@ static bool step_ready(struct atk_session *u, const struct atk_action *a, char *
 		event_set(u, ev, ATK_EV_SKIPPED, "unresolved");
 		return false;
 	}
-	if (a->kind == ATK_ACT_WRITE && u->cfg.precheck_writes &&
-	    !sim_user_can_access(u->sim, u->actor, u->ex.ptr, u->ex.len, true)) {
+	if ((a->kind == ATK_ACT_WRITE || a->kind == ATK_ACT_CORE_WRITE) && u->cfg.precheck_writes &&
+	    !sim_user_can_access(u->sim,
+				 a->kind == ATK_ACT_WRITE ? u->actor
+							  : ll_sof_core_thread(u->env, (unsigned)a->slot),
+				 u->ex.ptr, u->ex.len, true)) {
 		tr(u, "%4lu. (skipped: %s — not writable by the user thread)\n", u->step, what);
 		event_set(u, ev, ATK_EV_SKIPPED, "not writable");
 		return false;
@@ -917,6 +955,13 @@ static bool step_stopped(struct atk_session *u, int rc, struct atk_event *ev)
 		struct sim_oops o;
 
 		memset(&o, 0, sizeof(o));
+		if (u->core_oops) { /* a second core's thread died doing the step */
+			o = u->core_oops_info;
+			u->core_oops = 0;
+			event_set(u, ev, ATK_EV_BLOCKED, oops_name(o.reason));
+			snprintf(ev->f.message, sizeof(ev->f.message), "%s", o.message);
+			return true;
+		}
 		sim_thread_oops(u->sim, u->actor, &o);
 		tr(u, "      user thread oopsed: %s\n", o.message);
 		event_set(u, ev, ATK_EV_BLOCKED, oops_name(o.reason));
@@ -937,16 +982,29 @@ static bool step_effects(struct atk_session *u, const struct atk_action *a, stru
 		if (bad_block(u, a->slot, ev))
 			return true;
 	}
-	if (a->kind == ATK_ACT_FREE && u->ex.ptr && sim_host_in_arena(u->sim, u->ex.ptr, 1)) {
-		/* whichever way the pointer was written, a free that went
-		 * through ends the life of the block starting there */
-		uint8_t *uc = sim_uncached(u->sim, u->ex.ptr);
-
-		for (int i = 0; i < ATK_SLOTS; i++)
-			if (u->live[i] && sim_uncached(u->sim, u->slot[i]) == uc)
-				u->live[i] = false;
-	}
 	return false;
+}
+
+/*
+ * A free that reached the kernel ends the life of the block starting at its
+ * pointer, whichever way the pointer was written — also when the free stopped
+ * half-way (a finding, a heap check): no later allocation can then be this
+ * owner's, and a block the allocator hands out again is not an overlap. Only
+ * a free the verifier refused leaves the block as it was.
+ */
+static void free_ends_block(struct atk_session *u, const struct atk_action *a,
+			    const struct atk_event *ev)
+{
+	uint8_t *uc;
+
+	if (a->kind != ATK_ACT_FREE || !u->ex.ptr || !sim_host_in_arena(u->sim, u->ex.ptr, 1))
+		return;
+	if (ev->cls == ATK_EV_BLOCKED && !strcmp(ev->by, "syscall check"))
+		return;
+	uc = sim_uncached(u->sim, u->ex.ptr);
+	for (int i = 0; i < ATK_SLOTS; i++)
+		if (u->live[i] && sim_uncached(u->sim, u->slot[i]) == uc)
+			u->live[i] = false;
 }
 
 /* The step's oracles, first hit wins: what the simulator raised, a hang
@@ -955,14 +1013,64 @@ static bool step_effects(struct atk_session *u, const struct atk_action *a, stru
 static void step_judge(struct atk_session *u, const struct atk_action *a, int rc,
 		       const uint8_t *old, struct atk_event *ev)
 {
-	if (sim_events_of_step(u, ev) || step_stopped(u, rc, ev))
+	bool fired = sim_events_of_step(u, ev) || step_stopped(u, rc, ev);
+
+	free_ends_block(u, a, ev);
+	if (fired)
 		return;
-	if (a->kind == ATK_ACT_WRITE && kobj_changed(u, u->ex.ptr, old, u->ex.len, ev))
+	if ((a->kind == ATK_ACT_WRITE || a->kind == ATK_ACT_CORE_WRITE) &&
+	    kobj_changed(u, u->ex.ptr, old, u->ex.len, ev))
 		return;
 	if (step_effects(u, a, ev))
 		return;
 	if (u->cfg.check_each_step)
 		heap_corrupt(u, ev);
+}
+
+/* The store of a CORE_WRITE, on that core's LL thread (user mode). */
+static void core_store(struct ll_env *env, unsigned core, void *ctx)
+{
+	struct atk_session *u = ctx;
+
+	(void)env, (void)core;
+	for (unsigned i = 0; i < u->ex.len; i++)
+		((volatile uint8_t *)u->ex.ptr)[i] = u->ex.data[i];
+	u->done = true;
+}
+
+/* Runs a step that is not the acting thread's; 0, or -EIO when the core's
+ * thread died doing it (its oops is the step's outcome). */
+static int run_elsewhere(struct atk_session *u, const struct atk_action *a)
+{
+	k_tid_t t;
+
+	switch (a->kind) {
+	case ATK_ACT_TICK:
+		ll_sched_run_ticks(u->sched, a->ticks);
+		return 0;
+	case ATK_ACT_IPC:
+		/* a forward that does not come back shows as the sim's hang finding */
+		(void)ll_sof_ipc_forward(u->env);
+		return 0;
+	case ATK_ACT_CORE_WRITE:
+		t = ll_sof_core_thread(u->env, (unsigned)a->slot);
+		u->done = false;
+		ll_sof_on_core(u->env, (unsigned)a->slot, core_store, u);
+		ll_sched_run_ticks(u->sched, 2);
+		if (!u->done && sim_thread_state(u->sim, t) == SIM_THREAD_OOPSED) {
+			struct sim_oops o;
+
+			memset(&o, 0, sizeof(o));
+			sim_thread_oops(u->sim, t, &o);
+			tr(u, "      core %d's thread oopsed: %s\n", a->slot, o.message);
+			u->core_oops = o.reason ? o.reason : SIM_OOPS_FAULT;
+			u->core_oops_info = o;
+			return -EIO;
+		}
+		return 0;
+	default:
+		return 0;
+	}
 }
 
 void atk_session_step(struct atk_session *u, const struct atk_action *a, struct atk_event *ev)
@@ -975,11 +1083,11 @@ void atk_session_step(struct atk_session *u, const struct atk_action *a, struct 
 	u->step++;
 	if (!step_ready(u, a, what, sizeof(what), ev))
 		return;
-	if (a->kind == ATK_ACT_WRITE)
+	if (a->kind == ATK_ACT_WRITE || a->kind == ATK_ACT_CORE_WRITE)
 		memcpy(old, u->ex.ptr, u->ex.len);
 	tr(u, "%4lu. %s\n", u->step, what);
-	if (a->kind == ATK_ACT_TICK)
-		ll_sched_run_ticks(u->sched, a->ticks);
+	if (a->kind == ATK_ACT_TICK || a->kind == ATK_ACT_IPC || a->kind == ATK_ACT_CORE_WRITE)
+		rc = run_elsewhere(u, a);
 	else
 		rc = actor_call(u);
 	if (a->kind == ATK_ACT_ALLOC && u->done) {

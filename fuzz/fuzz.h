@@ -67,6 +67,7 @@ struct fuzz_opts {
 	int hardening;          /* enum sys_heap_hardening, -1: the input chooses */
 	FILE *trace;            /* non-NULL: print a numbered, readable trace */
 	bool protect_off;       /* sim: no page-rights switching (benchmark baseline) */
+	bool kread_off;         /* sim: no kernel-reads-user oracle (benchmark baseline) */
 	bool escape_only;       /* user targets: report only escapes (kernel fault,
 				 * confinement, object changed, hang, overlap), not
 				 * corruption the kernel has not acted on yet */

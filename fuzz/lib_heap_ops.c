@@ -482,6 +482,9 @@ static bool setup(struct hops *h, struct fuzz_in *in, const struct fuzz_opts *o)
 	h->stats = h->oob || cfg.runtime_stats;
 	snprintf(h->res->finding.hardening, sizeof(h->res->finding.hardening), "%s",
 		 sys_heap_hardening_name(cfg.hardening));
+	/* the input's internal-checks bit stands in for asserts at any level */
+	snprintf(h->res->finding.profile, sizeof(h->res->finding.profile), "%s",
+		 sys_heap_profile_name(SYS_HEAP_PROFILE_DEBUG));
 	snprintf(h->res->finding.layout, sizeof(h->res->finding.layout), "%s",
 		 h->oob ? "oob" : cfg.word_bits == 64 ? "sys_heap-64" : "sys_heap-32");
 	/* Exactly `bytes`, page-aligned: ASan's redzone starts right after. */

@@ -89,6 +89,8 @@ static bool finding(struct llrun *r, enum sim_finding_kind k, const char *fmt, .
 	snprintf(f->layout, sizeof(f->layout), "%s", ll_env_config(r->env)->layout);
 	snprintf(f->hardening, sizeof(f->hardening), "%s",
 		 sys_heap_hardening_name(ll_env_config(r->env)->hardening));
+	snprintf(f->profile, sizeof(f->profile), "%s",
+		 sys_heap_profile_name(ll_env_config(r->env)->profile));
 	va_start(ap, fmt);
 	vsnprintf(f->message, sizeof(f->message), fmt, ap);
 	va_end(ap);
@@ -354,21 +356,26 @@ static void op_free(struct llrun *r, struct mtask *m)
 		finding(r, SIM_FINDING_HARNESS, "could not release t%d's block", m->id);
 }
 
-static bool heap_empty(struct llrun *r, size_t free0)
+/* Back to where the run started: the blocks the kernel allocated at boot
+ * (SOF main's domain objects) are the only ones left. */
+static bool heap_empty(struct llrun *r, const struct ll_heap_stats *st0,
+		       const struct sys_heap_usage *use0)
 {
 	struct ll_heap_stats st;
 	struct sys_heap_usage use;
 	struct sys_heap *sys = ll_env_sys_heap(r->env);
 
 	ll_env_heap_stats(r->env, &st);
-	if (st.live_blocks || st.in_use)
+	if (st.live_blocks != st0->live_blocks || st.in_use != st0->in_use)
 		return finding(r, SIM_FINDING_MODEL_MISMATCH, "%zu blocks (%zu bytes) still live after every "
-			       "task stopped", st.live_blocks, st.in_use);
+			       "task stopped", st.live_blocks - st0->live_blocks, st.in_use - st0->in_use);
 	if (!ll_env_validate(r->env))
 		return finding(r, SIM_FINDING_VALIDATE, "heap does not validate after every task stopped");
-	if (sys && (!sys_heap_usage_get(sys, &use) || use.used_chunks || use.free_bytes != free0))
-		return finding(r, SIM_FINDING_MODEL_MISMATCH, "heap not back to empty: %u used chunks, %zu "
-			       "free bytes (%zu at start)", use.used_chunks, use.free_bytes, free0);
+	if (sys && (!sys_heap_usage_get(sys, &use) || use.used_chunks != use0->used_chunks ||
+		    use.free_bytes != use0->free_bytes))
+		return finding(r, SIM_FINDING_MODEL_MISMATCH, "heap not back to its start: %u used chunks "
+			       "(%u at start), %zu free bytes (%zu at start)", use.used_chunks,
+			       use0->used_chunks, use.free_bytes, use0->free_bytes);
 	return true;
 }
 
@@ -378,6 +385,7 @@ void fuzz_ll_sched_run(const uint8_t *d, size_t n, const struct fuzz_opts *o,
 	struct llrun *r = calloc(1, sizeof(*r));
 	struct ll_env_config ec;
 	struct sys_heap_usage use0 = { 0 };
+	struct ll_heap_stats st0;
 	struct fuzz_in in;
 	unsigned ticks = 0;
 	uint8_t l;
@@ -407,6 +415,7 @@ void fuzz_ll_sched_run(const uint8_t *d, size_t n, const struct fuzz_opts *o,
 	sim_findings(ll_env_sim(r->env), &r->findings_seen);
 	if (ll_env_sys_heap(r->env))
 		sys_heap_usage_get(ll_env_sys_heap(r->env), &use0);
+	ll_env_heap_stats(r->env, &st0);
 	for (int i = 0; i < NTASKS; i++)
 		r->t[i].id = i;
 	tr(r, "layout %s, hardening %s, LL period %u us\n", ec.layout,
@@ -442,7 +451,7 @@ void fuzz_ll_sched_run(const uint8_t *d, size_t n, const struct fuzz_opts *o,
 		if (r->t[i].created && !r->t[i].freed)
 			op_free(r, &r->t[i]);
 	if (!res->found && sim_clean(r))
-		heap_empty(r, use0.free_bytes);
+		heap_empty(r, &st0, &use0);
 	ll_env_destroy(r->env);
 	free(r);
 }

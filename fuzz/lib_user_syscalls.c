@@ -8,7 +8,11 @@
  *     chunk headers, free chunks, z_heap, the k_heap object, ...), through
  *     either view; a write the thread may not do is skipped, not faulted;
  *   - chunk-field writes with heap-aware values (chunk ids of live blocks);
- *   - LL ticks.
+ *   - LL ticks;
+ *   - on the SOF-main layouts also: forged fields of SOF main's user-heap
+ *     kernel objects and sysuser variables, sof_dma_get / sof_dma_put, a
+ *     forwarded IPC, and a write from a second core's LL thread between two
+ *     kernel steps (op 7). Their heaps are 32-bit only.
  * Naming targets (instead of raw arena offsets) is what lets a fuzzer hit
  * the few kernel-trusted bytes of a layout within seconds.
  *
@@ -66,7 +70,49 @@ static size_t decode_align(struct fuzz_in *in)
 	return (size_t)1 << (b & 15);
 }
 
-static void decode(struct atk_session *u, struct fuzz_in *in, struct atk_action *a)
+/* A write of fuzzer bytes into one of SOF main's objects: a user-heap
+ * kernel object's field, or a sysuser variable (zephyr_ll_heap, the locks). */
+static void decode_sof_write(struct atk_session *u, struct fuzz_in *in, struct atk_action *a)
+{
+	uint8_t sel = fuzz_u8(in), off = fuzz_u8(in);
+	size_t size;
+
+	a->at.base = ATK_BASE_SOF;
+	a->at.idx = sel % LL_SOF_OBJECTS;
+	size = atk_session_region_size(u, ATK_BASE_SOF, a->at.idx);
+	a->at.off = size >= 4 ? (off % (size / 4)) * 4 : 0;
+	a->len = 4;
+	fuzz_bytes(in, a->data, a->len);
+}
+
+/* Op 7 on the SOF-main layouts: SOF main's own steps besides ticks. */
+static void decode_sof(struct atk_session *u, struct fuzz_in *in, uint8_t arg, struct atk_action *a)
+{
+	switch ((arg >> 2) & 3) {
+	case 0:
+		a->kind = ATK_ACT_TICK;
+		a->ticks = 1 + (arg & 1);
+		break;
+	case 1:
+		a->kind = ATK_ACT_WRITE;
+		decode_sof_write(u, in, a);
+		break;
+	case 2:
+		a->kind = arg & 1 ? ATK_ACT_DMA_PUT : ATK_ACT_DMA_GET;
+		break;
+	default:
+		if (!(arg & 1)) {
+			a->kind = ATK_ACT_IPC;
+			break;
+		}
+		a->kind = ATK_ACT_CORE_WRITE;
+		a->slot = 1 + (int)((arg >> 4) & 1); /* core 1 or 2 (3 cores by default) */
+		decode_sof_write(u, in, a);
+		break;
+	}
+}
+
+static void decode(struct atk_session *u, struct fuzz_in *in, bool sof, struct atk_action *a)
 {
 	uint8_t op = fuzz_u8(in), arg = op >> 3;
 
@@ -133,6 +179,10 @@ static void decode(struct atk_session *u, struct fuzz_in *in, struct atk_action 
 		break;
 	}
 	default:
+		if (sof) {
+			decode_sof(u, in, arg, a);
+			break;
+		}
 		a->kind = ATK_ACT_TICK; /* a tick costs as much as ten syscalls: keep them short */
 		a->ticks = 1 + (arg & 1);
 		break;
@@ -163,6 +213,7 @@ void fuzz_user_syscalls_run(const uint8_t *d, size_t n, const struct fuzz_opts *
 	struct fuzz_in in;
 	struct atk_event ev;
 	uint8_t l, c;
+	bool sof;
 
 	fuzz_in_init(&in, d, n);
 	l = fuzz_u8(&in);
@@ -170,9 +221,16 @@ void fuzz_user_syscalls_run(const uint8_t *d, size_t n, const struct fuzz_opts *
 	memset(&cfg, 0, sizeof(cfg));
 	cfg.layout = o->layout ? o->layout : ll_layout_at(l % ll_layout_count())->name;
 	cfg.hardening = o->hardening >= 0 ? o->hardening : (c & 7) % SYS_HEAP_HARDENING_LEVELS;
-	cfg.word_bits = c & 0x80 ? 64 : 32;
+	if (!ll_layout_find(cfg.layout)) {
+		res->skipped = true;
+		return;
+	}
+	sof = ll_layout_find(cfg.layout)->sof_main;
+	/* SOF's DSPs are 32-bit: the SOF-main layouts fuzz 32-bit heaps only */
+	cfg.word_bits = c & 0x80 && !sof ? 64 : 32;
 	cfg.heap_bytes = heap_sizes[(c >> 3) & 3];
 	cfg.protect_off = o->protect_off;
+	cfg.kread_off = o->kread_off;
 	cfg.trace = o->trace;
 	cfg.precheck_writes = true;
 	cfg.check_each_step = !o->escape_only;
@@ -183,7 +241,7 @@ void fuzz_user_syscalls_run(const uint8_t *d, size_t n, const struct fuzz_opts *
 	for (unsigned i = 0; i < MAX_STEPS && !fuzz_in_done(&in); i++) {
 		struct atk_action a;
 
-		decode(u, &in, &a);
+		decode(u, &in, sof, &a);
 		atk_session_step(u, &a, &ev);
 		res->ops = atk_session_steps(u);
 		if (is_finding(u, &ev, o))

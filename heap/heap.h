@@ -62,6 +62,9 @@ struct sys_heap_config {
 	enum sys_heap_size_mode size_mode;
 	bool runtime_stats;
 	bool internal_checks;             /* upstream CHECK()s */
+	bool asserts;                     /* CONFIG_ASSERT: __ASSERT-only checks exist */
+	bool ub_traps;                    /* a sanitizer stops the allocator's undefined
+					   * behaviour; false: the target's result */
 	int alloc_loops;                  /* CONFIG_SYS_HEAP_ALLOC_LOOPS */
 	uint32_t canary_base;
 	bool target_base_set;             /* false: the buffer's real address */
@@ -71,6 +74,36 @@ struct sys_heap_config {
 
 /* Fills `cfg` with the build's defaults (upstream Kconfig defaults). */
 void sys_heap_config_default(struct sys_heap_config *cfg);
+
+/*
+ * Build profiles: how the firmware image around the heap was built. One
+ * table (heap/profile.c) says, per profile, whether asserts exist, whether a
+ * sanitizer traps undefined behaviour, and the hardening level Zephyr picks
+ * by default. Under production the heap does what the target does where
+ * upstream only asserts or is undefined (docs/heap.md, "Build profiles").
+ */
+enum sys_heap_profile {
+	SYS_HEAP_PROFILE_PRODUCTION,  /* no CONFIG_ASSERT; BASIC */
+	SYS_HEAP_PROFILE_DEBUG,       /* asserts on; MODERATE */
+	SYS_HEAP_PROFILE_FUZZ,        /* asserts, sanitizers; FULL (EXTREME with UBSan) */
+	SYS_HEAP_PROFILE_COUNT,
+};
+struct sys_heap_profile_info {
+	const char *name;
+	bool asserts;
+	bool ub_traps;
+	enum sys_heap_hardening hardening;  /* the profile's default level */
+	const char *summary;
+};
+const struct sys_heap_profile_info *sys_heap_profile_info(enum sys_heap_profile p);
+const char *sys_heap_profile_name(enum sys_heap_profile p);
+/* Case-insensitive; -1 for an unknown name. */
+int sys_heap_profile_parse(const char *name);
+/* "production, debug, fuzz": for error messages. */
+const char *sys_heap_profile_choices(void);
+/* Sets asserts, ub_traps and internal checks for `p`; the hardening level is
+ * left alone (it is its own axis; the profile's default is in the table). */
+void sys_heap_config_profile(struct sys_heap_config *cfg, enum sys_heap_profile p);
 
 /* Names for levels, "none".."extreme"; parse is case-insensitive, -1 on error. */
 const char *sys_heap_hardening_name(enum sys_heap_hardening level);

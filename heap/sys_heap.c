@@ -32,6 +32,9 @@ void sys_heap_config_default(struct sys_heap_config *cfg)
 	cfg->size_mode = SYS_HEAP_SIZE_AUTO;
 	cfg->runtime_stats = HEAPSIM_DEFAULT_RUNTIME_STATS;
 	cfg->internal_checks = cfg->hardening >= SYS_HEAP_HARDENING_EXTREME;
+	/* the debug profile: the configuration the golden traces were made in */
+	cfg->asserts = true;
+	cfg->ub_traps = false;
 	cfg->alloc_loops = HEAPSIM_DEFAULT_ALLOC_LOOPS;
 	cfg->canary_base = 0x5A6B7C8Du;
 }
@@ -187,6 +190,13 @@ static inline uint64_t target_size(struct hz *h, size_t v)
 	return (uint64_t)v > hz_mask(h) ? hz_mask(h) : (uint64_t)v;
 }
 
+/* Zephyr's ROUND_UP: a division, so it also means something for an
+ * alignment that is not a power of two; in the target's size_t. */
+static uint64_t round_up_target(struct hz *h, uint64_t x, uint64_t align)
+{
+	return (((x + align - 1) & hz_mask(h)) / align * align) & hz_mask(h);
+}
+
 /* ---- stats -------------------------------------------------------------- */
 
 /* Counters are the target's size_t: adding 0 - x subtracts x modulo its width. */
@@ -245,11 +255,11 @@ static inline void canary_verify(struct hz *h, uint32_t c)
 static inline void free_list_remove_bidx(struct hz *h, uint32_t c, int b)
 {
 	hz_internal(h, bucket_head(h, b) != 0, c);
-	hz_internal(h, avail_buckets(h) & (1u << b), c);
+	hz_internal(h, avail_buckets(h) & bucket_bit(b), c);
 
 	if (next_free(h, c) == c) {
 		set_bucket_head(h, b, 0);
-		set_avail_buckets(h, avail_buckets(h) & ~(1u << b));
+		set_avail_buckets(h, avail_buckets(h) & ~bucket_bit(b));
 	} else {
 		uint32_t first = prev_free(h, c), second = next_free(h, c);
 
@@ -279,15 +289,15 @@ static inline void free_list_add(struct hz *h, uint32_t c)
 	b = bucket_idx(h, chunk_size(h, c));
 	second = bucket_head(h, b);
 	if (second == 0) {
-		hz_internal(h, !(avail_buckets(h) & (1u << b)), c);
-		set_avail_buckets(h, avail_buckets(h) | (1u << b));
+		hz_internal(h, !(avail_buckets(h) & bucket_bit(b)), c);
+		set_avail_buckets(h, avail_buckets(h) | bucket_bit(b));
 		set_bucket_head(h, b, c);
 		set_prev_free(h, c, c);
 		set_next_free(h, c, c);
 	} else {
 		uint32_t first;
 
-		hz_internal(h, avail_buckets(h) & (1u << b), c);
+		hz_internal(h, avail_buckets(h) & bucket_bit(b), c);
 		first = prev_free(h, second);
 		if (h->hard >= SYS_HEAP_HARDENING_MODERATE && next_free(h, first) != second)
 			hz_fail(h, SYS_HEAP_CHECK_FREE_LIST_LINKAGE, c, 0);
@@ -399,7 +409,8 @@ static inline uint32_t alloc_chunk(struct hz *h, uint32_t sz)
 	}
 
 	/* Otherwise the smallest non-empty bucket that surely fits. */
-	bmask = avail_buckets(h) & (uint32_t)~((2ull << b) - 1);
+	/* upstream: ~BIT_MASK(b + 1); bucket -1 masks nothing */
+	bmask = avail_buckets(h) & (b < 0 ? ~0u : (uint32_t)~((2ull << b) - 1));
 	if (bmask) {
 		int mb = __builtin_ctz(bmask);
 		uint32_t c = bucket_head(h, mb);
@@ -454,7 +465,9 @@ static inline void *do_aligned_alloc(struct hz *h, size_t align_in, size_t bytes
 		rew = 0;
 		gap = hdr_bytes(h);
 	}
-	if (align & (align - 1))
+	/* an __ASSERT upstream: without asserts the arithmetic below runs on
+	 * whatever alignment came in */
+	if (h->asserts && (align & (align - 1)))
 		hz_refuse(h);
 	if (bytes == 0)
 		return NULL;
@@ -464,7 +477,7 @@ static inline void *do_aligned_alloc(struct hz *h, size_t align_in, size_t bytes
 	if (c0 == 0)
 		return NULL;
 
-	p = (((chunk_mem_target(h, c0) + rew + align - 1) & ~(align - 1)) - rew) & hz_mask(h);
+	p = (round_up_target(h, chunk_mem_target(h, c0) + rew, align) - rew) & hz_mask(h);
 	c = ptr_chunk(h, p);
 	tend = ((p + bytes + CHUNK_UNIT - 1) & ~(uint64_t)(CHUNK_UNIT - 1)) & hz_mask(h);
 	e = (uint32_t)(((tend - h->tS) & hz_mask(h)) / CHUNK_UNIT) + h->T;
@@ -635,7 +648,7 @@ static inline void *aligned_realloc_call(struct hz *h, void *ptr, size_t align, 
 		return NULL;
 	}
 	a = target_size(h, align);
-	if (a & (a - 1))
+	if (h->asserts && (a & (a - 1)))
 		hz_refuse(h);
 	if ((a == 0 || (host_to_target(h, ptr) & (a - 1)) == 0) &&
 	    inplace_realloc(h, ptr, target_size(h, bytes)))

@@ -92,6 +92,8 @@ struct hz {
 	unsigned T;           /* trailer units: 1 at FULL and EXTREME */
 	int hard;
 	bool checks;          /* internal checks */
+	bool asserts;         /* __ASSERT-only checks exist */
+	bool ub_traps;        /* undefined behaviour stops the call (sanitizer) */
 	bool stats;
 	unsigned heads;       /* byte offset of bucket head 0 */
 	uint32_t direct_c;    /* chunks below this have their whole header in the buffer */
@@ -295,7 +297,9 @@ HZ_INLINE unsigned heads_offset(const struct hz *h)
 	return hz_w64(h) ? 40 : 28;
 }
 
-/* b < 32: bucket_idx and ctz never give more. */
+/* b < 32: bucket_idx and ctz never give more. b may be -1 on the target
+ * (bucket_idx of a size-0 chunk): the unsigned offset wraps to the word just
+ * before the array — avail_buckets, or the last stats counter. */
 HZ_INLINE uint32_t bucket_head(struct hz *h, int b)
 {
 	return hdr_rd32(h, h->heads + 4u * (unsigned)b);
@@ -304,6 +308,13 @@ HZ_INLINE uint32_t bucket_head(struct hz *h, int b)
 HZ_INLINE void set_bucket_head(struct hz *h, int b, uint32_t c)
 {
 	hdr_wr32(h, h->heads + 4u * (unsigned)b, c);
+}
+
+/* BIT(b) of avail_buckets as Xtensa shifts: the amount is taken mod 32, so
+ * bucket -1 is bit 31. */
+HZ_INLINE uint32_t bucket_bit(int b)
+{
+	return 1u << ((unsigned)b & 31u);
 }
 
 /* Runtime stats counters: 0 free, 1 allocated, 2 max allocated. */
@@ -375,6 +386,8 @@ HZ_INLINE void hz_open_mode(struct hz *h, struct sys_heap *heap, const char *whe
 	h->hard = mode >= HZ_BIG64_MODERATE ? SYS_HEAP_HARDENING_MODERATE : (int)cfg->hardening;
 	h->T = cfg->hardening >= SYS_HEAP_HARDENING_FULL;
 	h->checks = cfg->internal_checks;
+	h->asserts = cfg->asserts;
+	h->ub_traps = cfg->ub_traps;
 	h->stats = mode == HZ_BIG64_MODERATE_STATS || (mode != HZ_BIG64_MODERATE && cfg->runtime_stats);
 	h->heads = heads_offset(h);
 	h->jb = jb;
@@ -502,8 +515,15 @@ HZ_INLINE int bucket_idx(struct hz *h, uint32_t sz)
 {
 	uint32_t x = sz - min_chunk(h) + 1u;
 
-	if (x == 0) /* log2(0): undefined upstream */
-		hz_fail(h, SYS_HEAP_CHECK_INTERNAL, 0, 0);
+	/* log2 of 0 (a size-0 chunk in a small heap without trailers) is
+	 * undefined in upstream's C. A sanitizer stops there; Xtensa's NSAU
+	 * gives 32 for 0, so the target computes bucket -1, which the
+	 * accessors then follow (bucket_head, bucket_bit). */
+	if (x == 0) {
+		if (h->ub_traps)
+			hz_fail(h, SYS_HEAP_CHECK_INTERNAL, 0, 0);
+		return -1;
+	}
 	return 31 - __builtin_clz(x);
 }
 

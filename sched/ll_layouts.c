@@ -27,7 +27,7 @@ int ll_env_add_partition(struct ll_env *env, void *start, size_t size, uint32_t 
 }
 
 /* The buffer and its uncached alias, both user RW (mirrored regions). */
-static int share_buffer(struct ll_env *env, void *region, size_t bytes)
+int ll_env_share_buffer(struct ll_env *env, void *region, size_t bytes)
 {
 	int err = ll_env_add_partition(env, region, bytes, K_MEM_PARTITION_P_RW_U_RW);
 
@@ -42,6 +42,7 @@ static void heap_config(const struct ll_env *env, struct sys_heap_config *hc)
 	sys_heap_config_default(hc);
 	hc->word_bits = env->cfg.word_bits;
 	hc->hardening = env->cfg.hardening;
+	sys_heap_config_profile(hc, env->cfg.profile);
 }
 
 /* SOF initialises the heap on the buffer's uncached address: init_mem is
@@ -85,7 +86,7 @@ static int setup_v2(struct ll_env *env)
 	env->buf = region + hdr;
 	env->buf_bytes = env->cfg.heap_bytes - hdr;
 	err = ll_env_heap_init(env, sim_uncached(env->sim, env->buf), env->buf_bytes, "ll_heap");
-	return err ? err : share_buffer(env, region, env->cfg.heap_bytes);
+	return err ? err : ll_env_share_buffer(env, region, env->cfg.heap_bytes);
 }
 
 /*
@@ -116,7 +117,7 @@ static int setup_v3(struct ll_env *env)
 {
 	int err = setup_kernel_only(env);
 
-	return err ? err : share_buffer(env, env->buf, env->buf_bytes);
+	return err ? err : ll_env_share_buffer(env, env->buf, env->buf_bytes);
 }
 
 /*
@@ -125,8 +126,20 @@ static int setup_v3(struct ll_env *env)
  */
 static int setup_oob(struct ll_env *env)
 {
+	int err = buffer_and_kdata(env, env->cfg.heap_bytes, "ll_heap_buf");
+
+	if (err)
+		return err;
+	env->buf_bytes = env->cfg.heap_bytes;
+	err = ll_env_oob_attach(env);
+	return err ? err : ll_env_share_buffer(env, env->buf, env->buf_bytes);
+}
+
+/* The oob heap object and metadata (kernel memory) over env->buf. */
+int ll_env_oob_attach(struct ll_env *env)
+{
 	struct sys_heap_config hc;
-	size_t meta_bytes = oob_heap_metadata_bytes(env->cfg.heap_bytes);
+	size_t meta_bytes = oob_heap_metadata_bytes(env->buf_bytes);
 	struct ll_oob_kheap *k;
 	void *buf_uc;
 	int err;
@@ -136,13 +149,9 @@ static int setup_oob(struct ll_env *env)
 	k = sim_kobj_alloc(env->sim, sizeof(*k), 8, "ll_heap");
 	if (!k)
 		return -ENOMEM;
-	err = buffer_and_kdata(env, env->cfg.heap_bytes, "ll_heap_buf");
-	if (err)
-		return err;
 	env->oob_meta = sim_region_alloc(env->sim, meta_bytes, "ll_heap_meta");
 	if (!env->oob_meta)
 		return -ENOMEM;
-	env->buf_bytes = env->cfg.heap_bytes;
 	buf_uc = sim_uncached(env->sim, env->buf);
 
 	heap_config(env, &hc);
@@ -164,25 +173,39 @@ static int setup_oob(struct ll_env *env)
 		return err;
 	env->oobk = k;
 	env->heap = (struct k_heap *)k;
-	return share_buffer(env, env->buf, env->buf_bytes);
+	return 0;
 }
 
 static const struct ll_layout layouts[] = {
 	{ "pr10807-v2",
 	  "PR v1/v2: struct k_heap and its buffer in one user RW region (spinlock and wait "
 	  "queue user-writable)",
-	  true, true, setup_v2 },
+	  true, true, setup_v2, true, true, false, NULL },
 	{ "pr10807-v3",
 	  "PR v3 (merged): struct k_heap in kernel memory; buffer user RW with in-band "
 	  "sys_heap metadata",
-	  true, true, setup_v3 },
+	  true, true, setup_v3, true, false, false, NULL },
 	{ "kernel-only",
 	  "baseline: buffer and metadata in kernel memory; user code only passes pointers back",
-	  false, false, setup_kernel_only },
+	  false, false, setup_kernel_only, false, false, false, NULL },
 	{ "oob",
 	  "the fix: k_heap-like object and out-of-band metadata in kernel memory; buffer user "
 	  "RW holds payload only",
-	  false, true, setup_oob },
+	  false, true, setup_oob, false, false, false, NULL },
+	/* SOF main 12dd7265291c (ll_sof_main.c). The four above keep their
+	 * places: fuzz inputs index this table. */
+	{ "sof-main",
+	  "SOF main as it ships: in-band sys_heap metadata; zephyr_domain, scheduler, task and "
+	  "ipc_user objects in the user heap; zephyr_ll_heap and zephyr_ll_locks[] user-writable",
+	  true, true, ll_sof_setup, true, true, true, ll_sof_boot },
+	{ "sof-main-oob",
+	  "SOF main with out-of-band heap metadata only: the kernel-trusted objects stay in "
+	  "user-writable memory",
+	  true, true, ll_sof_setup, false, true, true, ll_sof_boot },
+	{ "sof-main-fixed",
+	  "what SOF needs: out-of-band heap metadata and every kernel-trusted object (domain, "
+	  "scheduler, IPC, DMA heap pointer, lock pointers) in kernel memory",
+	  false, true, ll_sof_setup, false, false, true, ll_sof_boot },
 };
 
 size_t ll_layout_count(void)
@@ -212,6 +235,8 @@ void ll_env_config_default(struct ll_env_config *cfg)
 	cfg->heap_bytes = 0x20000;
 	cfg->word_bits = 32;
 	cfg->hardening = SYS_HEAP_HARDENING_MODERATE;
+	cfg->profile = SYS_HEAP_PROFILE_DEBUG;
+	cfg->cores = 3;
 	cfg->cached_heap = true;
 	cfg->alias_partition = true;
 	cfg->user_space = true;
@@ -227,6 +252,9 @@ static int check_config(const struct ll_env_config *c, size_t page)
 	if (c->word_bits != 32 && c->word_bits != 64)
 		return -EINVAL;
 	if ((unsigned)c->hardening > SYS_HEAP_HARDENING_EXTREME || !c->period_us)
+		return -EINVAL;
+	if ((unsigned)c->profile >= SYS_HEAP_PROFILE_COUNT || c->cores < LL_CORES_MIN ||
+	    c->cores > LL_CORES_MAX)
 		return -EINVAL;
 	return 0;
 }
@@ -252,11 +280,16 @@ static int frame(struct ll_env *env)
 
 /* Grows the arena to hold the kernel region, the heap (and oob metadata),
  * the user and kernel-data pages, two thread stacks and some room. */
-static void fit_arena(struct ll_env_config *c)
+static void fit_arena(struct ll_env_config *c, const struct ll_layout *l)
 {
 	size_t page = sim_page_size(), stack = c->sim.stack_bytes ? c->sim.stack_bytes : 65536;
 	size_t need = c->sim.kernel_bytes + c->heap_bytes + oob_heap_metadata_bytes(c->heap_bytes) +
 		      2 * stack + 8 * page + (256u << 10);
+
+	/* SOF main: the kernel heap around the buffer, one more thread per core
+	 * and the kernel IPC task */
+	if (l->sof_main)
+		need += 4 * page + (c->cores + 1) * stack;
 
 	need = (need + page - 1) / page * page;
 	if (c->sim.arena_bytes < need)
@@ -273,7 +306,7 @@ static int build(struct ll_env *env)
 	err = check_config(&env->cfg, env->page);
 	if (err)
 		return err;
-	fit_arena(&env->cfg);
+	fit_arena(&env->cfg, env->layout);
 	env->sim = sim_create(&env->cfg.sim);
 	if (!env->sim)
 		return errno ? -errno : -ENOMEM;
@@ -294,6 +327,8 @@ static int build(struct ll_env *env)
 	/* what SOF publishes for user code: the heap's address */
 	*env->heap_var = sim_host_to_target(env->sim, env->heap);
 	err = ll_syscalls_register(env);
+	if (!err && env->layout->boot)
+		err = env->layout->boot(env);
 	return err ? err : ll_sched_start(env->sched);
 }
 
@@ -326,6 +361,7 @@ int ll_env_create(const struct ll_env_config *cfg, struct ll_env **out)
 	}
 	env->cfg = *cfg;
 	env->layout = layout;
+	env->cache_line = LL_DCACHE_LINE;
 	err = build(env);
 	if (err) {
 		ll_env_destroy(env);
@@ -339,8 +375,10 @@ void ll_env_destroy(struct ll_env *env)
 {
 	if (!env)
 		return;
+	ll_sof_destroy(env);
 	ll_sched_destroy(env->sched);
 	sim_destroy(env->sim);
+	ll_cache_free(env);
 	free(env->shadow);
 	free(env);
 }

@@ -307,7 +307,7 @@ int ll_pipeline_run(struct ll_env *env, uint64_t ticks, struct ll_pipeline_resul
 {
 	struct ll_module *mods[P_COUNT] = { 0 };
 	struct ll_sched_stats ss, ss0;
-	struct ll_heap_stats hs;
+	struct ll_heap_stats hs, hs0;
 	double t0 = now_seconds();
 	uint64_t done = 0;
 	int err = 0, i;
@@ -316,6 +316,8 @@ int ll_pipeline_run(struct ll_env *env, uint64_t ticks, struct ll_pipeline_resul
 		return -EINVAL;
 	memset(out, 0, sizeof(*out));
 	ll_sched_stats_get(env->sched, &ss0);
+	/* blocks the kernel allocated before the run (SOF main's domain objects) stay */
+	ll_env_heap_stats(env, &hs0);
 	for (i = 0; i < P_COUNT && !err; i++) {
 		mods[i] = ll_module_start(env, pipeline_def[i].kind, pipeline_def[i].prio,
 					  0x1000u + (uint32_t)i);
@@ -360,12 +362,12 @@ int ll_pipeline_run(struct ll_env *env, uint64_t ticks, struct ll_pipeline_resul
 	out->ticks = done;
 	out->stop_ticks = ss.ticks_processed - ss0.ticks_processed - done;
 	out->task_runs = ss.task_runs - ss0.task_runs;
-	out->allocs = hs.allocs;
-	out->frees = hs.frees;
-	out->alloc_failures = hs.alloc_failures;
+	out->allocs = hs.allocs - hs0.allocs;
+	out->frees = hs.frees - hs0.frees;
+	out->alloc_failures = hs.alloc_failures - hs0.alloc_failures;
 	out->peak_bytes = hs.peak;
 	out->heap_bytes = env->buf_bytes;
-	out->leaked = hs.live_blocks != 0;
+	out->leaked = hs.live_blocks != hs0.live_blocks;
 	sim_findings(env->sim, &out->findings);
 	out->seconds = now_seconds() - t0;
 	if (err && !out->findings)

@@ -256,6 +256,10 @@ static void ll_timer_fn(struct sim *sim, void *arg)
 
 	(void)sim;
 	s->kdata->ticks++;
+	if (s->cfg.isr) {
+		s->cfg.isr(s, s->cfg.isr_ctx);
+		return;
+	}
 	if (s->kdata->sem != s->kdata_sem) {
 		/* the kernel would follow a pointer it did not write: report, and
 		 * stop ticking rather than give a forged object */
@@ -487,3 +491,17 @@ struct ll_sched_kdata *ll_sched_kdata(const struct ll_sched *s)
 {
 	return s ? s->kdata : NULL;
 }
+
+struct k_sem *ll_sched_sem(const struct ll_sched *s)
+{
+	return s ? s->sem : NULL;
+}
+
+void ll_sched_set_isr(struct ll_sched *s, void (*isr)(struct ll_sched *s, void *ctx), void *ctx)
+{
+	if (s) {
+		s->cfg.isr = isr;
+		s->cfg.isr_ctx = ctx;
+	}
+}
+

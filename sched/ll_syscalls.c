@@ -15,9 +15,9 @@
  * line aligned and rounded, a block is returned through the cached view
  * unless COHERENT, and freeing a cached pointer first flushes and invalidates
  * sys_heap_usable_size(ptr) bytes: a privileged cache operation whose length
- * comes from a chunk header the user can write. The model checks that range
- * against the heap buffer and reports a confinement finding past its end
- * (on hardware, an invalidate there discards the kernel's unwritten data).
+ * comes from a chunk header the user can write. It runs as Zephyr's Xtensa
+ * loop in 32-bit arithmetic (ll_cache.c): a wrapping length is a no-op, a
+ * non-wrapping one that reaches kernel-only lines is a confinement finding.
  *
  * Options beyond SOF (named, off by default):
  *   strict_verify: free needs the start of a live block; alloc needs an
@@ -140,8 +140,10 @@ static void heap_range(const struct ll_env *env, uint32_t *start, uint32_t *byte
 		*start = env->oobk->init_mem;
 		*bytes = env->oobk->init_bytes;
 	} else {
-		*start = env->heap->heap.init_mem;
-		*bytes = env->heap->heap.init_bytes;
+		*start = sim_kread32(&env->heap->heap.init_mem, "z_vrfy_sof_heap_free",
+				     "k_heap.heap.init_mem", SIM_KREAD_VALUE, SIM_KREAD_VERIFIER, 0);
+		*bytes = sim_kread32(&env->heap->heap.init_bytes, "z_vrfy_sof_heap_free",
+				     "k_heap.heap.init_bytes", SIM_KREAD_VALUE, SIM_KREAD_VERIFIER, 0);
 	}
 }
 
@@ -152,113 +154,89 @@ static size_t target_size(const struct ll_env *env, uintptr_t v)
 
 /* ---- the kernel side of the allocator ------------------------------------- */
 
+/*
+ * SOF's heap_alloc_aligned / heap_free (zephyr/lib/alloc.c): sys_heap_*
+ * directly on &heap->heap under k_spin_lock(&heap->lock) — never
+ * k_heap_alloc/k_heap_free, so the k_heap wait queue is never read or
+ * written on these paths. Where the k_heap object (v2) or the in-band
+ * metadata is user-writable, the reads go into the kernel-reads-user
+ * inventory: the object's words and lock as undeclared trust (a forged word
+ * is the KOBJ_CHANGED finding sim_k_heap_use reports), the metadata as the
+ * declared in-band exposure.
+ */
+static void note_heap_reads(struct ll_env *env, const char *path)
+{
+	if (env->oobk)
+		return;
+	sim_kread_note(&env->heap->heap, sizeof(env->heap->heap), path, "k_heap.heap (struct sys_heap)",
+		       SIM_KREAD_POINTER, SIM_KREAD_UNDECLARED);
+	sim_kread_note(&env->heap->lock, sizeof(env->heap->lock), path, "k_heap.lock",
+		       SIM_KREAD_LOCK, SIM_KREAD_UNDECLARED);
+	sim_kread_note(env->sys->heap, 16, path, "ll_heap in-band metadata (z_heap, chunk headers)",
+		       SIM_KREAD_POINTER, SIM_KREAD_HEAP_INBAND);
+}
+
+static struct k_spinlock *heap_lock(struct ll_env *env)
+{
+	return env->oobk ? &env->oobk->lock : &env->heap->lock;
+}
+
+/* The sys_heap the kernel is about to run, or NULL (finding reported). */
+static struct sys_heap *heap_use(struct ll_env *env, const char *path)
+{
+	note_heap_reads(env, path);
+	return sim_k_heap_use(env->heap, path);
+}
+
 static void *kernel_alloc(struct ll_env *env, size_t align, size_t bytes)
 {
+	struct sys_heap *sys = env->oobk ? NULL : heap_use(env, "heap_alloc_aligned");
 	k_spinlock_key_t key;
-	void *p;
+	void *p = NULL;
 
-	if (!env->oobk)
-		return sim_k_heap_sys_aligned_alloc(env->heap, align, bytes);
-	key = k_spin_lock(&env->oobk->lock);
+	if (!env->oobk && !sys)
+		return NULL;
+	key = k_spin_lock(heap_lock(env));
 	/* a lock that reads as held is a deadlock on the target: stop there */
-	p = sim_syscall_aborted() ? NULL : oob_heap_aligned_alloc(&env->oob, align, bytes);
-	k_spin_unlock(&env->oobk->lock, key);
+	if (!sim_syscall_aborted())
+		p = env->oobk ? oob_heap_aligned_alloc(&env->oob, align, bytes)
+			      : sys_heap_aligned_alloc(sys, align, bytes);
+	k_spin_unlock(heap_lock(env), key);
 	return p;
 }
 
-static size_t kernel_usable_size(struct ll_env *env, void *uc)
+static size_t heap_usable(struct ll_env *env, struct sys_heap *sys, void *uc)
 {
-	struct k_spinlock *lock = env->oobk ? &env->oobk->lock : &env->heap->lock;
-	k_spinlock_key_t key = k_spin_lock(lock);
-	size_t n = sim_syscall_aborted() ? 0
-		   : env->oobk		 ? oob_heap_usable_size(&env->oob, uc)
-					 : sys_heap_usable_size(env->sys, uc);
-
-	k_spin_unlock(lock, key);
-	return n;
+	return env->oobk ? oob_heap_usable_size(&env->oob, uc) : sys_heap_usable_size(sys, uc);
 }
 
-static void kernel_free(struct ll_env *env, void *uc)
+/*
+ * heap_free: under one lock, a cached pointer's usable size (read from the
+ * chunk header), the flush+invalidate of that many bytes from the cached
+ * address, then the free of the uncached address.
+ */
+static void kernel_free(struct ll_env *env, uint8_t *ptr)
 {
+	struct sys_heap *sys = env->oobk ? NULL : heap_use(env, "heap_free");
+	void *uc = sim_uncached(env->sim, ptr);
 	k_spinlock_key_t key;
 
-	if (!env->oobk) {
-		k_heap_free(env->heap, uc);
+	if (!env->oobk && !sys)
 		return;
+	key = k_spin_lock(heap_lock(env));
+	if (!sim_syscall_aborted() && env->cfg.cached_heap && is_cached_ptr(env, ptr)) {
+		uint32_t len = (uint32_t)heap_usable(env, sys, uc);
+
+		if (!sim_syscall_aborted())
+			ll_cache_flush_invd_range(env, sim_host_to_target(env->sim, ptr), len);
 	}
-	key = k_spin_lock(&env->oobk->lock);
-	if (!sim_syscall_aborted())
-		oob_heap_free(&env->oob, uc);
-	k_spin_unlock(&env->oobk->lock, key);
-}
-
-/* ---- the cache operation of the cached free path --------------------------- */
-
-/* First registered kernel object in [from, to) of the arena (cached view). */
-static bool first_kobj(const struct ll_env *env, const uint8_t *from, const uint8_t *to,
-		       struct sim_kobj_info *info, const uint8_t **at)
-{
-	for (const uint8_t *p = from; p < to; p += 4) {
-		size_t in;
-
-		if (!sim_host_in_arena(env->sim, p, 1))
-			return false;
-		if (sim_kobj_find(env->sim, p, info, &in)) {
-			*at = p;
-			return true;
-		}
+	if (!sim_syscall_aborted()) {
+		if (env->oobk)
+			oob_heap_free(&env->oob, uc);
+		else
+			sys_heap_free(sys, uc);
 	}
-	return false;
-}
-
-static void report_cache_overrun(struct ll_env *env, const uint8_t *ptr, size_t len)
-{
-	const uint8_t *end = (const uint8_t *)env->buf + env->buf_bytes, *at = end;
-	uintptr_t e = (uintptr_t)end, p = (uintptr_t)ptr;
-	/* A forged length can be near SIZE_MAX: stay in integers, saturate, and
-	 * scan no further than the arena could reach. */
-	size_t past = p <= e ? len - (size_t)(e - p)
-			     : (len > SIZE_MAX - (size_t)(p - e) ? SIZE_MAX : len + (size_t)(p - e));
-	size_t scan = past < sim_arena_size(env->sim) ? past : sim_arena_size(env->sim);
-	struct sim_kobj_info info;
-	struct sim_finding f;
-	char where[96];
-	bool hit;
-
-	hit = first_kobj(env, end, end + scan, &info, &at);
-	sim_describe_addr(env->sim, at, where, sizeof(where));
-	memset(&f, 0, sizeof(f));
-	f.kind = SIM_FINDING_CONFINEMENT;
-	snprintf(f.message, sizeof(f.message),
-		 "cache flush+invalidate of %zu bytes (length from a user-writable chunk "
-		 "header) runs %zu bytes past the heap buffer: %.96s",
-		 len, past, where);
-	snprintf(f.syscall, sizeof(f.syscall), "sof_heap_free");
-	if (hit) {
-		snprintf(f.object, sizeof(f.object), "%s", info.name);
-		snprintf(f.object_type, sizeof(f.object_type), "%s", info.type_name);
-	}
-	snprintf(f.field, sizeof(f.field), "cache invalidate");
-	f.taddr = sim_host_to_target(env->sim, at);
-	f.view = SIM_VIEW_CACHED;
-	f.offset = (size_t)(at - end);
-	f.user = false;
-	if (k_current_get()) {
-		f.thread = k_current_get()->id;
-		snprintf(f.thread_name, sizeof(f.thread_name), "%s",
-			 sim_thread_name(env->sim, k_current_get()));
-	}
-	f.time_us = sim_now_us(env->sim);
-	sim_report_finding(env->sim, &f);
-}
-
-/* sys_cache_data_flush_and_invd_range(ptr, len), privileged. */
-static void cache_flush_invalidate(struct ll_env *env, uint8_t *ptr, size_t len)
-{
-	const uint8_t *start = env->buf, *end = start + env->buf_bytes;
-
-	if (ptr < start || len > (size_t)(end - ptr))
-		report_cache_overrun(env, ptr, len);
+	k_spin_unlock(heap_lock(env), key);
 }
 
 /* ---- sof_heap_alloc ---------------------------------------------------------- */
@@ -293,10 +271,11 @@ static uintptr_t impl_alloc(void *ctx, uintptr_t a[SIM_SYSCALL_ARGS])
 	uint8_t *p;
 
 	if (env->cfg.cached_heap) {
-		/* keep cached blocks off the cache lines of chunk headers */
-		if (align < LL_DCACHE_LINE)
-			align = LL_DCACHE_LINE;
-		bytes = ((bytes + LL_DCACHE_LINE - 1) & ~(size_t)(LL_DCACHE_LINE - 1)) & mask;
+		/* SOF's cached heap: min_align = MAX(line, align), bytes = ALIGN_UP(bytes, line),
+		 * in the target's size_t */
+		if (align < env->cache_line)
+			align = env->cache_line;
+		bytes = ((bytes + env->cache_line - 1) & ~(size_t)(env->cache_line - 1)) & mask;
 	}
 	p = kernel_alloc(env, align, bytes);
 	if (!p) {
@@ -364,19 +343,14 @@ static uintptr_t impl_free(void *ctx, uintptr_t a[SIM_SYSCALL_ARGS])
 	struct ll_env *env = ctx;
 	uint8_t *ptr = (uint8_t *)a[1];
 	uint32_t size;
-	void *uc;
 
 	if (!ptr)
 		return 0;
-	uc = sim_uncached(env->sim, ptr);
-	if (env->cfg.cached_heap && is_cached_ptr(env, ptr)) {
-		cache_flush_invalidate(env, ptr, kernel_usable_size(env, uc));
-		if (sim_syscall_aborted())
-			return 0;
-	}
-	kernel_free(env, uc);
+	kernel_free(env, ptr);
 	env->stats.frees++;
-	if (sh_remove(env->shadow, uncached_taddr(env, uc), &size)) {
+	/* the block is gone from the kernel's books even if the free stopped
+	 * half-way: no later allocation can be its owner's */
+	if (sh_remove(env->shadow, uncached_taddr(env, ptr), &size)) {
 		env->stats.in_use -= size;
 		env->stats.live_blocks--;
 	}

@@ -52,6 +52,11 @@ struct ll_sched_config {
 	/* Where the scheduler's kernel data (the timer domain object) goes: NULL
 	 * = sim_kobj_alloc; layouts place it right after the heap buffer. */
 	void *kdata;
+	/* The timer ISR a layout models instead of the default one (SOF main's
+	 * zephyr_domain_timer_fn): called in ISR context each tick, after the
+	 * tick is counted; it gives the semaphores itself. NULL: default. */
+	void (*isr)(struct ll_sched *s, void *ctx);
+	void *isr_ctx;
 };
 void ll_sched_config_default(struct ll_sched_config *cfg);
 
@@ -119,6 +124,10 @@ void ll_sched_stats_get(const struct ll_sched *s, struct ll_sched_stats *out);
 k_tid_t ll_sched_thread(const struct ll_sched *s);
 k_tid_t ll_sched_ipc_thread(const struct ll_sched *s);
 struct ll_sched_kdata *ll_sched_kdata(const struct ll_sched *s);
+/* The semaphore the LL thread (core 0) takes each tick. */
+struct k_sem *ll_sched_sem(const struct ll_sched *s);
+/* Replaces the timer ISR (see ll_sched_config.isr) before the timer starts. */
+void ll_sched_set_isr(struct ll_sched *s, void (*isr)(struct ll_sched *s, void *ctx), void *ctx);
 
 /* ======================================================================== */
 /* SOF heap syscalls                                                          */
@@ -160,6 +169,13 @@ struct ll_layout {
 	bool vulnerable;                /* vulnerable by design (findings expected) */
 	bool user_heap_access;          /* user mode can read/write heap blocks */
 	int (*setup)(struct ll_env *env);
+	bool meta_exposed;              /* heap metadata user-writable */
+	bool kobj_exposed;              /* kernel-trusted objects (k_heap, scheduler, IPC,
+					 * DMA heap pointer, lock pointers) user-writable */
+	bool sof_main;                  /* SOF main's kernel paths (ll_sof_main.c) */
+	/* After the scheduler and syscalls exist, before the timer starts: SOF
+	 * main's boot (domain objects from the user heap, grants). NULL: none. */
+	int (*boot)(struct ll_env *env);
 };
 size_t ll_layout_count(void);
 const struct ll_layout *ll_layout_at(size_t i);
@@ -171,6 +187,8 @@ struct ll_env_config {
 	size_t heap_bytes;              /* default 0x20000; multiple of the page size */
 	unsigned word_bits;             /* 32 (default) or 64 */
 	enum sys_heap_hardening hardening; /* default MODERATE */
+	enum sys_heap_profile profile;  /* default debug (asserts on) */
+	unsigned cores;                 /* CONFIG_CORE_COUNT, SOF-main layouts; default 3 */
 	bool cached_heap;               /* CONFIG_SOF_ZEPHYR_HEAP_CACHED; default true */
 	bool alias_partition;           /* also add the uncached alias partition; default true */
 	bool strict_verify;             /* --strict-verify: free needs a live block start */
@@ -223,6 +241,48 @@ void ll_env_heap_stats(const struct ll_env *env, struct ll_heap_stats *out);
  * per env) and returns false.
  */
 bool ll_env_validate(struct ll_env *env);
+
+/* CONFIG_CORE_COUNT range the SOF-main layouts accept (ACE: 3 to 5). */
+#define LL_CORES_MIN 1u
+#define LL_CORES_MAX 5u
+
+/*
+ * SOF main's kernel paths beyond the heap syscalls (ll_sof_main.c), on the
+ * SOF-main layouts (-ENOTSUP elsewhere):
+ *   ll_sof_ipc_forward: the kernel IPC task forwards one IPC through
+ *     struct ipc_user (k_event_set, k_sem_take on pointers read there);
+ *   ll_sof_dma_get / put: the sof_dma_get / sof_dma_put syscalls from the
+ *     calling user thread (main context: from the IPC thread);
+ *   ll_sof_core_grant: user_ll_grant_access for a core (secondary bring-up).
+ * Objects a scenario or fuzzer may forge, by name: ll_sof_object() gives the
+ * host address and size of "zephyr_domain", "ll_schedule_domain",
+ * "zephyr_ll", "ipc_user", "zephyr_ll_heap", "zephyr_ll_locks" (NULL: this
+ * layout has no such object); ll_sof_object_names() lists them.
+ */
+int ll_sof_ipc_forward(struct ll_env *env);
+int ll_sof_dma_get(struct ll_env *env);
+int ll_sof_dma_put(struct ll_env *env);
+int ll_sof_core_grant(struct ll_env *env, unsigned core);
+void *ll_sof_object(struct ll_env *env, const char *name, size_t *bytes);
+/*
+ * An interleaving point: fn(env, core, ctx) runs once on `core`'s LL thread
+ * (user mode, core ≥ 1) at its next tick, i.e. after the ISR's kernel step
+ * and before the next one. -ENOTSUP (not SOF main), -EINVAL (core 0 or out of
+ * range), 0. Run ticks afterwards to let it happen.
+ */
+int ll_sof_on_core(struct ll_env *env, unsigned core,
+		   void (*fn)(struct ll_env *env, unsigned core, void *ctx), void *ctx);
+/* Ticks the LL thread of `core` has taken so far. */
+uint64_t ll_sof_core_ticks(const struct ll_env *env, unsigned core);
+const char *ll_sof_object_names(void);
+/* The i-th of those names (NULL past the last): what fuzzers index. */
+const char *ll_sof_object_name(unsigned i);
+#define LL_SOF_OBJECTS 6
+/* The LL thread of `core` (NULL: not SOF main, or out of range). */
+k_tid_t ll_sof_core_thread(const struct ll_env *env, unsigned core);
+/* Runs the LL pipeline of a SOF-main layout for `ticks` with one IPC forward
+ * and one DMA get/put: what `heapsim audit --dynamic` inventories. */
+int ll_sof_exercise(struct ll_env *env, uint64_t ticks);
 
 /* ======================================================================== */
 /* Modules and the pipeline                                                   */

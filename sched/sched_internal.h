@@ -49,6 +49,9 @@ struct ll_env {
 	struct ll_sched *sched;
 
 	struct ll_shadow *shadow;
+	uint32_t cache_line;           /* data cache line (64 on ACE) */
+	struct ll_cache *cache;        /* ll_cache.c: written-back contents */
+	struct ll_sof *sof;            /* ll_sof_main.c: SOF main's kernel paths */
 	struct ll_heap_stats stats;
 	bool validate_reported;
 };
@@ -56,6 +59,17 @@ struct ll_env {
 /* ll_layouts.c */
 int ll_env_add_partition(struct ll_env *env, void *start, size_t size, uint32_t attr);
 int ll_env_heap_init(struct ll_env *env, void *buf_uncached, size_t bytes, const char *name);
+
+/* ll_cache.c: Zephyr's Xtensa flush+invalidate loop on target addresses */
+void ll_cache_flush_invd_range(struct ll_env *env, uint32_t addr, uint32_t bytes);
+void ll_cache_free(struct ll_env *env);
+
+/* ll_sof_main.c */
+int ll_sof_setup(struct ll_env *env);
+int ll_sof_boot(struct ll_env *env);
+void ll_sof_destroy(struct ll_env *env);
+int ll_env_share_buffer(struct ll_env *env, void *region, size_t bytes);
+int ll_env_oob_attach(struct ll_env *env);
 
 /* ll_syscalls.c */
 int ll_syscalls_register(struct ll_env *env);

@@ -170,6 +170,7 @@ void sim_destroy(struct sim *s)
 	release_arena(s);
 	free(s->findings);
 	free(s->events);
+	sim_kread_free(s);
 	if (g_sim == s)
 		g_sim = NULL;
 	sim_signals_release();

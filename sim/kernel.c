@@ -350,6 +350,13 @@ static struct sim_kobj *heap_enter(struct sim *s, struct k_heap *h, const char *
 	return o;
 }
 
+struct sys_heap *sim_k_heap_use(struct k_heap *h, const char *where)
+{
+	struct sim_kobj *o = g_sim ? heap_enter(g_sim, h, where) : NULL;
+
+	return o ? o->heap : NULL;
+}
+
 enum heap_op { OP_ALLOC, OP_REALLOC };
 
 /* Upstream's k_heap_aligned_alloc asserts that align is 0 or a power of two

@@ -125,11 +125,12 @@ static const struct {
 	[SIM_FINDING_OTHER] = { "other", "other" },
 	[SIM_FINDING_MODEL_MISMATCH] = { "model-mismatch", "model-mismatch" },
 	[SIM_FINDING_HARNESS] = { "harness", "harness" },
+	[SIM_FINDING_KERNEL_TRUSTS_USER] = { "kernel-trusts-user", "kernel-trusts-user" },
 };
 
 static bool finding_kind_known(enum sim_finding_kind k)
 {
-	return k >= SIM_FINDING_KERNEL_FAULT && k <= SIM_FINDING_HARNESS;
+	return k >= SIM_FINDING_KERNEL_FAULT && k <= SIM_FINDING_KERNEL_TRUSTS_USER;
 }
 
 const char *sim_finding_kind_name(enum sim_finding_kind k)

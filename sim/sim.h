@@ -467,6 +467,13 @@ void *sim_k_heap_sys_aligned_alloc(struct k_heap *h, size_t align, size_t bytes)
 void *k_heap_calloc(struct k_heap *h, size_t num, size_t size, k_timeout_t timeout);
 void *k_heap_realloc(struct k_heap *h, void *ptr, size_t bytes, k_timeout_t timeout);
 void k_heap_free(struct k_heap *h, void *ptr);
+/*
+ * What a kernel path that calls sys_heap_* directly on &h->heap (SOF's
+ * heap_alloc_aligned / heap_free) is about to use: the host sys_heap, or
+ * NULL when h is not a k_heap or its sys_heap words are not what the kernel
+ * set (a KOBJ_CHANGED finding is reported, as for k_heap_*). No lock taken.
+ */
+struct sys_heap *sim_k_heap_use(struct k_heap *h, const char *where);
 /* The host sys_heap behind h (NULL if h is not a registered k_heap). */
 struct sys_heap *sim_k_heap_sys(struct k_heap *h);
 
@@ -664,6 +671,7 @@ enum sim_finding_kind {
 	SIM_FINDING_OTHER,
 	SIM_FINDING_MODEL_MISMATCH,   /* a heap result differs from a shadow model (layer above) */
 	SIM_FINDING_HARNESS,          /* the harness above the simulator misbehaved (layer above) */
+	SIM_FINDING_KERNEL_TRUSTS_USER, /* kernel used a value it read from user-writable memory */
 };
 /* The simulator's own reports spell a kind short ("kobj-changed"); finding
  * records of the layers above spell it long ("kernel-object-changed"). Both
@@ -772,6 +780,66 @@ int sim_audit(struct sim *sim, struct sim_audit *out);
 void sim_audit_free(struct sim_audit *a);
 void sim_audit_text(const struct sim_audit *a, FILE *out);
 void sim_audit_json(const struct sim_audit *a, FILE *out);
+
+/* ======================================================================== */
+/* Kernel reads of user-writable memory (the model's SMAP: sim/kread.c)      */
+/* ======================================================================== */
+
+/* What the kernel does with the value it read. */
+enum sim_kread_use {
+	SIM_KREAD_VALUE,     /* plain data (a count, a flag) */
+	SIM_KREAD_POINTER,   /* followed as an address */
+	SIM_KREAD_LENGTH,    /* a length or size the kernel acts on */
+	SIM_KREAD_LOCK,      /* a lock pointer */
+	SIM_KREAD_KOBJ,      /* a kernel-object reference (k_sem, k_event, k_thread...) */
+};
+/* Why a read is allowed by the design (SIM_KREAD_UNDECLARED: it is not). */
+enum sim_kread_basis {
+	SIM_KREAD_UNDECLARED,
+	SIM_KREAD_ARG_COPY,   /* copying a syscall argument */
+	SIM_KREAD_VERIFIER,   /* a syscall verifier's own check */
+	SIM_KREAD_HEAP_INBAND, /* sys_heap on its in-band metadata (the known exposure) */
+};
+const char *sim_kread_use_name(enum sim_kread_use u);
+const char *sim_kread_basis_name(enum sim_kread_basis b);
+
+/* One inventory line: a (kernel path, object.field) pair, with its counts. */
+struct sim_kread_site {
+	char path[SIM_NAME_MAX];   /* the SOF/Zephyr function, "zephyr_domain_timer_fn" */
+	char context[16];          /* "ISR", "syscall", "kernel thread", "boot" */
+	char what[96];             /* "zephyr_domain.domain_thread[1].sem" */
+	sim_taddr_t taddr;         /* first address read */
+	enum sim_view view;
+	enum sim_kread_use use;
+	enum sim_kread_basis basis;
+	bool user_writable;        /* false: the read was of kernel-only memory */
+	char grant[SIM_NAME_MAX];  /* who grants user write ("domain ll_domain") */
+	uint64_t count;
+	uint64_t forged;           /* reads whose value differed from what the kernel set */
+};
+
+/*
+ * A 32-bit read by modelled kernel code (the path names the SOF/Zephyr
+ * function). Reads of kernel-only memory are not recorded. A read of
+ * user-writable memory is recorded in the inventory; when it is trusted
+ * (use ≠ VALUE, basis UNDECLARED) and the value is not `expect` (what the
+ * kernel itself stored there), a KERNEL_TRUSTS_USER finding is reported
+ * once per site. Returns the value read. p must be in the arena.
+ */
+uint32_t sim_kread32(const void *p, const char *path, const char *what, enum sim_kread_use use,
+		     enum sim_kread_basis basis, uint32_t expect);
+/* Records a read of `len` bytes whose value the caller handles itself. */
+void sim_kread_note(const void *p, size_t len, const char *path, const char *what,
+		    enum sim_kread_use use, enum sim_kread_basis basis);
+/* Is any byte of [p, p+len) writable by some user thread (any domain or a
+ * user stack)? `who` (may be NULL) gets the first grant. */
+bool sim_user_writable(const struct sim *sim, const void *p, size_t len, char *who, size_t wholen);
+/* The inventory so far (pointer valid until the next read or sim_destroy). */
+const struct sim_kread_site *sim_kreads(const struct sim *sim, size_t *count);
+/* Reads of user-writable bytes since sim_create (all sites). */
+uint64_t sim_kread_total(const struct sim *sim);
+/* The oracle can be switched off (benchmarks): reads are then not examined. */
+void sim_kread_set_enabled(struct sim *sim, bool on);
 
 /* ======================================================================== */
 

@@ -192,6 +192,8 @@ struct sim {
 	struct sim_stats stats;
 
 	bool heap_check_hit;     /* a sys_heap check fired in the current k_heap call */
+	struct sim_kread_log *kread; /* kernel reads of user-writable memory (kread.c) */
+	bool in_isr;             /* a timer callback (the model's ISR context) is running */
 	sys_heap_check_fn prev_check_fn;
 	void *prev_check_ctx;
 
@@ -273,6 +275,7 @@ bool sim_finding_forged_word(struct sim *s, struct sim_finding *f, const uint32_
 void sim_finding_add(struct sim *s, struct sim_finding *f);
 void sim_doom_current(struct sim *s);
 void sim_copy_name(char *dst, const char *src, size_t n);
+void sim_kread_free(struct sim *s);
 void sim_fmt(char *buf, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 /* kernel.c (kernel-side bodies of the built-in syscalls too) */

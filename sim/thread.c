@@ -643,7 +643,9 @@ static void fire_timers(struct sim *s)
 		else
 			tm->used = false;
 		sim_event(s, SIM_EV_TIMER, "timer %d fires", best);
+		s->in_isr = true;
 		tm->fn(s, tm->arg);
+		s->in_isr = false;
 	}
 }
 

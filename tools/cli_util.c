@@ -9,11 +9,16 @@
 #include "fuzz.h"
 #include "heapsim.h"
 
+/* --profile sets the profile's default hardening unless --hardening was given
+ * (in either order); reset for every command's parse. */
+static bool hardening_given;
+
 void cli_parser_init(struct cli_parser *p, const char *cmd, int argc, char **argv,
 		     const struct option *opts)
 {
 	size_t n = 0;
 
+	hardening_given = false;
 	memset(p, 0, sizeof(*p));
 	p->cmd = cmd;
 	p->argc = argc;
@@ -119,6 +124,23 @@ int cli_env_option(int opt, const char *v, struct ll_env_config *cfg)
 		if ((h = sys_heap_hardening_parse(v)) < 0)
 			return bad_value("--hardening", v, "none, basic, moderate, full, extreme");
 		cfg->hardening = (enum sys_heap_hardening)h;
+		hardening_given = true;
+		return 1;
+	case 'R':
+		if ((h = sys_heap_profile_parse(v)) < 0)
+			return bad_value("--profile", v, sys_heap_profile_choices());
+		cfg->profile = (enum sys_heap_profile)h;
+		if (!hardening_given)
+			cfg->hardening = sys_heap_profile_info(cfg->profile)->hardening;
+		return 1;
+	case 'N':
+		if (!cli_parse_u64(v, &n) || n < LL_CORES_MIN || n > LL_CORES_MAX) {
+			char want[64];
+
+			snprintf(want, sizeof(want), "CONFIG_CORE_COUNT %u..%u", LL_CORES_MIN, LL_CORES_MAX);
+			return bad_value("--cores", v, want);
+		}
+		cfg->cores = (unsigned)n;
 		return 1;
 	case 'B':
 		if (!cli_parse_u64(v, &n) || !n || n % sim_page_size() || n > (64u << 20))
@@ -164,7 +186,19 @@ void cli_env_options_help(FILE *out)
 		"  --no-cache           no cached heap (no line rounding, no cache invalidate)\n"
 		"  --no-alias           do not add the uncached alias partition\n"
 		"  --kernel-ll          LL thread and tasks in kernel mode (no user space)\n"
-		"  --period US          LL tick period in microseconds (default 1000)\n");
+		"  --period US          LL tick period in microseconds (default 1000)\n"
+		"  --profile P          build profile: production (no asserts, BASIC), debug\n"
+		"                       (asserts, MODERATE; default), fuzz (sanitizers, FULL);\n"
+		"                       sets the hardening unless --hardening is given\n"
+		"  --cores N            CONFIG_CORE_COUNT of the SOF-main layouts (1..5, default 3)\n");
+}
+
+const char *cli_profile_text(const struct ll_env_config *cfg, char *buf, size_t len)
+{
+	const struct sys_heap_profile_info *p = sys_heap_profile_info(cfg->profile);
+
+	snprintf(buf, len, "%s (%s)", p ? p->name : "?", p ? p->summary : "?");
+	return buf;
 }
 
 void cli_json_string(FILE *out, const char *s)

@@ -40,9 +40,10 @@ static void print_text(const struct ll_env *env, uint64_t want,
 	const struct sim_finding *f = sim_findings(ll_env_sim(env), &n);
 	char line[512];
 
-	printf("layout: %s (%s), hardening %s, %u-bit heap of %zu bytes, %s, %s LL\n",
+	printf("layout: %s (%s), profile %s, hardening %s, %u-bit heap of %zu bytes, %s, %s LL\n",
 	       c->layout, ll_env_layout(env)->vulnerable ? "vulnerable by design" : "safe",
-	       sys_heap_hardening_name(c->hardening), c->word_bits, r->heap_bytes,
+	       sys_heap_profile_name(c->profile), sys_heap_hardening_name(c->hardening), c->word_bits,
+	       r->heap_bytes,
 	       c->cached_heap ? "cached" : "uncached", c->user_space ? "user-space" : "kernel");
 	printf("ticks run:      %llu of %llu (+%llu to stop the modules)\n",
 	       (unsigned long long)r->ticks, (unsigned long long)want,
@@ -74,13 +75,13 @@ static void print_json(const struct ll_env *env, uint64_t want,
 	out_json_begin(stdout, "run");
 	printf(",\"mode\":\"pipeline\",\"layout\":");
 	cli_json_string(stdout, c->layout);
-	printf(",\"vulnerable_by_design\":%s,\"hardening\":\"%s\",\"word_bits\":%u,"
+	printf(",\"vulnerable_by_design\":%s,\"profile\":\"%s\",\"hardening\":\"%s\",\"word_bits\":%u,"
 	       "\"heap_bytes\":%zu,\"cached_heap\":%s,\"user_space\":%s,\"strict_verify\":%s,"
 	       "\"ticks_requested\":%llu,\"ticks\":%llu,\"stop_ticks\":%llu,\"task_runs\":%llu,\"allocations\":%llu,"
 	       "\"alloc_failures\":%llu,\"frees\":%llu,\"peak_heap_bytes\":%zu,"
 	       "\"module_restarts\":%llu,\"data_errors\":%llu,\"leaked\":%s,\"heap_valid\":%s,"
 	       "\"findings\":[",
-	       ll_env_layout(env)->vulnerable ? "true" : "false",
+	       ll_env_layout(env)->vulnerable ? "true" : "false", sys_heap_profile_name(c->profile),
 	       sys_heap_hardening_name(c->hardening), c->word_bits, r->heap_bytes,
 	       c->cached_heap ? "true" : "false", c->user_space ? "true" : "false",
 	       c->strict_verify ? "true" : "false", (unsigned long long)want,

@@ -3,8 +3,9 @@
  *
  * The product's main job, in one command (the README's first command runs
  * it through scripts/quickstart):
- *   1. the static audit of every layout: which kernel-trusted bytes a user
- *      thread can write;
+ *   1. the audits of every layout: which kernel-trusted bytes a user thread
+ *      can write (static), and which values read from user-writable memory
+ *      the kernel trusts on the modelled paths (dynamic: a short run);
  *   2. the attack catalogue (attack/scenarios) on every layout and hardening;
  *   3. a short fuzz run of fuzz_user_syscalls per layout (in-process random
  *      driver, fixed seed: no libFuzzer needed), findings saved for replay;
@@ -34,6 +35,8 @@ struct layout_result {
 	size_t audit_items;
 	char audit_first[400];
 	int audit_err;
+	size_t trusted;           /* kernel-trusts-user sites of the dynamic audit */
+	char trusted_paths[160];  /* the kernel paths among them */
 	unsigned cat[ATK_V_ERROR + 1];
 	struct fuzz_drive_stats fz;
 	char crash_path[512];
@@ -59,6 +62,30 @@ static void help(FILE *out)
 		"exit codes: 0 every layout as declared, 1 a finding on a safe layout or a\n"
 		"            catalogue verdict that differs from its file, 2 usage error or a\n"
 		"            catalogue that does not load\n");
+}
+
+#define DYNAMIC_TICKS 60
+
+/* The dynamic audit's kernel-trusts-user sites, and their kernel paths. */
+static void audit_dynamic(struct ll_env *env, struct layout_result *r)
+{
+	struct ll_pipeline_result pr;
+	const struct sim_kread_site *k;
+	size_t n, used = 0;
+
+	if (ll_env_layout(env)->sof_main)
+		(void)ll_sof_exercise(env, DYNAMIC_TICKS);
+	else
+		(void)ll_pipeline_run(env, DYNAMIC_TICKS, &pr);
+	k = sim_kreads(ll_env_sim(env), &n);
+	for (size_t i = 0; i < n; i++) {
+		if (!k[i].user_writable || k[i].basis != SIM_KREAD_UNDECLARED || k[i].use == SIM_KREAD_VALUE)
+			continue;
+		r->trusted++;
+		if (!strstr(r->trusted_paths, k[i].path) && used < sizeof(r->trusted_paths))
+			used += (size_t)snprintf(r->trusted_paths + used, sizeof(r->trusted_paths) - used,
+						 "%s%s", used ? ", " : "", k[i].path);
+	}
 }
 
 /* Each exposed range as a SARIF result, located at the layout's definition. */
@@ -100,6 +127,11 @@ static void audit_layout(const struct ll_layout *l, struct layout_result *r, str
 
 	ll_env_config_default(&c);
 	c.layout = name;
+	r->audit_err = ll_env_create(&c, &env);
+	if (r->audit_err)
+		return;
+	audit_dynamic(env, r);
+	ll_env_destroy(env);
 	r->audit_err = ll_env_create(&c, &env);
 	if (r->audit_err)
 		return;
@@ -145,8 +177,8 @@ static void save_crash(const char *out, const char *layout, struct layout_result
 
 static bool layout_has_findings(const struct layout_result *r)
 {
-	return r->audit_items || r->cat[ATK_V_EXPLOITABLE] || r->cat[ATK_V_CORRUPTED] ||
-	       r->fz.found;
+	return r->audit_items || r->trusted || r->cat[ATK_V_EXPLOITABLE] ||
+	       r->cat[ATK_V_CORRUPTED] || r->fz.found;
 }
 
 static const char *layout_verdict(const struct ll_layout *l, const struct layout_result *r)
@@ -216,16 +248,19 @@ static bool stage_audit(const struct verdict_args *a, struct layout_result *res,
 {
 	bool ok = true;
 
-	fprintf(a->text, "== 1. audit: kernel-trusted bytes a user thread can write\n");
+	fprintf(a->text, "== 1. audit: kernel-trusted bytes a user thread can write; values the kernel trusts "
+		"from user-writable memory (a %u-tick run)\n", DYNAMIC_TICKS);
 	for (size_t l = 0; l < nl; l++) {
 		audit_layout(ll_layout_at(l), &res[l], a->sarif);
 		if (res[l].audit_err)
-			fprintf(a->text, "   %-12s could not build the layout: %s\n", ll_layout_at(l)->name,
+			fprintf(a->text, "   %-14s could not build the layout: %s\n", ll_layout_at(l)->name,
 			       strerror(-res[l].audit_err));
 		else
-			fprintf(a->text, "   %-12s %zu exposed range%s%s%s\n", ll_layout_at(l)->name,
-			       res[l].audit_items, res[l].audit_items == 1 ? "" : "s",
-			       res[l].audit_items ? ", e.g. " : "", res[l].audit_first);
+			fprintf(a->text, "   %-14s %zu exposed range%s%s%s; kernel trusts %zu user-writable value%s%s%s\n",
+			       ll_layout_at(l)->name, res[l].audit_items,
+			       res[l].audit_items == 1 ? "" : "s", res[l].audit_items ? ", e.g. " : "",
+			       res[l].audit_first, res[l].trusted, res[l].trusted == 1 ? "" : "s",
+			       res[l].trusted ? ": " : "", res[l].trusted_paths);
 		ok &= !res[l].audit_err;
 	}
 	return ok;
@@ -259,7 +294,7 @@ static int stage_catalogue(const struct verdict_args *a, struct layout_result *r
 		out_catalogue_sarif(a->sarif, cat_dir, &cat);
 	*mismatches = cat.mismatches;
 	for (size_t l = 0; l < nl; l++)
-		fprintf(a->text, "   %-12s exploitable %u, corrupted %u, detected %u, blocked %u, harmless %u\n",
+		fprintf(a->text, "   %-14s exploitable %u, corrupted %u, detected %u, blocked %u, harmless %u\n",
 		       ll_layout_at(l)->name, res[l].cat[ATK_V_EXPLOITABLE], res[l].cat[ATK_V_CORRUPTED],
 		       res[l].cat[ATK_V_DETECTED], res[l].cat[ATK_V_BLOCKED], res[l].cat[ATK_V_HARMLESS]);
 	r = cat.mismatches ? -1 : 0;
@@ -295,7 +330,7 @@ static void stage_fuzz(const struct verdict_args *a, struct layout_result *res, 
 		fuzz_drive(t, &o, a->seed, 0, budget ? budget : 1, fz);
 		left_ms -= fz->seconds * 1000 < left_ms ? fz->seconds * 1000 : left_ms;
 		save_crash(a->out_dir, ll_layout_at(l)->name, &res[l]);
-		fprintf(a->text, "   %-12s %lu execs in %.1f s (%.0f/s): ", ll_layout_at(l)->name, fz->execs,
+		fprintf(a->text, "   %-14s %lu execs in %.1f s (%.0f/s): ", ll_layout_at(l)->name, fz->execs,
 		       fz->seconds, fz->seconds > 0 ? fz->execs / fz->seconds : 0.0);
 		if (fz->found)
 			fprintf(a->text, "%s at exec %lu — %s\n      replay: heapsim replay %s --target %s\n",
@@ -320,18 +355,28 @@ static bool stage_table(const struct verdict_args *a, const struct layout_result
 {
 	bool as_declared = true;
 
-	fprintf(a->text, "\n== verdict\n\n| layout | audit: exposed ranges | catalogue: exploitable / corrupted "
-	       "| fuzz | verdict |\n|---|---|---|---|---|\n");
+	fprintf(a->text, "\n== verdict (build profile: %s)\n\n| layout | profile | heap metadata | kernel-trusted "
+	       "objects | audit: exposed ranges | kernel trusts user memory | catalogue: exploitable / "
+	       "corrupted | fuzz | verdict |\n|---|---|---|---|---|---|---|---|---|\n",
+	       sys_heap_profile_name(SYS_HEAP_PROFILE_DEBUG));
 	for (size_t l = 0; l < nl; l++) {
-		const char *verdict = layout_verdict(ll_layout_at(l), &res[l]);
-		char fz[96];
+		const struct ll_layout *lay = ll_layout_at(l);
+		const char *verdict = layout_verdict(lay, &res[l]);
+		char fz[96], trusts[200];
 
 		if (res[l].fz.found)
 			snprintf(fz, sizeof(fz), "%s (exec %lu)",
 				 sim_finding_kind_long_name(res[l].fz.finding.kind), res[l].fz.execs);
 		else
 			snprintf(fz, sizeof(fz), "clean, %lu execs", res[l].fz.execs);
-		fprintf(a->text, "| %s | %zu | %u / %u | %s | %s |\n", ll_layout_at(l)->name, res[l].audit_items,
+		if (res[l].trusted)
+			snprintf(trusts, sizeof(trusts), "%zu (%s)", res[l].trusted, res[l].trusted_paths);
+		else
+			snprintf(trusts, sizeof(trusts), "none");
+		fprintf(a->text, "| %s | %s | %s | %s | %zu | %s | %u / %u | %s | %s |\n", lay->name,
+		       sys_heap_profile_name(SYS_HEAP_PROFILE_DEBUG),
+		       lay->meta_exposed ? "user-writable" : "kernel only",
+		       lay->kobj_exposed ? "user-writable" : "kernel only", res[l].audit_items, trusts,
 		       res[l].cat[ATK_V_EXPLOITABLE], res[l].cat[ATK_V_CORRUPTED], fz, verdict);
 		if (!ll_layout_at(l)->vulnerable && layout_has_findings(&res[l]))
 			as_declared = false;
@@ -468,8 +513,9 @@ int heapsim_cmd_verdict(int argc, char **argv)
 	if (!stage_table(&a, res, nl))
 		rc = HEAPSIM_EXIT_FINDINGS;
 	fprintf(a.text, "\n%s\n", rc == HEAPSIM_EXIT_CLEAN
-			       ? "Every layout behaves as declared: the PR's designs are exploitable by a user "
-				 "thread, kernel-only and oob are not."
+			       ? "Every layout behaves as declared: the PR's designs and SOF main (with in-band "
+				 "or out-of-band heap metadata) are exploitable by a user thread; kernel-only, "
+				 "oob and sof-main-fixed are not."
 			       : "Something is not as declared: see above.");
 	if (a.sarif) {
 		size_t n = sarif_count(a.sarif);

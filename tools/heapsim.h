@@ -108,8 +108,11 @@ bool cli_parse_u64(const char *s, uint64_t *out);
 	{ "heap-bytes", required_argument, NULL, 'B' }, { "word-bits", required_argument, NULL, 'W' }, \
 	{ "period", required_argument, NULL, 'P' }, { "strict-verify", no_argument, NULL, 'S' },     \
 	{ "no-cache", no_argument, NULL, 'C' }, { "no-alias", no_argument, NULL, 'A' },             \
-	{ "kernel-ll", no_argument, NULL, 'K' }
+	{ "kernel-ll", no_argument, NULL, 'K' }, { "profile", required_argument, NULL, 'R' },         \
+	{ "cores", required_argument, NULL, 'N' }
 int cli_env_option(int opt, const char *val, struct ll_env_config *cfg);
+/* "production (no asserts, target arithmetic, BASIC)": the profile a run holds under. */
+const char *cli_profile_text(const struct ll_env_config *cfg, char *buf, size_t len);
 /* Prints what --help shows for those options. */
 void cli_env_options_help(FILE *out);
 /* Fuzz inputs and records (replay, minimize): a whole file of at most `max`

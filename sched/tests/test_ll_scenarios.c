@@ -221,7 +221,7 @@ static void test_cache_invalidate_past_buffer(void **state)
 		ll_test_print_findings(env);
 		assert_non_null(f);
 		assert_string_equal(f->syscall, "sof_heap_free");
-		assert_string_equal(f->field, "cache invalidate");
+		assert_string_equal(f->field, "cache flush+invalidate");
 		assert_string_equal(f->object, "ll_sched domain");
 		ll_env_destroy(env);
 	}

@@ -18,6 +18,7 @@
 	X(heap_validate)                                                      \
 	X(heap_strict)                                                        \
 	X(heap_hardening)                                                     \
+	X(heap_profile)                                                       \
 	X(heap_stress)                                                        \
 	X(heap_view)                                                          \
 	X(alloc_generic)                                                      \
