@@ -198,5 +198,5 @@ int main(void)
 		cmocka_unit_test(test_second_core_interleaving),
 	};
 
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return cmocka_run_group_tests_name("ll_sof_main", tests, NULL, NULL);
 }

@@ -17,9 +17,9 @@ _heapsim() {
     return
   fi
   cmd=${COMP_WORDS[1]}
-  local env_opts="--layout --hardening --heap-bytes --word-bits --period --strict-verify --no-cache --no-alias --kernel-ll"
+  local env_opts="--layout --hardening --profile --cores --heap-bytes --word-bits --period --strict-verify --no-cache --no-alias --kernel-ll"
   case $cmd in
-    audit) opts="$env_opts --json" ;;
+    audit) opts="$env_opts --dynamic --json" ;;
     run) opts="$env_opts --ticks --json --sarif --trace" ;;
     list-layouts) opts="--json" ;;
     replay) opts="--target --layout --hardening --oracle --json --sarif" ;;
@@ -36,9 +36,10 @@ _heapsim() {
     --target) mapfile -t COMPREPLY < <(compgen -W "fuzz_heap_ops fuzz_user_syscalls fuzz_ll_sched fuzz_cli_input" -- "$cur"); return ;;
     --oracle) mapfile -t COMPREPLY < <(compgen -W "all escape" -- "$cur"); return ;;
     --word-bits) mapfile -t COMPREPLY < <(compgen -W "32 64" -- "$cur"); return ;;
+    --profile) mapfile -t COMPREPLY < <(compgen -W "production debug fuzz" -- "$cur"); return ;;
     --out|--dir|--scenarios|--findings) mapfile -t COMPREPLY < <(compgen -d -- "$cur"); return ;;
     --sarif|--check|--fuzzer) mapfile -t COMPREPLY < <(compgen -f -- "$cur"); return ;;
-    --ticks|--seconds|--seed|--heap-bytes|--period) COMPREPLY=(); return ;;
+    --ticks|--seconds|--seed|--heap-bytes|--period|--cores) COMPREPLY=(); return ;;
   esac
   if [[ $cur == -* ]]; then
     mapfile -t COMPREPLY < <(compgen -W "$opts" -- "$cur")
