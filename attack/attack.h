@@ -220,6 +220,7 @@ struct atk_verdict {
 	enum atk_verdict_class cls;
 	char by[64];          /* "double free", "confinement", "fault", "overlap" ... */
 	char detail[256];     /* one line */
+	enum sim_finding_kind kind; /* the deciding event's finding kind, 0: none (blocked, harmless) */
 };
 /* "blocked", "detected:double free", "exploitable:confinement", ... */
 void atk_verdict_format(const struct atk_verdict *v, char *buf, size_t len);
@@ -236,6 +237,40 @@ bool atk_scenario_expected(const struct atk_scenario *s, const char *layout, int
 			    char *buf, size_t len);
 /* Does an actual verdict satisfy an expectation string ("detected", "detected:double free")? */
 bool atk_verdict_matches(const struct atk_verdict *v, const char *expect);
+
+/* ======================================================================== */
+/* Finding identity and class (identity.c)                                   */
+/* ======================================================================== */
+
+/*
+ * A finding's class is its kind's long name ("confinement"); every command
+ * prints it first, in brackets ("[confinement]"). Its identity is what a
+ * minimised or exported input must keep to be the same bug: class, layout,
+ * hardening, the syscall (kernel path) and the object and field hit.
+ */
+const char *atk_finding_class(const struct atk_finding *f);
+#define ATK_IDENTITY_MAX 256
+/* "class|layout|hardening|syscall|object|field"; class_only: "class|layout". */
+void atk_finding_identity(const struct atk_finding *f, bool class_only, char *buf, size_t len);
+/* A verdict's class: its finding kind's long name, else the verdict class
+ * ("blocked", "harmless"). */
+const char *atk_verdict_tag(const struct atk_verdict *v);
+
+/* What the last step executed, resolved (for exports to other targets). */
+struct atk_exec_info {
+	enum atk_action_kind kind;
+	bool ran;               /* false: skipped */
+	uint64_t ptr;           /* target address: free's pointer, write's address */
+	uint64_t ret;           /* alloc's result (target address, 0: NULL) */
+	uint64_t bytes, align;
+	uint32_t flags;
+	uint8_t data[ATK_DATA_MAX];
+	unsigned len;
+	bool forged_heap;
+};
+void atk_session_last(const struct atk_session *u, struct atk_exec_info *out);
+/* The heap's chunk field width in bytes (2 or 4; 2 on oob). */
+unsigned atk_session_field_width(struct atk_session *u);
 
 /* ======================================================================== */
 /* Directories: the catalogue (and fuzz corpora), in name order              */

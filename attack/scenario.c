@@ -60,6 +60,7 @@ struct atk_scenario {
 	struct sc_expect expect[SC_MAX_EXPECT];
 	size_t nexpect;
 	struct sc_expr *exprs;
+	bool fuzz_oracles;        /* `oracles fuzzer`: the fuzz_user_syscalls harness's rules */
 };
 
 static bool eval(struct atk_session *u, const struct sc_expr *e, uint64_t *out)
@@ -668,6 +669,10 @@ static bool parse_setting(struct parser *p, char **tok, int n)
 		if (n != 2 || !parse_num(tok[1], &v) || (v != 32 && v != 64))
 			return fail(p, "usage: word 32|64");
 		s->word_bits = (unsigned)v;
+	} else if (!strcmp(tok[0], "oracles")) {
+		if (n != 2 || (strcmp(tok[1], "fuzzer") && strcmp(tok[1], "scenario")))
+			return fail(p, "usage: oracles fuzzer|scenario");
+		s->fuzz_oracles = !strcmp(tok[1], "fuzzer");
 	} else if (!strcmp(tok[0], "heap-bytes")) {
 		if (n != 2 || !parse_num(tok[1], &v) || !v || v % 4096 || v > (16u << 20))
 			return fail(p, "usage: heap-bytes N (a multiple of 4096, at most 16 MiB)");
@@ -679,7 +684,7 @@ static bool parse_setting(struct parser *p, char **tok, int n)
 static bool is_setting(const char *word)
 {
 	return !strcmp(word, "scenario") || !strcmp(word, "layouts") || !strcmp(word, "hardening") ||
-	       !strcmp(word, "word") || !strcmp(word, "heap-bytes");
+	       !strcmp(word, "word") || !strcmp(word, "heap-bytes") || !strcmp(word, "oracles");
 }
 
 static bool parse_tick(struct parser *p, char **tok, int n)
@@ -917,6 +922,7 @@ static void verdict_set(struct atk_verdict *v, enum atk_verdict_class c, const c
 			const char *detail)
 {
 	v->cls = c;
+	v->kind = 0;
 	snprintf(v->by, sizeof(v->by), "%s", by);
 	snprintf(v->detail, sizeof(v->detail), "%s", detail);
 }
@@ -925,7 +931,7 @@ int atk_scenario_run(const struct atk_scenario *s, const char *layout, int harde
 		      FILE *trace, struct atk_verdict *out)
 {
 	struct atk_session_config cfg;
-	struct atk_verdict escape = { 0, "", "" };
+	struct atk_verdict escape = { 0, "", "", 0 };
 	struct atk_event ev;
 	struct atk_session *u;
 	unsigned skipped = 0;
@@ -938,6 +944,8 @@ int atk_scenario_run(const struct atk_scenario *s, const char *layout, int harde
 	cfg.word_bits = s->word_bits;
 	cfg.heap_bytes = s->heap_bytes;
 	cfg.trace = trace;
+	cfg.check_each_step = s->fuzz_oracles;
+	cfg.precheck_writes = s->fuzz_oracles;
 	err = atk_session_open(&u, &cfg);
 	if (err) {
 		verdict_set(out, ATK_V_ERROR, "setup", strerror(-err));
@@ -950,28 +958,38 @@ int atk_scenario_run(const struct atk_scenario *s, const char *layout, int harde
 		switch (ev.cls) {
 		case ATK_EV_SKIPPED:
 			skipped++;
+			/* the harness stops when no thread is left to act */
+			if (s->fuzz_oracles && !strcmp(ev.by, "no acting thread"))
+				i = s->nacts;
 			break;
 		case ATK_EV_ESCAPE:
-			if (!escape.cls)
+			if (!escape.cls) {
 				verdict_set(&escape, ATK_V_EXPLOITABLE, ev.by, ev.f.message);
+				escape.kind = ev.f.kind;
+			}
 			/* a changed kernel object: let the trace show what follows */
 			if (strcmp(ev.by, "kernel-object-changed"))
 				stop = ATK_V_EXPLOITABLE;
 			break;
 		case ATK_EV_DETECTED:
-			stop = ATK_V_DETECTED;
+			/* the harness leaves the API's own errors to the API */
+			if (!s->fuzz_oracles || (!atk_session_is_oob(u) && strcmp(ev.by, "caller error")))
+				stop = ATK_V_DETECTED;
 			break;
 		case ATK_EV_CORRUPT:
 			stop = ATK_V_CORRUPTED;
 			break;
 		case ATK_EV_BLOCKED:
-			stop = ATK_V_BLOCKED;
+			/* the harness goes on with a fresh thread after an oops */
+			if (!s->fuzz_oracles)
+				stop = ATK_V_BLOCKED;
 			break;
 		default:
 			break;
 		}
 		if (stop) {
 			verdict_set(out, stop, ev.by, ev.f.message);
+			out->kind = stop == ATK_V_BLOCKED ? 0 : ev.f.kind;
 			break;
 		}
 	}
@@ -979,9 +997,10 @@ int atk_scenario_run(const struct atk_scenario *s, const char *layout, int harde
 		*out = escape;
 	} else if (!out->cls) {
 		atk_session_final(u, &ev);
-		if (ev.cls == ATK_EV_CORRUPT)
+		if (ev.cls == ATK_EV_CORRUPT) {
 			verdict_set(out, ATK_V_CORRUPTED, "validate", ev.f.message);
-		else
+			out->kind = ev.f.kind;
+		} else
 			verdict_set(out, ATK_V_HARMLESS, "",
 				    skipped ? "some steps had nothing to act on" : "");
 	}

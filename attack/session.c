@@ -39,6 +39,7 @@ struct atk_session {
 	k_tid_t actor;
 	struct k_sem *sem;
 	struct uexec ex;
+	bool ex_ran;                /* the last step got past step_ready */
 	bool done, stopping;
 	unsigned respawns;
 	void *slot[ATK_SLOTS];        /* kept after a free: use-after-free needs it */
@@ -1000,8 +1001,10 @@ void atk_session_step(struct atk_session *u, const struct atk_action *a, struct 
 
 	memset(ev, 0, sizeof(*ev));
 	u->step++;
+	u->ex_ran = false;
 	if (!step_ready(u, a, what, sizeof(what), ev))
 		return;
+	u->ex_ran = true;
 	if (a->kind == ATK_ACT_WRITE)
 		memcpy(old, u->ex.ptr, u->ex.len);
 	tr(u, "%4lu. %s\n", u->step, what);
@@ -1026,4 +1029,34 @@ void atk_session_final(struct atk_session *u, struct atk_event *ev)
 	memset(ev, 0, sizeof(*ev));
 	if (heap_corrupt(u, ev))
 		tr(u, "   => heap corrupted: %s\n", ev->f.message);
+}
+
+/* ---- what the last step executed (exports) ---------------------------------- */
+
+static uint64_t taddr_of(const struct atk_session *u, const void *p)
+{
+	return p && sim_host_in_arena(u->sim, p, 1) ? sim_host_to_target(u->sim, p) : (uint64_t)(uintptr_t)p;
+}
+
+void atk_session_last(const struct atk_session *u, struct atk_exec_info *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->kind = u->ex.kind;
+	out->ran = u->ex_ran;
+	out->ptr = taddr_of(u, u->ex.ptr);
+	out->ret = taddr_of(u, u->ex.ret);
+	out->bytes = u->ex.bytes;
+	out->align = u->ex.align;
+	out->flags = u->ex.flags;
+	out->len = u->ex.len;
+	memcpy(out->data, u->ex.data, sizeof(out->data));
+	out->forged_heap = u->ex.heap != NULL;
+}
+
+unsigned atk_session_field_width(struct atk_session *u)
+{
+	struct hshape h;
+
+	shape(u, &h);
+	return h.w;
 }

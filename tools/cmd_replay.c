@@ -171,6 +171,30 @@ static bool replay_opts(const struct replay_args *a, const struct cli_record *re
 	return true;
 }
 
+/* The class of what the replay will show, before its trace: "[confinement]"
+ * (a quiet run of the same search the traced runs below do). */
+static void print_class_first(const char *name, const struct fuzz_target *t, const uint8_t *data,
+			      size_t len, const struct fuzz_opts *o, bool pinned)
+{
+	struct fuzz_opts q = *o;
+	struct fuzz_result res;
+
+	q.trace = NULL;
+	fuzz_run(t, data, len, &q, &res);
+	for (size_t i = 0; !res.found && !pinned && t->uses_layout && i < ll_layout_count(); i++) {
+		q.layout = ll_layout_at(i)->name;
+		fuzz_run(t, data, len, &q, &res);
+	}
+	if (res.found)
+		printf("[%s] %s: finding on layout %s, hardening %s%s%s\n",
+		       atk_finding_class(&res.finding), name,
+		       res.finding.layout[0] ? res.finding.layout : "-",
+		       res.finding.hardening[0] ? res.finding.hardening : "-",
+		       res.finding.syscall[0] ? " in " : "", res.finding.syscall);
+	else
+		printf("[no-finding] %s\n", name);
+}
+
 int heapsim_cmd_replay(int argc, char **argv)
 {
 	struct replay_args a = { 0 };
@@ -194,6 +218,7 @@ int heapsim_cmd_replay(int argc, char **argv)
 		free(data);
 		return HEAPSIM_EXIT_USAGE;
 	}
+	print_class_first(a.file, t, data, len, &o, pinned);
 	found = run_once(a.file, t, data, len, &o, &res, a.json);
 	/* A crash found with the layout pinned decodes its first byte as
 	 * something else: try the layouts in turn before calling it clean. */
@@ -201,7 +226,8 @@ int heapsim_cmd_replay(int argc, char **argv)
 		printf("\n== trying layout %s (the run that found it may have pinned one)\n",
 		       ll_layout_at(i)->name);
 		o.layout = ll_layout_at(i)->name;
-		found = run_once(a.file, t, data, len, &o, &res, a.json);
+		print_class_first(a.file, t, data, len, &o, pinned);
+	found = run_once(a.file, t, data, len, &o, &res, a.json);
 	}
 	free(data);
 	return found ? HEAPSIM_EXIT_FINDINGS : HEAPSIM_EXIT_CLEAN;

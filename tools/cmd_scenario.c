@@ -212,14 +212,17 @@ static int run_one_file(const char *path, const char *layout, int hard, bool tra
 
 			if ((hard >= 0 && h != hard) || !atk_scenario_applies(s, ln, h))
 				continue;
-			if (trace)
-				printf("\n--- %s, hardening %s ---\n", ln,
+			if (trace) {
+				/* the class first, then the trace that leads to it */
+				atk_scenario_run(s, ln, h, NULL, &v);
+				printf("\n--- [%s] %s, hardening %s ---\n", atk_verdict_tag(&v), ln,
 				       sys_heap_hardening_name((enum sys_heap_hardening)h));
+			}
 			fflush(stdout);
 			atk_scenario_run(s, ln, h, trace ? stdout : NULL, &v);
 			atk_verdict_format(&v, got, sizeof(got));
 			has = atk_scenario_expected(s, ln, h, want, sizeof(want));
-			printf("  %-12s %-9s %-40s %s\n", ln,
+			printf("  [%s] %-12s %-9s %-40s %s\n", atk_verdict_tag(&v), ln,
 			       sys_heap_hardening_name((enum sys_heap_hardening)h), got,
 			       !has ? "(no expectation)" : atk_verdict_matches(&v, want) ? "ok"
 										: "UNEXPECTED");

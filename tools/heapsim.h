@@ -33,6 +33,7 @@ int heapsim_cmd_list_layouts(int argc, char **argv);
 int heapsim_cmd_replay(int argc, char **argv);
 int heapsim_cmd_matrix(int argc, char **argv);
 int heapsim_cmd_minimize(int argc, char **argv);
+int heapsim_cmd_export(int argc, char **argv);
 int heapsim_cmd_verdict(int argc, char **argv);
 
 /* The attack catalogue run on every layout × hardening (cmd_scenario.c). */
