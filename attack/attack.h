@@ -260,8 +260,10 @@ const char *atk_verdict_tag(const struct atk_verdict *v);
 struct atk_exec_info {
 	enum atk_action_kind kind;
 	bool ran;               /* false: skipped */
-	uint64_t ptr;           /* target address: free's pointer, write's address */
+	uint64_t ptr;           /* target address (uncached view): free's pointer, write's address */
+	bool ptr_cached;        /* ptr was used through the cached view */
 	uint64_t ret;           /* alloc's result (target address, 0: NULL) */
+	uint64_t heap;          /* the forged heap argument's target address */
 	uint64_t bytes, align;
 	uint32_t flags;
 	uint8_t data[ATK_DATA_MAX];

@@ -1033,9 +1033,19 @@ void atk_session_final(struct atk_session *u, struct atk_event *ev)
 
 /* ---- what the last step executed (exports) ---------------------------------- */
 
+/* Target address of p through the uncached view (one name per byte). */
 static uint64_t taddr_of(const struct atk_session *u, const void *p)
 {
-	return p && sim_host_in_arena(u->sim, p, 1) ? sim_host_to_target(u->sim, p) : (uint64_t)(uintptr_t)p;
+	if (!p || !sim_host_in_arena(u->sim, p, 1))
+		return (uint64_t)(uintptr_t)p;
+	return sim_host_to_target(u->sim, sim_uncached(u->sim, p));
+}
+
+static bool is_cached(const struct atk_session *u, const void *p)
+{
+	size_t off;
+
+	return p && sim_host_in_arena(u->sim, p, 1) && sim_host_locate(u->sim, p, &off) == SIM_VIEW_CACHED;
 }
 
 void atk_session_last(const struct atk_session *u, struct atk_exec_info *out)
@@ -1044,7 +1054,9 @@ void atk_session_last(const struct atk_session *u, struct atk_exec_info *out)
 	out->kind = u->ex.kind;
 	out->ran = u->ex_ran;
 	out->ptr = taddr_of(u, u->ex.ptr);
+	out->ptr_cached = is_cached(u, u->ex.ptr);
 	out->ret = taddr_of(u, u->ex.ret);
+	out->heap = taddr_of(u, u->ex.heap);
 	out->bytes = u->ex.bytes;
 	out->align = u->ex.align;
 	out->flags = u->ex.flags;

@@ -46,11 +46,13 @@ static void on_open(void *ctx, struct atk_session *u, const struct atk_session_c
 
 	x->cfg = *cfg;
 	x->field_width = atk_session_field_width(u);
-	atk_session_eval_taddr(u, &(struct atk_addr){ .base = ATK_BASE_BUF, .field = ATK_FIELD_NONE },
-			       &x->buf_taddr);
+	/* every address of the export is through the uncached view (atk_session_last) */
+	atk_session_eval_taddr(u, &(struct atk_addr){ .base = ATK_BASE_BUF, .field = ATK_FIELD_NONE,
+						       .view = ATK_VIEW_UNCACHED }, &x->buf_taddr);
 	x->buf_bytes = atk_session_region_size(u, ATK_BASE_BUF, 0);
 	x->kheap_ok = atk_session_eval_taddr(
-		u, &(struct atk_addr){ .base = ATK_BASE_KHEAP, .field = ATK_FIELD_NONE }, &x->kheap_taddr);
+		u, &(struct atk_addr){ .base = ATK_BASE_KHEAP, .field = ATK_FIELD_NONE, .view = ATK_VIEW_UNCACHED },
+		&x->kheap_taddr);
 }
 
 static void on_step(void *ctx, struct atk_session *u, const struct atk_action *a,
