@@ -202,6 +202,8 @@ struct atk_scenario *atk_scenario_parse(const char *text, size_t len, char *err,
 void atk_scenario_free(struct atk_scenario *s);
 const char *atk_scenario_name(const struct atk_scenario *s);
 const char *atk_scenario_about(const struct atk_scenario *s);
+/* The `escalates` line: what an escape of this technique reaches or grants ("" if none). */
+const char *atk_scenario_escalates(const struct atk_scenario *s);
 /* LL ticks its `tick` steps ask for in total (a run's cost). */
 unsigned long atk_scenario_ticks(const struct atk_scenario *s);
 

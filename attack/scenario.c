@@ -50,6 +50,7 @@ struct sc_expect {
 struct atk_scenario {
 	char name[64];
 	char about[256];
+	char escalates[256];      /* what the primitive reaches / grants (free text) */
 	uint64_t layouts;         /* bit i: ll_layout_at(i) named; 0: all */
 	bool hard[ATK_HARDENING_LEVELS]; /* all false: all */
 	unsigned word_bits;
@@ -744,6 +745,12 @@ static bool parse_line(struct parser *p, char *line)
 		snprintf(p->s->about, sizeof(p->s->about), "%s", about);
 		return true;
 	}
+	if (!strncmp(about, "escalates", 9) && (about[9] == ' ' || about[9] == '\t')) {
+		about += 9;
+		about += strspn(about, " \t");
+		snprintf(p->s->escalates, sizeof(p->s->escalates), "%s", about);
+		return true;
+	}
 	for (char *t = strtok_r(line, " \t\r", &save); t && n < 40; t = strtok_r(NULL, " \t\r", &save))
 		tok[n++] = t;
 	if (!n || tok[0][0] == '#')
@@ -826,6 +833,11 @@ const char *atk_scenario_name(const struct atk_scenario *s)
 const char *atk_scenario_about(const struct atk_scenario *s)
 {
 	return s->about;
+}
+
+const char *atk_scenario_escalates(const struct atk_scenario *s)
+{
+	return s->escalates;
 }
 
 unsigned long atk_scenario_ticks(const struct atk_scenario *s)

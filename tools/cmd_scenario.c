@@ -77,6 +77,7 @@ int heapsim_catalogue_run(const char *dir, struct heapsim_catalogue *c, FILE *pr
 		memset(r, 0, sizeof(*r));
 		snprintf(r->name, sizeof(r->name), "%s", atk_scenario_name(s));
 		snprintf(r->about, sizeof(r->about), "%s", atk_scenario_about(s));
+		snprintf(r->escalates, sizeof(r->escalates), "%s", atk_scenario_escalates(s));
 		r->cells = calloc(ll_layout_count() * ATK_HARDENING_LEVELS, sizeof(*r->cells));
 		for (size_t l = 0; r->cells && l < ll_layout_count(); l++)
 			for (int h = 0; h < ATK_HARDENING_LEVELS; h++) {
@@ -140,6 +141,10 @@ void heapsim_catalogue_markdown(const struct heapsim_catalogue *c, FILE *out)
 		     "- blocked (why): the user thread could not do it (page fault, syscall "
 		     "verification);\n"
 		     "- harmless: done, and nothing the kernel trusts changed.\n\n"
+		     "The column *escalates to* says what an exploitable cell gives the attacker: the "
+		     "scenario's `escalates` line, which names the primitive, the kernel target within "
+		     "reach and the right it would grant; \"shown by\" names the catalogue scenario that "
+		     "performs that write (docs/reviewer-guide.md, impact proofs).\n\n"
 		     "Write a scenario or reproduce a cell: docs/reviewer-guide.md "
 		     "(`heapsim run attack/scenarios/FILE.scn --layout L --hardening H`).\n\n");
 	fprintf(out, "## Escapes per layout\n\n| layout | exploitable | corrupted | detected | blocked "
@@ -157,9 +162,11 @@ void heapsim_catalogue_markdown(const struct heapsim_catalogue *c, FILE *out)
 			cnt[ATK_V_BLOCKED], cnt[ATK_V_HARMLESS]);
 	}
 	for (size_t l = 0; l < ll_layout_count(); l++) {
-		fprintf(out, "\n## %s\n\n| technique | none | basic | moderate | full | extreme |\n"
-			     "|---|---|---|---|---|---|\n", ll_layout_at(l)->name);
+		fprintf(out, "\n## %s\n\n| technique | none | basic | moderate | full | extreme | escalates to |\n"
+			     "|---|---|---|---|---|---|---|\n", ll_layout_at(l)->name);
 		for (size_t i = 0; i < c->n; i++) {
+			bool escapes = false;
+
 			fprintf(out, "| %s |", c->rows[i].name);
 			for (int h = 0; h < ATK_HARDENING_LEVELS; h++) {
 				const struct heapsim_cell *x = heapsim_cell_at(&c->rows[i], l, h);
@@ -170,8 +177,10 @@ void heapsim_catalogue_markdown(const struct heapsim_catalogue *c, FILE *out)
 				else
 					snprintf(b, sizeof(b), "–");
 				fprintf(out, " %s |", b);
+				escapes |= x->ran && x->v.cls == ATK_V_EXPLOITABLE;
 			}
-			fprintf(out, "\n");
+			/* what an escape here gives the attacker, where there is one */
+			fprintf(out, " %s |\n", escapes && c->rows[i].escalates[0] ? c->rows[i].escalates : "–");
 		}
 	}
 	fprintf(out, "\n## Techniques\n\n");

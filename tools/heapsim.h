@@ -49,6 +49,7 @@ struct heapsim_cell {
 struct heapsim_catalogue_row {
 	char name[64];
 	char about[256];
+	char escalates[256];        /* the scenario's `escalates` line */
 	struct heapsim_cell *cells; /* ll_layout_count() × ATK_HARDENING_LEVELS */
 };
 static inline struct heapsim_cell *heapsim_cell_at(const struct heapsim_catalogue_row *r,
