@@ -273,6 +273,11 @@ struct atk_exec_info {
 	bool forged_heap;
 };
 void atk_session_last(const struct atk_session *u, struct atk_exec_info *out);
+/* A read by the acting thread (user rights): 0 and *out, -EFAULT when the
+ * thread may not read there, -ENOENT when the address names nothing now.
+ * width 1/2/4/8 or ATK_WIDTH_FIELD. */
+int atk_session_user_read(struct atk_session *u, const struct atk_addr *a, unsigned width,
+			  uint64_t *out);
 /* The heap's chunk field width in bytes (2 or 4; 2 on oob). */
 unsigned atk_session_field_width(struct atk_session *u);
 

@@ -24,11 +24,12 @@
 #define SC_MAX_ACTS 256
 #define SC_MAX_EXPECT 64
 #define SC_MAX_LINE 512
+#define SC_MAX_VARS 16
 
 /* ---- value expressions --------------------------------------------------- */
 
 enum sc_op {
-	X_NUM, X_ID, X_UNITS, X_TADDR, X_CHUNKID, X_CANARY_BASE, X_ROTL16,
+	X_NUM, X_ID, X_UNITS, X_TADDR, X_CHUNKID, X_CANARY_BASE, X_ROTL16, X_VAR,
 	X_ADD, X_SUB, X_MUL, X_SHL, X_SHR, X_AND, X_OR, X_XOR,
 };
 
@@ -39,6 +40,13 @@ struct sc_expr {
 	struct atk_addr addr;
 	struct sc_expr *a, *b;
 	struct sc_expr *next_alloc;  /* every node, for freeing */
+};
+
+/* `read NAME WIDTH ADDR`: a user read into a variable. */
+struct sc_read {
+	int var;
+	unsigned width;
+	struct atk_addr at;
 };
 
 struct sc_expect {
@@ -61,8 +69,19 @@ struct atk_scenario {
 	struct sc_expect expect[SC_MAX_EXPECT];
 	size_t nexpect;
 	struct sc_expr *exprs;
+	int read_of[SC_MAX_ACTS];  /* step i is reads[read_of[i]] when >= 0 (-1: an action) */
+	struct sc_read reads[SC_MAX_ACTS];
+	size_t nreads;
+	char vars[SC_MAX_VARS][24];
+	size_t nvars;
 	bool fuzz_oracles;        /* `oracles fuzzer`: the fuzz_user_syscalls harness's rules */
 };
+
+/* The variables of the run in progress (runs are one at a time). */
+static struct {
+	uint64_t val[SC_MAX_VARS];
+	bool set[SC_MAX_VARS];
+} run_vars;
 
 static bool eval(struct atk_session *u, const struct sc_expr *e, uint64_t *out)
 {
@@ -70,6 +89,10 @@ static bool eval(struct atk_session *u, const struct sc_expr *e, uint64_t *out)
 
 	switch (e->op) {
 	case X_NUM: *out = e->num; return true;
+	case X_VAR:
+		/* a read that failed leaves its variable unset: the step cannot run */
+		*out = run_vars.val[e->slot];
+		return run_vars.set[e->slot];
 	case X_ID: return atk_session_eval_id(u, e->slot, out);
 	case X_UNITS: return atk_session_eval_units(u, e->slot, out);
 	case X_TADDR: return atk_session_eval_taddr(u, &e->addr, out);
@@ -424,6 +447,24 @@ static struct sc_expr *parse_unary(struct parser *p, const char **s, int depth)
 		}
 		return e;
 	}
+	if (islower((unsigned char)**s)) {
+		char name[24];
+		size_t n = 0;
+
+		while ((islower((unsigned char)**s) || isdigit((unsigned char)**s) || **s == '_') &&
+		       n + 1 < sizeof(name))
+			name[n++] = *(*s)++;
+		name[n] = '\0';
+		for (size_t i = 0; i < p->s->nvars; i++)
+			if (!strcmp(p->s->vars[i], name)) {
+				e = node(p, X_VAR);
+				if (e)
+					e->slot = (int)i;
+				return e;
+			}
+		fail(p, "unknown variable '%s' (a 'read %s ...' line must come first)", name, name);
+		return NULL;
+	}
 	fail(p, "bad value at '%.20s'", *s);
 	return NULL;
 }
@@ -533,6 +574,7 @@ static struct atk_action *new_act(struct parser *p, enum atk_action_kind k)
 		return NULL;
 	}
 	s->line_of[s->nacts] = p->line;
+	s->read_of[s->nacts] = -1;
 	a = &s->acts[s->nacts++];
 	memset(a, 0, sizeof(*a));
 	a->kind = k;
@@ -629,6 +671,46 @@ static bool parse_write(struct parser *p, char **tok, int n)
 			return parse_value(p, tok[3], &a->value);
 		}
 	return fail(p, "unknown write width '%.10s'", tok[1]);
+}
+
+/* read NAME u8|u16|u32|u64|field ADDR: the acting thread reads, as user code */
+static bool parse_read(struct parser *p, char **tok, int n)
+{
+	static const struct {
+		const char *name;
+		unsigned width;
+	} widths[] = { { "u8", 1 }, { "u16", 2 }, { "u32", 4 }, { "u64", 8 }, { "field", ATK_WIDTH_FIELD } };
+	struct atk_scenario *s = p->s;
+	struct atk_action *a;
+	struct sc_read *r;
+	size_t v, w;
+
+	if (n != 4 || !islower((unsigned char)tok[1][0]) || strlen(tok[1]) >= sizeof(s->vars[0]) ||
+	    strspn(tok[1], "abcdefghijklmnopqrstuvwxyz0123456789_") != strlen(tok[1]))
+		return fail(p, "usage: read NAME u8|u16|u32|u64|field ADDR (NAME: lower case)");
+	for (w = 0; w < sizeof(widths) / sizeof(widths[0]); w++)
+		if (!strcmp(tok[2], widths[w].name))
+			break;
+	if (w == sizeof(widths) / sizeof(widths[0]))
+		return fail(p, "unknown read width '%.10s'", tok[2]);
+	for (v = 0; v < s->nvars; v++)
+		if (!strcmp(s->vars[v], tok[1]))
+			break;
+	if (v == s->nvars) {
+		if (s->nvars >= SC_MAX_VARS)
+			return fail(p, "more than %d variables", SC_MAX_VARS);
+		snprintf(s->vars[s->nvars++], sizeof(s->vars[0]), "%s", tok[1]);
+	}
+	/* a placeholder action keeps the step numbering; the runner does the read */
+	a = new_act(p, ATK_ACT_TICK);
+	if (!a)
+		return false;
+	a->ticks = 0;
+	s->read_of[s->nacts - 1] = (int)s->nreads;
+	r = &s->reads[s->nreads++];
+	r->var = (int)v;
+	r->width = widths[w].width;
+	return parse_addr(p, tok[3], &r->at);
 }
 
 /* The layout's place in sched's table (a bit of atk_scenario.layouts), or -1. */
@@ -767,6 +849,8 @@ static bool parse_line(struct parser *p, char *line)
 		return parse_write(p, tok, n);
 	if (!strcmp(tok[0], "tick"))
 		return parse_tick(p, tok, n);
+	if (!strcmp(tok[0], "read"))
+		return parse_read(p, tok, n);
 	if (!strcmp(tok[0], "expect"))
 		return parse_expect(p, tok, n);
 	return fail(p, "unknown statement '%.20s'", tok[0]);
@@ -957,6 +1041,7 @@ int atk_scenario_run(const struct atk_scenario *s, const char *layout, int harde
 	cfg.heap_bytes = s->heap_bytes;
 	cfg.trace = trace;
 	cfg.check_each_step = s->fuzz_oracles;
+	memset(&run_vars, 0, sizeof(run_vars));
 	cfg.precheck_writes = s->fuzz_oracles;
 	err = atk_session_open(&u, &cfg);
 	if (err) {
@@ -966,6 +1051,19 @@ int atk_scenario_run(const struct atk_scenario *s, const char *layout, int harde
 	for (size_t i = 0; i < s->nacts; i++) {
 		enum atk_verdict_class stop = 0;
 
+		if (s->read_of[i] >= 0) {
+			const struct sc_read *r = &s->reads[s->read_of[i]];
+			int rc = atk_session_user_read(u, &r->at, r->width, &run_vars.val[r->var]);
+
+			/* a read the thread may not do faults it, as a load would */
+			run_vars.set[r->var] = rc == 0;
+			if (rc == -EFAULT) {
+				verdict_set(out, ATK_V_BLOCKED, "fault", "a user read the thread may not do");
+				break;
+			}
+			skipped += rc != 0;
+			continue;
+		}
 		atk_session_step(u, &s->acts[i], &ev);
 		switch (ev.cls) {
 		case ATK_EV_SKIPPED:

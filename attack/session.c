@@ -1072,3 +1072,28 @@ unsigned atk_session_field_width(struct atk_session *u)
 	shape(u, &h);
 	return h.w;
 }
+
+/* ---- a user read (scenarios: what user code can learn) -------------------------- */
+
+int atk_session_user_read(struct atk_session *u, const struct atk_addr *a, unsigned width,
+			  uint64_t *out)
+{
+	bool ok = true;
+	uint8_t *p;
+	uint64_t v = 0;
+
+	*out = 0;
+	if (width == ATK_WIDTH_FIELD)
+		width = atk_session_field_width(u);
+	p = resolve(u, a, &ok);
+	if (!ok || !p || !width || width > 8 || !sim_host_in_arena(u->sim, p, width))
+		return -ENOENT;
+	/* as user code: only what the acting thread's domain lets it read */
+	if (!alive(u, u->actor) || !sim_user_can_access(u->sim, u->actor, p, width, false))
+		return -EFAULT;
+	memcpy(&v, p, width); /* little-endian host, as the target */
+	*out = v;
+	tr(u, "%4lu. user reads %u bytes at target 0x%llx: 0x%llx\n", ++u->step, width,
+	   (unsigned long long)taddr_of(u, p), (unsigned long long)v);
+	return 0;
+}
