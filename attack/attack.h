@@ -223,6 +223,7 @@ struct atk_verdict {
 	char by[64];          /* "double free", "confinement", "fault", "overlap" ... */
 	char detail[256];     /* one line */
 	enum sim_finding_kind kind; /* the deciding event's finding kind, 0: none (blocked, harmless) */
+	char chain[160];      /* every finding of the run in order: "kernel-object-changed>confinement" */
 };
 /* "blocked", "detected:double free", "exploitable:confinement", ... */
 void atk_verdict_format(const struct atk_verdict *v, char *buf, size_t len);
@@ -237,6 +238,9 @@ bool atk_scenario_applies(const struct atk_scenario *s, const char *layout, int 
 /* The verdict the file expects there (false: none written for that pair). */
 bool atk_scenario_expected(const struct atk_scenario *s, const char *layout, int hardening,
 			    char *buf, size_t len);
+/* The chain of findings the file expects there (`expect-chain` lines), false: none. */
+bool atk_scenario_expected_chain(const struct atk_scenario *s, const char *layout, int hardening,
+				 char *buf, size_t len);
 /* Does an actual verdict satisfy an expectation string ("detected", "detected:double free")? */
 bool atk_verdict_matches(const struct atk_verdict *v, const char *expect);
 

@@ -52,7 +52,8 @@ struct sc_read {
 struct sc_expect {
 	char layout[32];   /* "*" or a name */
 	int hardening;     /* -1: any */
-	char verdict[64];
+	char verdict[160]; /* a verdict, or (chain) finding kinds joined by '>' */
+	bool chain;        /* an `expect-chain` line */
 };
 
 struct atk_scenario {
@@ -789,8 +790,11 @@ static bool parse_expect(struct parser *p, char **tok, int n)
 	struct atk_scenario *s = p->s;
 	struct sc_expect *e;
 
+	bool chain = !strcmp(tok[0], "expect-chain");
+
 	if (n < 4)
-		return fail(p, "usage: expect LAYOUT|* HARDENING|* VERDICT");
+		return fail(p, chain ? "usage: expect-chain LAYOUT|* HARDENING|* KIND>KIND..."
+				     : "usage: expect LAYOUT|* HARDENING|* VERDICT");
 	if (s->nexpect >= SC_MAX_EXPECT)
 		return fail(p, "too many expect lines");
 	e = &s->expect[s->nexpect++];
@@ -807,6 +811,9 @@ static bool parse_expect(struct parser *p, char **tok, int n)
 
 		snprintf(e->verdict + l, sizeof(e->verdict) - l, " %s", tok[i]);
 	}
+	e->chain = chain;
+	if (chain)
+		return n == 4 ? true : fail(p, "write the chain without spaces: KIND>KIND");
 	if (strncmp(e->verdict, "blocked", 7) && strncmp(e->verdict, "harmless", 8) &&
 	    strncmp(e->verdict, "detected", 8) && strncmp(e->verdict, "corrupted", 9) &&
 	    strncmp(e->verdict, "exploitable", 11))
@@ -851,7 +858,7 @@ static bool parse_line(struct parser *p, char *line)
 		return parse_tick(p, tok, n);
 	if (!strcmp(tok[0], "read"))
 		return parse_read(p, tok, n);
-	if (!strcmp(tok[0], "expect"))
+	if (!strcmp(tok[0], "expect") || !strcmp(tok[0], "expect-chain"))
 		return parse_expect(p, tok, n);
 	return fail(p, "unknown statement '%.20s'", tok[0]);
 }
@@ -946,19 +953,39 @@ bool atk_scenario_applies(const struct atk_scenario *s, const char *layout, int 
 	return (!s->layouts || (s->layouts >> l & 1)) && (!any_h || s->hard[hardening]);
 }
 
-bool atk_scenario_expected(const struct atk_scenario *s, const char *layout, int hardening,
-			    char *buf, size_t len)
+static bool expected(const struct atk_scenario *s, const char *layout, int hardening, bool chain,
+		     char *buf, size_t len)
 {
 	for (size_t i = 0; i < s->nexpect; i++) {
 		const struct sc_expect *e = &s->expect[i];
 
-		if ((strcmp(e->layout, "*") && strcmp(e->layout, layout)) ||
+		if (e->chain != chain || (strcmp(e->layout, "*") && strcmp(e->layout, layout)) ||
 		    (e->hardening >= 0 && e->hardening != hardening))
 			continue;
 		snprintf(buf, len, "%s", e->verdict);
 		return true;
 	}
 	return false;
+}
+
+bool atk_scenario_expected(const struct atk_scenario *s, const char *layout, int hardening,
+			    char *buf, size_t len)
+{
+	return expected(s, layout, hardening, false, buf, len);
+}
+
+bool atk_scenario_expected_chain(const struct atk_scenario *s, const char *layout, int hardening,
+				 char *buf, size_t len)
+{
+	return expected(s, layout, hardening, true, buf, len);
+}
+
+/* Appends a finding kind to the run's chain. */
+static void chain_add(struct atk_verdict *v, enum sim_finding_kind k)
+{
+	size_t n = strlen(v->chain);
+
+	snprintf(v->chain + n, sizeof(v->chain) - n, "%s%s", n ? ">" : "", sim_finding_kind_long_name(k));
 }
 
 /* ---- verdicts ------------------------------------------------------------- */
@@ -1027,7 +1054,7 @@ int atk_scenario_run(const struct atk_scenario *s, const char *layout, int harde
 		      FILE *trace, struct atk_verdict *out)
 {
 	struct atk_session_config cfg;
-	struct atk_verdict escape = { 0, "", "", 0 };
+	struct atk_verdict escape = { 0, "", "", 0, "" }, chain = { 0, "", "", 0, "" };
 	struct atk_event ev;
 	struct atk_session *u;
 	unsigned skipped = 0;
@@ -1065,6 +1092,8 @@ int atk_scenario_run(const struct atk_scenario *s, const char *layout, int harde
 			continue;
 		}
 		atk_session_step(u, &s->acts[i], &ev);
+		if (ev.cls >= ATK_EV_DETECTED && ev.cls <= ATK_EV_ESCAPE)
+			chain_add(&chain, ev.f.kind);
 		switch (ev.cls) {
 		case ATK_EV_SKIPPED:
 			skipped++;
@@ -1110,10 +1139,12 @@ int atk_scenario_run(const struct atk_scenario *s, const char *layout, int harde
 		if (ev.cls == ATK_EV_CORRUPT) {
 			verdict_set(out, ATK_V_CORRUPTED, "validate", ev.f.message);
 			out->kind = ev.f.kind;
+			chain_add(&chain, ev.f.kind);
 		} else
 			verdict_set(out, ATK_V_HARMLESS, "",
 				    skipped ? "some steps had nothing to act on" : "");
 	}
+	snprintf(out->chain, sizeof(out->chain), "%s", chain.chain);
 	atk_session_close(u);
 	return 0;
 }

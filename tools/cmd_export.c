@@ -330,9 +330,11 @@ static int export_scenario(const struct proof_finding *pf, const struct export_r
 	atk_verdict_format(&v, got, sizeof(got));
 	f = fopen(out, "w");
 	if (!f || fwrite(text, 1, len, f) != len ||
-	    fprintf(f, "\n# What the host shows (heapsim run FILE checks it).\nexpect %s %s %s\n",
+	    fprintf(f, "\n# What the host shows (heapsim run FILE checks it).\nexpect %s %s %s\n"
+		       "expect-chain %s %s %s\n",
 		    x->cfg.layout, sys_heap_hardening_name((enum sys_heap_hardening)x->cfg.hardening),
-		    got) < 0 ||
+		    got, x->cfg.layout, sys_heap_hardening_name((enum sys_heap_hardening)x->cfg.hardening),
+		    v.chain) < 0 ||
 	    fclose(f)) {
 		fprintf(stderr, "heapsim export: cannot write %s: %s\n", out, strerror(errno));
 		goto out;

@@ -216,7 +216,7 @@ static int run_one_file(const char *path, const char *layout, int hard, bool tra
 			continue;
 		for (int h = 0; h < ATK_HARDENING_LEVELS; h++) {
 			struct atk_verdict v;
-			char got[128], want[64];
+			char got[128], want[160];
 			bool has;
 
 			if ((hard >= 0 && h != hard) || !atk_scenario_applies(s, ln, h))
@@ -240,6 +240,16 @@ static int run_one_file(const char *path, const char *layout, int hard, bool tra
 			if (trace || (has && !atk_verdict_matches(&v, want)))
 				printf("  %-22s %s\n", "", v.detail);
 			bad += !has || !atk_verdict_matches(&v, want);
+			/* the chain of findings, where the file says what it must be */
+			if (atk_scenario_expected_chain(s, ln, h, want, sizeof(want))) {
+				bool same = !strcmp(want, v.chain);
+
+				printf("  %-22s chain %s %s\n", "", v.chain[0] ? v.chain : "(none)",
+				       same ? "ok" : "UNEXPECTED");
+				if (!same)
+					printf("  %-22s expected chain %s\n", "", want);
+				bad += !same;
+			}
 		}
 	}
 	atk_scenario_free(s);
