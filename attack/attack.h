@@ -232,6 +232,20 @@ void atk_verdict_format(const struct atk_verdict *v, char *buf, size_t len);
 int atk_scenario_run(const struct atk_scenario *s, const char *layout, int hardening,
 		      FILE *trace, struct atk_verdict *out);
 
+/* Watching a run (exports): opened() once with the session, step() after
+ * every action with its event (reads are not actions and are not shown). */
+struct atk_observer {
+	void (*opened)(void *ctx, struct atk_session *u, const struct atk_session_config *cfg);
+	void (*step)(void *ctx, struct atk_session *u, const struct atk_action *a,
+		     const struct atk_event *ev);
+	void *ctx;
+};
+int atk_scenario_run_observed(const struct atk_scenario *s, const char *layout, int hardening,
+			      FILE *trace, struct atk_verdict *out, const struct atk_observer *obs);
+/* The uncached-view target address of a target address in the arena (one
+ * name per byte; other addresses as they are). */
+uint64_t atk_session_uncached_taddr(const struct atk_session *u, uint64_t taddr);
+
 /* Does the file ask to run on this layout and hardening level? */
 bool atk_scenario_applies(const struct atk_scenario *s, const char *layout, int hardening);
 

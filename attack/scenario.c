@@ -1053,6 +1053,12 @@ static void verdict_set(struct atk_verdict *v, enum atk_verdict_class c, const c
 int atk_scenario_run(const struct atk_scenario *s, const char *layout, int hardening,
 		      FILE *trace, struct atk_verdict *out)
 {
+	return atk_scenario_run_observed(s, layout, hardening, trace, out, NULL);
+}
+
+int atk_scenario_run_observed(const struct atk_scenario *s, const char *layout, int hardening,
+			      FILE *trace, struct atk_verdict *out, const struct atk_observer *obs)
+{
 	struct atk_session_config cfg;
 	struct atk_verdict escape = { 0, "", "", 0, "" }, chain = { 0, "", "", 0, "" };
 	struct atk_event ev;
@@ -1075,6 +1081,8 @@ int atk_scenario_run(const struct atk_scenario *s, const char *layout, int harde
 		verdict_set(out, ATK_V_ERROR, "setup", strerror(-err));
 		return err;
 	}
+	if (obs && obs->opened)
+		obs->opened(obs->ctx, u, &cfg);
 	for (size_t i = 0; i < s->nacts; i++) {
 		enum atk_verdict_class stop = 0;
 
@@ -1092,6 +1100,8 @@ int atk_scenario_run(const struct atk_scenario *s, const char *layout, int harde
 			continue;
 		}
 		atk_session_step(u, &s->acts[i], &ev);
+		if (obs && obs->step)
+			obs->step(obs->ctx, u, &s->acts[i], &ev);
 		if (ev.cls >= ATK_EV_DETECTED && ev.cls <= ATK_EV_ESCAPE)
 			chain_add(&chain, ev.f.kind);
 		switch (ev.cls) {

@@ -1097,3 +1097,10 @@ int atk_session_user_read(struct atk_session *u, const struct atk_addr *a, unsig
 	   (unsigned long long)taddr_of(u, p), (unsigned long long)v);
 	return 0;
 }
+
+uint64_t atk_session_uncached_taddr(const struct atk_session *u, uint64_t taddr)
+{
+	void *p = sim_target_to_host(u->sim, taddr, 1);
+
+	return p ? taddr_of(u, p) : taddr;
+}

@@ -61,7 +61,12 @@ static void on_step(void *ctx, struct atk_session *u, const struct atk_action *a
 	struct export_run *x = ctx;
 	struct export_step *s;
 
-	(void)u;
+	/* the first finding decides, as in the harness and the scenario runner */
+	if (ev->cls >= ATK_EV_DETECTED && ev->cls <= ATK_EV_ESCAPE && !x->found) {
+		x->found = true;
+		x->finding = ev->f;
+		x->finding_taddr = atk_session_uncached_taddr(u, ev->f.taddr);
+	}
 	if (ev->cls == ATK_EV_SKIPPED || x->n >= EXPORT_MAX_STEPS)
 		return;
 	s = &x->steps[x->n++];
@@ -79,8 +84,11 @@ int export_decode(const struct proof_finding *pf, struct export_run *x)
 	fuzz_user_syscalls_observe(&obs);
 	fuzz_run(pf->t, pf->data, pf->len, &pf->o, &r);
 	fuzz_user_syscalls_observe(NULL);
+	if (r.found && x->found && strcmp(atk_finding_class(&x->finding), atk_finding_class(&r.finding)))
+		x->finding_taddr = 0; /* the run's finding came from the final check */
 	x->found = r.found;
 	x->finding = r.finding;
+	fuzz_sha1_hex(pf->data, pf->len, x->name);
 	return r.found ? 0 : -1;
 }
 
@@ -346,6 +354,60 @@ out:
 	return rc;
 }
 
+/* ---- a catalogue cell to the target ----------------------------------------- */
+
+/* `heapsim export --xtensa FILE.scn --layout L --hardening H`: one cell of the
+ * catalogue, run on the host with an observer; only an exploitable cell is a
+ * finding to reproduce on the target. */
+static int export_cell(const char *file, const char *layout, const char *hard, const char *out)
+{
+	struct atk_observer obs = { on_open, on_step, NULL };
+	struct atk_scenario *s;
+	struct atk_verdict v;
+	struct export_run *x;
+	char err[256];
+	size_t len;
+	char *text;
+	int h, rc;
+
+	if (!layout || !hard || !ll_layout_find(layout) || (h = sys_heap_hardening_parse(hard)) < 0) {
+		fprintf(stderr, "heapsim export: a scenario cell needs a known --layout and --hardening\n");
+		return HEAPSIM_EXIT_USAGE;
+	}
+	text = (char *)cli_read_file(file, 256u << 10, &len);
+	if (!text) {
+		fprintf(stderr, "heapsim export: cannot read %s: %s\n", file, strerror(errno));
+		return HEAPSIM_EXIT_USAGE;
+	}
+	s = atk_scenario_parse(text, len, err, sizeof(err));
+	free(text);
+	if (!s) {
+		fprintf(stderr, "%s: %s\n", file, err);
+		return HEAPSIM_EXIT_USAGE;
+	}
+	x = calloc(1, sizeof(*x));
+	if (!x) {
+		atk_scenario_free(s);
+		return HEAPSIM_EXIT_USAGE;
+	}
+	obs.ctx = x;
+	atk_scenario_run_observed(s, layout, h, NULL, &v, &obs);
+	snprintf(x->name, sizeof(x->name), "scenario %s", atk_scenario_name(s));
+	atk_scenario_free(s);
+	if (v.cls != ATK_V_EXPLOITABLE || !x->found) {
+		char got[128];
+
+		atk_verdict_format(&v, got, sizeof(got));
+		fprintf(stderr, "heapsim export: %s on %s at %s is %s: only exploitable cells are findings "
+				"to reproduce on the target\n", file, layout, hard, got);
+		free(x);
+		return HEAPSIM_EXIT_USAGE;
+	}
+	rc = export_xtensa(x, out);
+	free(x);
+	return rc;
+}
+
 /* ---- the command ----------------------------------------------------------- */
 
 int heapsim_cmd_export(int argc, char **argv)
@@ -393,6 +455,10 @@ int heapsim_cmd_export(int argc, char **argv)
 		help(stderr);
 		return HEAPSIM_EXIT_USAGE;
 	}
+	if (strlen(file) > 4 && !strcmp(file + strlen(file) - 4, ".scn"))
+		return kind == 'x' ? export_cell(file, layout, hard, out)
+				   : (fprintf(stderr, "heapsim export: %s is a scenario already\n", file),
+				      HEAPSIM_EXIT_USAGE);
 	r = proof_load("export", file, target, layout, hard, &pf);
 	if (r) {
 		free(pf.data);
@@ -411,7 +477,7 @@ int heapsim_cmd_export(int argc, char **argv)
 		free(pf.data);
 		return HEAPSIM_EXIT_USAGE;
 	}
-	r = kind == 's' ? export_scenario(&pf, x, out) : export_xtensa(&pf, x, out);
+	r = kind == 's' ? export_scenario(&pf, x, out) : export_xtensa(x, out);
 	free(x);
 	free(pf.data);
 	return r;

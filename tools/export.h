@@ -22,6 +22,8 @@ struct export_run {
 	size_t n;
 	bool found;
 	struct atk_finding finding;
+	uint64_t finding_taddr;    /* the finding's address, uncached view */
+	char name[96];             /* the input's SHA-1, or "scenario NAME" */
 };
 
 /* Runs the finding with an observer on the decoder; -1: no finding. */
@@ -29,6 +31,6 @@ int export_decode(const struct proof_finding *pf, struct export_run *x);
 /* An address in the scenario language, named where possible. */
 void export_addr(FILE *f, const struct atk_addr *a, unsigned field_width, unsigned word_bits);
 /* export_xtensa.c */
-int export_xtensa(const struct proof_finding *pf, const struct export_run *x, const char *out);
+int export_xtensa(const struct export_run *x, const char *out);
 
 #endif

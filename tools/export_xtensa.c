@@ -31,7 +31,8 @@ static struct where locate(const struct export_run *x, uint64_t p, bool v2)
 {
 	struct where w = { 3, 0 };
 	uint64_t region = v2 ? x->kheap_taddr : x->buf_taddr;
-	uint64_t region_len = v2 ? x->cfg.heap_bytes : x->buf_bytes;
+	/* v2's region: struct k_heap, then the buffer to its end */
+	uint64_t region_len = x->buf_bytes + (v2 ? x->buf_taddr - x->kheap_taddr : 0);
 
 	if (!p) {
 		w.region = 0;
@@ -130,18 +131,24 @@ static bool put_step(FILE *f, const struct export_run *x, size_t i, bool v2, cha
 	return false;
 }
 
-static unsigned long long host_past(const char *msg)
+/* The number after `word` in the host's message ("... runs N bytes past"). */
+static unsigned long long host_count(const char *msg, const char *word)
 {
-	const char *r = strstr(msg, " runs ");
+	const char *r = strstr(msg, word);
 
-	return r ? strtoull(r + 6, NULL, 10) : 0;
+	return r ? strtoull(r + strlen(word), NULL, 10) : 0;
 }
 
-int export_xtensa(const struct proof_finding *pf, const struct export_run *x, const char *out)
+int export_xtensa(const struct export_run *x, const char *out)
 {
 	const struct atk_finding *fd = &x->finding;
 	bool v2 = !strcmp(x->cfg.layout, "pr10807-v2");
-	char sha[41], err[512] = "", *text = NULL;
+	/* the session's default word size when the run did not set one */
+	unsigned word_bits = x->cfg.word_bits ? x->cfg.word_bits : 32;
+	/* a kernel store outside the footprint (not the cache operation's overrun) */
+	bool kernel_store = fd->kind == SIM_FINDING_CONFINEMENT && !strstr(fd->message, "cache flush") &&
+			    x->finding_taddr;
+	char err[512] = "", *text = NULL;
 	size_t len = 0;
 	FILE *f;
 	bool ok = true;
@@ -151,35 +158,39 @@ int export_xtensa(const struct proof_finding *pf, const struct export_run *x, co
 				"pr10807-v2 and pr10807-v3)\n", x->cfg.layout);
 		return HEAPSIM_EXIT_USAGE;
 	}
-	if (x->cfg.word_bits != 32) {
+	if (word_bits != 32) {
 		fprintf(stderr, "heapsim export: a %u-bit heap cannot run on the 32-bit target\n",
-			x->cfg.word_bits);
+			word_bits);
 		return HEAPSIM_EXIT_USAGE;
 	}
-	fuzz_sha1_hex(pf->data, pf->len, sha);
 	f = open_memstream(&text, &len);
 	if (!f)
 		return HEAPSIM_EXIT_USAGE;
-	fprintf(f, "/*\n * Exported by `heapsim export --xtensa` from fuzz_user_syscalls finding %s:\n"
+	fprintf(f, "/*\n * Exported by `heapsim export --xtensa` from %s:\n"
 		   " * [%s] on %s, hardening %s. Runs on the dc233c core (port/xtensa/proof):\n"
 		   " * the user thread's stores in ring 1, the syscalls in ring 0 on heap/'s sys_heap.\n */\n"
 		   "#include \"proof_prog.h\"\n\nstatic const struct proof_step steps[] = {\n",
-		sha, atk_finding_class(fd), x->cfg.layout,
+		x->name, atk_finding_class(fd), x->cfg.layout,
 		sys_heap_hardening_name((enum sys_heap_hardening)x->cfg.hardening));
 	for (size_t i = 0; ok && i < x->n; i++)
 		ok = put_step(f, x, i, v2, err, sizeof(err));
 	fprintf(f, "};\n\nconst struct proof_program proof_program = {\n"
 		   "\t.name = \"%s\",\n\t.layout = \"%s\",\n\t.hardening = %d,\n"
 		   "\t.region_bytes = %zu,\n\t.buf_in_region = %lld,\n\t.kheap_in_region = %d,\n"
-		   "\t.kheap_bytes = %zu,\n\t.host_class = \"%s\",\n\t.host_message = ",
-		sha, x->cfg.layout, x->cfg.hardening, v2 ? x->cfg.heap_bytes : x->buf_bytes,
+		   "\t.kheap_bytes = %zu,\n\t.check_each_step = %d,\n\t.host_class = \"%s\",\n"
+		   "\t.host_message = ",
+		x->name, x->cfg.layout, x->cfg.hardening,
+		x->buf_bytes + (v2 ? (size_t)(x->buf_taddr - x->kheap_taddr) : 0),
 		v2 ? (long long)(x->buf_taddr - x->kheap_taddr) : 0LL, v2, sizeof(struct k_heap),
-		atk_finding_class(fd));
+		x->cfg.check_each_step, atk_finding_class(fd));
 	c_string(f, fd->message);
-	fprintf(f, ",\n\t.host_kobj_off = %lld,\n\t.host_past = %llu,\n"
+	fprintf(f, ",\n\t.host_kernel_store = %d,\n\t.host_store_off = %lld,\n\t.host_store_len = %llu,",
+		kernel_store, kernel_store ? (long long)(x->finding_taddr - x->buf_taddr) : 0LL,
+		kernel_store ? host_count(fd->message, " wrote ") : 0ULL);
+	fprintf(f, "\n\t.host_kobj_off = %lld,\n\t.host_past = %llu,\n"
 		   "\t.nsteps = sizeof(steps) / sizeof(steps[0]),\n\t.steps = steps,\n};\n",
 		fd->kind == SIM_FINDING_KOBJ_CHANGED ? (long long)fd->offset : -1LL,
-		fd->kind == SIM_FINDING_CONFINEMENT ? host_past(fd->message) : 0ULL);
+		fd->kind == SIM_FINDING_CONFINEMENT && !kernel_store ? host_count(fd->message, " runs ") : 0ULL);
 	if (fclose(f) || !ok) {
 		if (!ok)
 			fprintf(stderr, "heapsim export: not expressible on the Xtensa target: %s\n", err);

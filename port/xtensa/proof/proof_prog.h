@@ -42,9 +42,13 @@ struct proof_program {
 	int32_t buf_in_region;     /* where the buffer starts in it */
 	bool kheap_in_region;      /* v2: struct k_heap at the region's start */
 	uint32_t kheap_bytes;      /* struct k_heap as the host lays it out (32-bit fields) */
+	bool check_each_step;      /* the fuzz harness validates the heap after every step */
 	/* the host's verdict */
 	const char *host_class;    /* "confinement", "kernel-object-changed", ... */
 	const char *host_message;
+	bool host_kernel_store;    /* confinement by a kernel store outside the footprint */
+	int32_t host_store_off;    /* ... at this offset from the buffer, */
+	uint32_t host_store_len;   /* this many bytes (the host's watch is word-grained) */
 	int32_t host_kobj_off;     /* kernel-object-changed: first changed byte, from the k_heap */
 	uint32_t host_past;        /* confinement by the cache operation: bytes past the buffer */
 	unsigned nsteps;

@@ -12,8 +12,10 @@
  *
  * Oracles, as the fuzz_user_syscalls harness applies them: the first of
  *   kernel-object-changed  a user store changed the k_heap object
- *   confinement            the cached free path's flush+invalidate runs past
- *                          the buffer (length from a user-writable header)
+ *   confinement            a kernel store outside the syscall's footprint (the
+ *                          buffer and the heap object; at which offset), or the
+ *                          cached free path's flush+invalidate running past the
+ *                          buffer (length from a user-writable header)
  *   heap-check             a sys_heap check fired in kernel mode (not
  *                          "caller error", which the harness leaves to the API)
  *   other                  an allocation outside the buffer or overlapping a
@@ -88,13 +90,38 @@ static void on_check(const struct sys_heap_check *c, void *ctx)
  * the kernel reads and writes there, as the host's heap does in its arena.
  * The target's RAM pages (kernel data, kernel heap page, user partition)
  * are real memory; anything else is no memory. */
+static uint32_t store_addr, store_len; /* the kernel's first store outside its footprint */
+
 static void *translate(void *ctx, uint64_t addr, size_t len, bool write)
 {
 	(void)ctx;
-	(void)write;
+	/* a store outside the syscall's footprint (the buffer and the heap
+	 * object): the host stops the call there, so does the target (the
+	 * refusal reads as a "wild access" check, which the store outranks) */
+	if (write && !store_len) {
+		store_addr = (uint32_t)addr;
+		store_len = (uint32_t)len;
+		return NULL;
+	}
 	if (addr >= 0x00100000u && addr < 0x00400000u && len <= 0x00400000u - addr)
 		return (void *)(uintptr_t)addr;
 	return NULL;
+}
+
+static int32_t v_store_off;
+
+/* A kernel step stored outside its footprint: the finding, before any check. */
+static void kernel_store(void)
+{
+	char d[128];
+
+	if (!store_len)
+		return;
+	v_store_off = (int32_t)(store_addr - (uint32_t)(uintptr_t)buf);
+	snprintf(d, sizeof(d), "the kernel wrote %lu bytes outside its footprint at buf%+ld",
+		 (unsigned long)store_len, (long)v_store_off);
+	verdict("confinement", d);
+	check_name[0] = '\0';
 }
 
 /* A check fired during a kernel step: a finding unless it is the API's own
@@ -152,6 +179,7 @@ static void do_alloc(unsigned i, const struct proof_step *s)
 		align = DCACHE_LINE;
 	bytes = (bytes + DCACHE_LINE - 1) & ~(DCACHE_LINE - 1);
 	p = sys_heap_aligned_alloc(&ll_sys, align, bytes);
+	kernel_store();
 	kernel_checks();
 	printf("  %u. alloc %c: %s\n", i + 1, 'A' + s->slot, p ? "ok" : "NULL");
 	if (!p)
@@ -190,6 +218,7 @@ static void do_free(unsigned i, const struct proof_step *s)
 		uint32_t n = sys_heap_usable_size(&ll_sys, p);
 		uint8_t *end = buf + buf_bytes;
 
+		kernel_store();
 		kernel_checks();
 		if (v_class[0])
 			return;
@@ -203,6 +232,7 @@ static void do_free(unsigned i, const struct proof_step *s)
 		}
 	}
 	sys_heap_free(&ll_sys, p);
+	kernel_store();
 	kernel_checks();
 	for (int k = 0; k < SLOTS; k++)
 		if (live[k] && slot[k] == p)
@@ -307,12 +337,16 @@ int main(void)
 			break;
 		}
 		kernel_checks();
-		/* the harness checks the heap after every step (its own checks
-		 * firing inside validate are part of that answer) */
-		if (!v_class[0] && !sys_heap_validate(&ll_sys))
+		/* the fuzz harness checks the heap after every step (its own
+		 * checks firing inside validate are part of that answer) */
+		if (pp->check_each_step && !v_class[0] && !sys_heap_validate(&ll_sys))
 			verdict("validate", "the heap no longer validates");
 		check_name[0] = '\0';
 	}
+	/* the end of the program: the kernel's heap still validates? */
+	if (!v_class[0] && !sys_heap_validate(&ll_sys))
+		verdict("validate", "the heap no longer validates at the end");
+	check_name[0] = '\0';
 	if (!v_class[0])
 		verdict("no-finding", "the target saw nothing");
 	printf("target verdict: [%s] %s\n", v_class, v_detail);
@@ -322,6 +356,10 @@ int main(void)
 		agree = v_kobj_off == pp->host_kobj_off;
 	if (agree && !strcmp(v_class, "confinement") && pp->host_past)
 		agree = v_past == pp->host_past;
+	/* the same store: inside the bytes the host saw change (it watches words) */
+	if (agree && !strcmp(v_class, "confinement") && pp->host_kernel_store)
+		agree = store_len && v_store_off >= pp->host_store_off &&
+			v_store_off + (int32_t)store_len <= pp->host_store_off + (int32_t)pp->host_store_len;
 	printf("%s: host and target %s\n", agree ? "AGREE" : "DISAGREE", agree ? "agree" : "differ");
 	return agree ? 0 : 1;
 }

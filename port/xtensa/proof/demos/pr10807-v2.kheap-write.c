@@ -1,5 +1,5 @@
 /*
- * Exported by `heapsim export --xtensa` from fuzz_user_syscalls finding 5f5da692bf9557caa616ad2e70b30fa1cf36b264:
+ * Exported by `heapsim export --xtensa` from 5f5da692bf9557caa616ad2e70b30fa1cf36b264:
  * [kernel-object-changed] on pr10807-v2, hardening moderate. Runs on the dc233c core (port/xtensa/proof):
  * the user thread's stores in ring 1, the syscalls in ring 0 on heap/'s sys_heap.
  */
@@ -18,8 +18,12 @@ const struct proof_program proof_program = {
 	.buf_in_region = 64,
 	.kheap_in_region = 1,
 	.kheap_bytes = 28,
+	.check_each_step = 1,
 	.host_class = "kernel-object-changed",
 	.host_message = "user thread changed k_heap ll_heap outside its API: ll_heap_region+0x0 cached: k_heap ll_heap +0x0 (heap.heap)",
+	.host_kernel_store = 0,
+	.host_store_off = 0,
+	.host_store_len = 0,
 	.host_kobj_off = 0,
 	.host_past = 0,
 	.nsteps = sizeof(steps) / sizeof(steps[0]),

@@ -1,5 +1,5 @@
 /*
- * Exported by `heapsim export --xtensa` from fuzz_user_syscalls finding 42971b17ad621389525bd07765864eb58dfce45d:
+ * Exported by `heapsim export --xtensa` from 42971b17ad621389525bd07765864eb58dfce45d:
  * [confinement] on pr10807-v3, hardening none. Runs on the dc233c core (port/xtensa/proof):
  * the user thread's stores in ring 1, the syscalls in ring 0 on heap/'s sys_heap.
  */
@@ -22,8 +22,12 @@ const struct proof_program proof_program = {
 	.buf_in_region = 0,
 	.kheap_in_region = 0,
 	.kheap_bytes = 28,
+	.check_each_step = 1,
 	.host_class = "confinement",
 	.host_message = "cache flush+invalidate of 4294967288 bytes (length from a user-writable chunk header) runs 4294950904 bytes past the heap buffer: ll_kdata+0x0 cached: ll_sched_domain ll_sched domain +0x0 (ticks)",
+	.host_kernel_store = 0,
+	.host_store_off = 0,
+	.host_store_len = 0,
 	.host_kobj_off = -1,
 	.host_past = 4294950904,
 	.nsteps = sizeof(steps) / sizeof(steps[0]),
