@@ -78,9 +78,9 @@ int heapsim_catalogue_run(const char *dir, struct heapsim_catalogue *c, FILE *pr
 		snprintf(r->name, sizeof(r->name), "%s", atk_scenario_name(s));
 		snprintf(r->about, sizeof(r->about), "%s", atk_scenario_about(s));
 		snprintf(r->escalates, sizeof(r->escalates), "%s", atk_scenario_escalates(s));
-		r->cells = calloc(ll_layout_count() * ATK_HARDENING_LEVELS, sizeof(*r->cells));
+		r->cells = calloc(ll_layout_count() * SYS_HEAP_HARDENING_LEVELS, sizeof(*r->cells));
 		for (size_t l = 0; r->cells && l < ll_layout_count(); l++)
-			for (int h = 0; h < ATK_HARDENING_LEVELS; h++) {
+			for (int h = 0; h < SYS_HEAP_HARDENING_LEVELS; h++) {
 				const char *ln = ll_layout_at(l)->name;
 				struct heapsim_cell *x = heapsim_cell_at(r, l, h);
 
@@ -153,7 +153,7 @@ void heapsim_catalogue_markdown(const struct heapsim_catalogue *c, FILE *out)
 		unsigned cnt[ATK_V_ERROR + 1] = { 0 };
 
 		for (size_t i = 0; i < c->n; i++)
-			for (int h = 0; h < ATK_HARDENING_LEVELS; h++)
+			for (int h = 0; h < SYS_HEAP_HARDENING_LEVELS; h++)
 				if (heapsim_cell_at(&c->rows[i], l, h)->ran)
 					cnt[heapsim_cell_at(&c->rows[i], l, h)->v.cls]++;
 		fprintf(out, "| %s%s | %u | %u | %u | %u | %u |\n", ll_layout_at(l)->name,
@@ -168,7 +168,7 @@ void heapsim_catalogue_markdown(const struct heapsim_catalogue *c, FILE *out)
 			bool escapes = false;
 
 			fprintf(out, "| %s |", c->rows[i].name);
-			for (int h = 0; h < ATK_HARDENING_LEVELS; h++) {
+			for (int h = 0; h < SYS_HEAP_HARDENING_LEVELS; h++) {
 				const struct heapsim_cell *x = heapsim_cell_at(&c->rows[i], l, h);
 				char b[160];
 
@@ -214,7 +214,7 @@ static int run_one_file(const char *path, const char *layout, int hard, bool tra
 
 		if (layout && strcmp(layout, ln))
 			continue;
-		for (int h = 0; h < ATK_HARDENING_LEVELS; h++) {
+		for (int h = 0; h < SYS_HEAP_HARDENING_LEVELS; h++) {
 			struct atk_verdict v;
 			char got[128], want[160];
 			bool has;

@@ -50,12 +50,12 @@ struct heapsim_catalogue_row {
 	char name[64];
 	char about[256];
 	char escalates[256];        /* the scenario's `escalates` line */
-	struct heapsim_cell *cells; /* ll_layout_count() × ATK_HARDENING_LEVELS */
+	struct heapsim_cell *cells; /* ll_layout_count() × SYS_HEAP_HARDENING_LEVELS */
 };
 static inline struct heapsim_cell *heapsim_cell_at(const struct heapsim_catalogue_row *r,
 						   size_t layout, int hardening)
 {
-	return &r->cells[layout * ATK_HARDENING_LEVELS + (size_t)hardening];
+	return &r->cells[layout * SYS_HEAP_HARDENING_LEVELS + (size_t)hardening];
 }
 struct heapsim_catalogue {
 	size_t n;
