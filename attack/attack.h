@@ -230,6 +230,8 @@ const char *atk_scenario_about(const struct atk_scenario *s);
 /* Does it name SOF main's objects or steps (sof.OBJECT, dma, ipc, core N)?
  * Such a scenario applies to the SOF-main layouts only. */
 bool atk_scenario_uses_sof(const struct atk_scenario *s);
+/* The `escalates` line: what an escape of this technique reaches or grants ("" if none). */
+const char *atk_scenario_escalates(const struct atk_scenario *s);
 /* LL ticks its `tick` steps ask for in total (a run's cost). */
 unsigned long atk_scenario_ticks(const struct atk_scenario *s);
 
@@ -248,6 +250,8 @@ struct atk_verdict {
 	enum atk_verdict_class cls;
 	char by[64];          /* "double free", "confinement", "fault", "overlap" ... */
 	char detail[256];     /* one line */
+	enum sim_finding_kind kind; /* the deciding event's finding kind, 0: none (blocked, harmless) */
+	char chain[160];      /* every finding of the run in order: "kernel-object-changed>confinement" */
 };
 /* "blocked", "detected:double free", "exploitable:confinement", ... */
 void atk_verdict_format(const struct atk_verdict *v, char *buf, size_t len);
@@ -256,14 +260,72 @@ void atk_verdict_format(const struct atk_verdict *v, char *buf, size_t len);
 int atk_scenario_run(const struct atk_scenario *s, const char *layout, int hardening,
 		      FILE *trace, struct atk_verdict *out);
 
+/* Watching a run (exports): opened() once with the session, step() after
+ * every action with its event (reads are not actions and are not shown). */
+struct atk_observer {
+	void (*opened)(void *ctx, struct atk_session *u, const struct atk_session_config *cfg);
+	void (*step)(void *ctx, struct atk_session *u, const struct atk_action *a,
+		     const struct atk_event *ev);
+	void *ctx;
+};
+int atk_scenario_run_observed(const struct atk_scenario *s, const char *layout, int hardening,
+			      FILE *trace, struct atk_verdict *out, const struct atk_observer *obs);
+/* The uncached-view target address of a target address in the arena (one
+ * name per byte; other addresses as they are). */
+uint64_t atk_session_uncached_taddr(const struct atk_session *u, uint64_t taddr);
+
 /* Does the file ask to run on this layout and hardening level? */
 bool atk_scenario_applies(const struct atk_scenario *s, const char *layout, int hardening);
 
 /* The verdict the file expects there (false: none written for that pair). */
 bool atk_scenario_expected(const struct atk_scenario *s, const char *layout, int hardening,
 			    char *buf, size_t len);
+/* The chain of findings the file expects there (`expect-chain` lines), false: none. */
+bool atk_scenario_expected_chain(const struct atk_scenario *s, const char *layout, int hardening,
+				 char *buf, size_t len);
 /* Does an actual verdict satisfy an expectation string ("detected", "detected:double free")? */
 bool atk_verdict_matches(const struct atk_verdict *v, const char *expect);
+
+/* ======================================================================== */
+/* Finding identity and class (identity.c)                                   */
+/* ======================================================================== */
+
+/*
+ * A finding's class is its kind's long name ("confinement"); every command
+ * prints it first, in brackets ("[confinement]"). Its identity is what a
+ * minimised or exported input must keep to be the same bug: class, layout,
+ * hardening, the syscall (kernel path) and the object and field hit.
+ */
+const char *atk_finding_class(const struct atk_finding *f);
+#define ATK_IDENTITY_MAX 256
+/* "class|layout|hardening|syscall|object|field"; class_only: "class|layout". */
+void atk_finding_identity(const struct atk_finding *f, bool class_only, char *buf, size_t len);
+/* A verdict's class: its finding kind's long name, else the verdict class
+ * ("blocked", "harmless"). */
+const char *atk_verdict_tag(const struct atk_verdict *v);
+
+/* What the last step executed, resolved (for exports to other targets). */
+struct atk_exec_info {
+	enum atk_action_kind kind;
+	bool ran;               /* false: skipped */
+	uint64_t ptr;           /* target address (uncached view): free's pointer, write's address */
+	bool ptr_cached;        /* ptr was used through the cached view */
+	uint64_t ret;           /* alloc's result (target address, 0: NULL) */
+	uint64_t heap;          /* the forged heap argument's target address */
+	uint64_t bytes, align;
+	uint32_t flags;
+	uint8_t data[ATK_DATA_MAX];
+	unsigned len;
+	bool forged_heap;
+};
+void atk_session_last(const struct atk_session *u, struct atk_exec_info *out);
+/* A read by the acting thread (user rights): 0 and *out, -EFAULT when the
+ * thread may not read there, -ENOENT when the address names nothing now.
+ * width 1/2/4/8 or ATK_WIDTH_FIELD. */
+int atk_session_user_read(struct atk_session *u, const struct atk_addr *a, unsigned width,
+			  uint64_t *out);
+/* The heap's chunk field width in bytes (2 or 4; 2 on oob). */
+unsigned atk_session_field_width(struct atk_session *u);
 
 /* ======================================================================== */
 /* Directories: the catalogue (and fuzz corpora), in name order              */

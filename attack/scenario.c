@@ -24,11 +24,12 @@
 #define SC_MAX_ACTS 256
 #define SC_MAX_EXPECT 64
 #define SC_MAX_LINE 512
+#define SC_MAX_VARS 16
 
 /* ---- value expressions --------------------------------------------------- */
 
 enum sc_op {
-	X_NUM, X_ID, X_UNITS, X_TADDR, X_CHUNKID, X_CANARY_BASE, X_ROTL16,
+	X_NUM, X_ID, X_UNITS, X_TADDR, X_CHUNKID, X_CANARY_BASE, X_ROTL16, X_VAR,
 	X_ADD, X_SUB, X_MUL, X_SHL, X_SHR, X_AND, X_OR, X_XOR,
 };
 
@@ -41,15 +42,24 @@ struct sc_expr {
 	struct sc_expr *next_alloc;  /* every node, for freeing */
 };
 
+/* `read NAME WIDTH ADDR`: a user read into a variable. */
+struct sc_read {
+	int var;
+	unsigned width;
+	struct atk_addr at;
+};
+
 struct sc_expect {
 	char layout[32];   /* "*" or a name */
 	int hardening;     /* -1: any */
-	char verdict[64];
+	char verdict[160]; /* a verdict, or (chain) finding kinds joined by '>' */
+	bool chain;        /* an `expect-chain` line */
 };
 
 struct atk_scenario {
 	char name[64];
 	char about[256];
+	char escalates[256];      /* what the primitive reaches / grants (free text) */
 	uint64_t layouts;         /* bit i: ll_layout_at(i) named; 0: all */
 	bool hard[SYS_HEAP_HARDENING_LEVELS]; /* all false: all */
 	unsigned word_bits;
@@ -61,7 +71,19 @@ struct atk_scenario {
 	size_t nexpect;
 	struct sc_expr *exprs;
 	bool uses_sof;            /* names SOF main's objects or steps: SOF-main layouts only */
+	int read_of[SC_MAX_ACTS];  /* step i is reads[read_of[i]] when >= 0 (-1: an action) */
+	struct sc_read reads[SC_MAX_ACTS];
+	size_t nreads;
+	char vars[SC_MAX_VARS][24];
+	size_t nvars;
+	bool fuzz_oracles;        /* `oracles fuzzer`: the fuzz_user_syscalls harness's rules */
 };
+
+/* The variables of the run in progress (runs are one at a time). */
+static struct {
+	uint64_t val[SC_MAX_VARS];
+	bool set[SC_MAX_VARS];
+} run_vars;
 
 static bool eval(struct atk_session *u, const struct sc_expr *e, uint64_t *out)
 {
@@ -69,6 +91,10 @@ static bool eval(struct atk_session *u, const struct sc_expr *e, uint64_t *out)
 
 	switch (e->op) {
 	case X_NUM: *out = e->num; return true;
+	case X_VAR:
+		/* a read that failed leaves its variable unset: the step cannot run */
+		*out = run_vars.val[e->slot];
+		return run_vars.set[e->slot];
 	case X_ID: return atk_session_eval_id(u, e->slot, out);
 	case X_UNITS: return atk_session_eval_units(u, e->slot, out);
 	case X_TADDR: return atk_session_eval_taddr(u, &e->addr, out);
@@ -470,6 +496,24 @@ static struct sc_expr *parse_unary(struct parser *p, const char **s, int depth)
 		}
 		return e;
 	}
+	if (islower((unsigned char)**s)) {
+		char name[24];
+		size_t n = 0;
+
+		while ((islower((unsigned char)**s) || isdigit((unsigned char)**s) || **s == '_') &&
+		       n + 1 < sizeof(name))
+			name[n++] = *(*s)++;
+		name[n] = '\0';
+		for (size_t i = 0; i < p->s->nvars; i++)
+			if (!strcmp(p->s->vars[i], name)) {
+				e = node(p, X_VAR);
+				if (e)
+					e->slot = (int)i;
+				return e;
+			}
+		fail(p, "unknown variable '%s' (a 'read %s ...' line must come first)", name, name);
+		return NULL;
+	}
 	fail(p, "bad value at '%.20s'", *s);
 	return NULL;
 }
@@ -579,6 +623,7 @@ static struct atk_action *new_act(struct parser *p, enum atk_action_kind k)
 		return NULL;
 	}
 	s->line_of[s->nacts] = p->line;
+	s->read_of[s->nacts] = -1;
 	a = &s->acts[s->nacts++];
 	memset(a, 0, sizeof(*a));
 	a->kind = k;
@@ -677,6 +722,46 @@ static bool parse_write(struct parser *p, char **tok, int n)
 	return fail(p, "unknown write width '%.10s'", tok[1]);
 }
 
+/* read NAME u8|u16|u32|u64|field ADDR: the acting thread reads, as user code */
+static bool parse_read(struct parser *p, char **tok, int n)
+{
+	static const struct {
+		const char *name;
+		unsigned width;
+	} widths[] = { { "u8", 1 }, { "u16", 2 }, { "u32", 4 }, { "u64", 8 }, { "field", ATK_WIDTH_FIELD } };
+	struct atk_scenario *s = p->s;
+	struct atk_action *a;
+	struct sc_read *r;
+	size_t v, w;
+
+	if (n != 4 || !islower((unsigned char)tok[1][0]) || strlen(tok[1]) >= sizeof(s->vars[0]) ||
+	    strspn(tok[1], "abcdefghijklmnopqrstuvwxyz0123456789_") != strlen(tok[1]))
+		return fail(p, "usage: read NAME u8|u16|u32|u64|field ADDR (NAME: lower case)");
+	for (w = 0; w < sizeof(widths) / sizeof(widths[0]); w++)
+		if (!strcmp(tok[2], widths[w].name))
+			break;
+	if (w == sizeof(widths) / sizeof(widths[0]))
+		return fail(p, "unknown read width '%.10s'", tok[2]);
+	for (v = 0; v < s->nvars; v++)
+		if (!strcmp(s->vars[v], tok[1]))
+			break;
+	if (v == s->nvars) {
+		if (s->nvars >= SC_MAX_VARS)
+			return fail(p, "more than %d variables", SC_MAX_VARS);
+		snprintf(s->vars[s->nvars++], sizeof(s->vars[0]), "%s", tok[1]);
+	}
+	/* a placeholder action keeps the step numbering; the runner does the read */
+	a = new_act(p, ATK_ACT_TICK);
+	if (!a)
+		return false;
+	a->ticks = 0;
+	s->read_of[s->nacts - 1] = (int)s->nreads;
+	r = &s->reads[s->nreads++];
+	r->var = (int)v;
+	r->width = widths[w].width;
+	return parse_addr(p, tok[3], &r->at);
+}
+
 /* The layout's place in sched's table (a bit of atk_scenario.layouts), or -1. */
 static int layout_index(const char *name)
 {
@@ -716,6 +801,10 @@ static bool parse_setting(struct parser *p, char **tok, int n)
 		if (n != 2 || !parse_num(tok[1], &v) || (v != 32 && v != 64))
 			return fail(p, "usage: word 32|64");
 		s->word_bits = (unsigned)v;
+	} else if (!strcmp(tok[0], "oracles")) {
+		if (n != 2 || (strcmp(tok[1], "fuzzer") && strcmp(tok[1], "scenario")))
+			return fail(p, "usage: oracles fuzzer|scenario");
+		s->fuzz_oracles = !strcmp(tok[1], "fuzzer");
 	} else if (!strcmp(tok[0], "heap-bytes")) {
 		if (n != 2 || !parse_num(tok[1], &v) || !v || v % 4096 || v > (16u << 20))
 			return fail(p, "usage: heap-bytes N (a multiple of 4096, at most 16 MiB)");
@@ -727,7 +816,7 @@ static bool parse_setting(struct parser *p, char **tok, int n)
 static bool is_setting(const char *word)
 {
 	return !strcmp(word, "scenario") || !strcmp(word, "layouts") || !strcmp(word, "hardening") ||
-	       !strcmp(word, "word") || !strcmp(word, "heap-bytes");
+	       !strcmp(word, "word") || !strcmp(word, "heap-bytes") || !strcmp(word, "oracles");
 }
 
 /* dma get | dma put | ipc | core N write ... : SOF main's steps */
@@ -778,8 +867,11 @@ static bool parse_expect(struct parser *p, char **tok, int n)
 	struct atk_scenario *s = p->s;
 	struct sc_expect *e;
 
+	bool chain = !strcmp(tok[0], "expect-chain");
+
 	if (n < 4)
-		return fail(p, "usage: expect LAYOUT|* HARDENING|* VERDICT");
+		return fail(p, chain ? "usage: expect-chain LAYOUT|* HARDENING|* KIND>KIND..."
+				     : "usage: expect LAYOUT|* HARDENING|* VERDICT");
 	if (s->nexpect >= SC_MAX_EXPECT)
 		return fail(p, "too many expect lines");
 	e = &s->expect[s->nexpect++];
@@ -796,6 +888,9 @@ static bool parse_expect(struct parser *p, char **tok, int n)
 
 		snprintf(e->verdict + l, sizeof(e->verdict) - l, " %s", tok[i]);
 	}
+	e->chain = chain;
+	if (chain)
+		return n == 4 ? true : fail(p, "write the chain without spaces: KIND>KIND");
 	if (strncmp(e->verdict, "blocked", 7) && strncmp(e->verdict, "harmless", 8) &&
 	    strncmp(e->verdict, "detected", 8) && strncmp(e->verdict, "corrupted", 9) &&
 	    strncmp(e->verdict, "exploitable", 11))
@@ -816,6 +911,12 @@ static bool parse_line(struct parser *p, char *line)
 		snprintf(p->s->about, sizeof(p->s->about), "%s", about);
 		return true;
 	}
+	if (!strncmp(about, "escalates", 9) && (about[9] == ' ' || about[9] == '\t')) {
+		about += 9;
+		about += strspn(about, " \t");
+		snprintf(p->s->escalates, sizeof(p->s->escalates), "%s", about);
+		return true;
+	}
 	for (char *t = strtok_r(line, " \t\r", &save); t && n < 40; t = strtok_r(NULL, " \t\r", &save))
 		tok[n++] = t;
 	if (!n || tok[0][0] == '#')
@@ -834,7 +935,9 @@ static bool parse_line(struct parser *p, char *line)
 		return parse_tick(p, tok, n);
 	if (!strcmp(tok[0], "dma") || !strcmp(tok[0], "ipc") || !strcmp(tok[0], "core"))
 		return parse_sof_step(p, tok, n);
-	if (!strcmp(tok[0], "expect"))
+	if (!strcmp(tok[0], "read"))
+		return parse_read(p, tok, n);
+	if (!strcmp(tok[0], "expect") || !strcmp(tok[0], "expect-chain"))
 		return parse_expect(p, tok, n);
 	return fail(p, "unknown statement '%.20s'", tok[0]);
 }
@@ -907,6 +1010,11 @@ bool atk_scenario_uses_sof(const struct atk_scenario *s)
 	return s->uses_sof;
 }
 
+const char *atk_scenario_escalates(const struct atk_scenario *s)
+{
+	return s->escalates;
+}
+
 unsigned long atk_scenario_ticks(const struct atk_scenario *s)
 {
 	unsigned long n = 0;
@@ -931,19 +1039,39 @@ bool atk_scenario_applies(const struct atk_scenario *s, const char *layout, int 
 	return (!s->layouts || (s->layouts >> l & 1)) && (!any_h || s->hard[hardening]);
 }
 
-bool atk_scenario_expected(const struct atk_scenario *s, const char *layout, int hardening,
-			    char *buf, size_t len)
+static bool expected(const struct atk_scenario *s, const char *layout, int hardening, bool chain,
+		     char *buf, size_t len)
 {
 	for (size_t i = 0; i < s->nexpect; i++) {
 		const struct sc_expect *e = &s->expect[i];
 
-		if ((strcmp(e->layout, "*") && strcmp(e->layout, layout)) ||
+		if (e->chain != chain || (strcmp(e->layout, "*") && strcmp(e->layout, layout)) ||
 		    (e->hardening >= 0 && e->hardening != hardening))
 			continue;
 		snprintf(buf, len, "%s", e->verdict);
 		return true;
 	}
 	return false;
+}
+
+bool atk_scenario_expected(const struct atk_scenario *s, const char *layout, int hardening,
+			    char *buf, size_t len)
+{
+	return expected(s, layout, hardening, false, buf, len);
+}
+
+bool atk_scenario_expected_chain(const struct atk_scenario *s, const char *layout, int hardening,
+				 char *buf, size_t len)
+{
+	return expected(s, layout, hardening, true, buf, len);
+}
+
+/* Appends a finding kind to the run's chain. */
+static void chain_add(struct atk_verdict *v, enum sim_finding_kind k)
+{
+	size_t n = strlen(v->chain);
+
+	snprintf(v->chain + n, sizeof(v->chain) - n, "%s%s", n ? ">" : "", sim_finding_kind_long_name(k));
 }
 
 /* ---- verdicts ------------------------------------------------------------- */
@@ -1003,6 +1131,7 @@ static void verdict_set(struct atk_verdict *v, enum atk_verdict_class c, const c
 			const char *detail)
 {
 	v->cls = c;
+	v->kind = 0;
 	snprintf(v->by, sizeof(v->by), "%s", by);
 	snprintf(v->detail, sizeof(v->detail), "%s", detail);
 }
@@ -1010,8 +1139,14 @@ static void verdict_set(struct atk_verdict *v, enum atk_verdict_class c, const c
 int atk_scenario_run(const struct atk_scenario *s, const char *layout, int hardening,
 		      FILE *trace, struct atk_verdict *out)
 {
+	return atk_scenario_run_observed(s, layout, hardening, trace, out, NULL);
+}
+
+int atk_scenario_run_observed(const struct atk_scenario *s, const char *layout, int hardening,
+			      FILE *trace, struct atk_verdict *out, const struct atk_observer *obs)
+{
 	struct atk_session_config cfg;
-	struct atk_verdict escape = { 0, "", "" };
+	struct atk_verdict escape = { 0, "", "", 0, "" }, chain = { 0, "", "", 0, "" };
 	struct atk_event ev;
 	struct atk_session *u;
 	unsigned skipped = 0;
@@ -1024,42 +1159,74 @@ int atk_scenario_run(const struct atk_scenario *s, const char *layout, int harde
 	cfg.word_bits = s->word_bits;
 	cfg.heap_bytes = s->heap_bytes;
 	cfg.trace = trace;
+	cfg.check_each_step = s->fuzz_oracles;
+	memset(&run_vars, 0, sizeof(run_vars));
+	cfg.precheck_writes = s->fuzz_oracles;
 	err = atk_session_open(&u, &cfg);
 	if (err) {
 		verdict_set(out, ATK_V_ERROR, "setup", strerror(-err));
 		return err;
 	}
+	if (obs && obs->opened)
+		obs->opened(obs->ctx, u, &cfg);
 	for (size_t i = 0; i < s->nacts; i++) {
 		enum atk_verdict_class stop = 0;
 
+		if (s->read_of[i] >= 0) {
+			const struct sc_read *r = &s->reads[s->read_of[i]];
+			int rc = atk_session_user_read(u, &r->at, r->width, &run_vars.val[r->var]);
+
+			/* a read the thread may not do faults it, as a load would */
+			run_vars.set[r->var] = rc == 0;
+			if (rc == -EFAULT) {
+				verdict_set(out, ATK_V_BLOCKED, "fault", "a user read the thread may not do");
+				break;
+			}
+			skipped += rc != 0;
+			continue;
+		}
 		atk_session_step(u, &s->acts[i], &ev);
+		if (obs && obs->step)
+			obs->step(obs->ctx, u, &s->acts[i], &ev);
+		if (ev.cls >= ATK_EV_DETECTED && ev.cls <= ATK_EV_ESCAPE)
+			chain_add(&chain, ev.f.kind);
 		switch (ev.cls) {
 		case ATK_EV_SKIPPED:
 			skipped++;
+			/* the harness stops when no thread is left to act */
+			if (s->fuzz_oracles && ev.no_actor)
+				i = s->nacts;
 			break;
 		case ATK_EV_ESCAPE:
 			/* what the kernel then did with a changed object says more */
 			if (!escape.cls || (!strcmp(escape.by, "kernel-object-changed") &&
-					    !strcmp(ev.by, "kernel-trusts-user")))
+					    !strcmp(ev.by, "kernel-trusts-user"))) {
 				verdict_set(&escape, ATK_V_EXPLOITABLE, ev.by, ev.f.message);
+				escape.kind = ev.f.kind;
+			}
 			/* a changed kernel object: let the trace show what follows */
 			if (strcmp(ev.by, "kernel-object-changed"))
 				stop = ATK_V_EXPLOITABLE;
 			break;
 		case ATK_EV_DETECTED:
-			stop = ATK_V_DETECTED;
+			/* the harness leaves the API's own errors to the API */
+			if (!s->fuzz_oracles || (!atk_session_is_oob(u) && !ev.refused))
+				stop = ATK_V_DETECTED;
 			break;
 		case ATK_EV_CORRUPT:
 			stop = ATK_V_CORRUPTED;
 			break;
 		case ATK_EV_BLOCKED:
-			stop = ATK_V_BLOCKED;
+			/* the harness goes on with a fresh thread after an oops */
+			if (!s->fuzz_oracles)
+				stop = ATK_V_BLOCKED;
 			break;
 		default:
 			break;
 		}
 		if (stop) {
 			verdict_set(out, stop, ev.by, ev.f.message);
+			out->kind = stop == ATK_V_BLOCKED ? 0 : ev.f.kind;
 			break;
 		}
 	}
@@ -1067,12 +1234,15 @@ int atk_scenario_run(const struct atk_scenario *s, const char *layout, int harde
 		*out = escape;
 	} else if (!out->cls) {
 		atk_session_final(u, &ev);
-		if (ev.cls == ATK_EV_CORRUPT)
+		if (ev.cls == ATK_EV_CORRUPT) {
 			verdict_set(out, ATK_V_CORRUPTED, "validate", ev.f.message);
-		else
+			out->kind = ev.f.kind;
+			chain_add(&chain, ev.f.kind);
+		} else
 			verdict_set(out, ATK_V_HARMLESS, "",
 				    skipped ? "some steps had nothing to act on" : "");
 	}
+	snprintf(out->chain, sizeof(out->chain), "%s", chain.chain);
 	atk_session_close(u);
 	return 0;
 }

@@ -39,6 +39,7 @@ struct atk_session {
 	k_tid_t actor;
 	struct k_sem *sem;
 	struct uexec ex;
+	bool ex_ran;                /* the last step got past step_ready */
 	bool done, stopping;
 	unsigned respawns;
 	void *slot[ATK_SLOTS];        /* kept after a free: use-after-free needs it */
@@ -1081,8 +1082,10 @@ void atk_session_step(struct atk_session *u, const struct atk_action *a, struct 
 
 	memset(ev, 0, sizeof(*ev));
 	u->step++;
+	u->ex_ran = false;
 	if (!step_ready(u, a, what, sizeof(what), ev))
 		return;
+	u->ex_ran = true;
 	if (a->kind == ATK_ACT_WRITE || a->kind == ATK_ACT_CORE_WRITE)
 		memcpy(old, u->ex.ptr, u->ex.len);
 	tr(u, "%4lu. %s\n", u->step, what);
@@ -1107,4 +1110,78 @@ void atk_session_final(struct atk_session *u, struct atk_event *ev)
 	memset(ev, 0, sizeof(*ev));
 	if (heap_corrupt(u, ev))
 		tr(u, "   => heap corrupted: %s\n", ev->f.message);
+}
+
+/* ---- what the last step executed (exports) ---------------------------------- */
+
+/* Target address of p through the uncached view (one name per byte). */
+static uint64_t taddr_of(const struct atk_session *u, const void *p)
+{
+	if (!p || !sim_host_in_arena(u->sim, p, 1))
+		return (uint64_t)(uintptr_t)p;
+	return sim_host_to_target(u->sim, sim_uncached(u->sim, p));
+}
+
+static bool is_cached(const struct atk_session *u, const void *p)
+{
+	size_t off;
+
+	return p && sim_host_in_arena(u->sim, p, 1) && sim_host_locate(u->sim, p, &off) == SIM_VIEW_CACHED;
+}
+
+void atk_session_last(const struct atk_session *u, struct atk_exec_info *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->kind = u->ex.kind;
+	out->ran = u->ex_ran;
+	out->ptr = taddr_of(u, u->ex.ptr);
+	out->ptr_cached = is_cached(u, u->ex.ptr);
+	out->ret = taddr_of(u, u->ex.ret);
+	out->heap = taddr_of(u, u->ex.heap);
+	out->bytes = u->ex.bytes;
+	out->align = u->ex.align;
+	out->flags = u->ex.flags;
+	out->len = u->ex.len;
+	memcpy(out->data, u->ex.data, sizeof(out->data));
+	out->forged_heap = u->ex.heap != NULL;
+}
+
+unsigned atk_session_field_width(struct atk_session *u)
+{
+	struct hshape h;
+
+	shape(u, &h);
+	return h.w;
+}
+
+/* ---- a user read (scenarios: what user code can learn) -------------------------- */
+
+int atk_session_user_read(struct atk_session *u, const struct atk_addr *a, unsigned width,
+			  uint64_t *out)
+{
+	bool ok = true;
+	uint8_t *p;
+	uint64_t v = 0;
+
+	*out = 0;
+	if (width == ATK_WIDTH_FIELD)
+		width = atk_session_field_width(u);
+	p = resolve(u, a, &ok);
+	if (!ok || !p || !width || width > 8 || !sim_host_in_arena(u->sim, p, width))
+		return -ENOENT;
+	/* as user code: only what the acting thread's domain lets it read */
+	if (!alive(u, u->actor) || !sim_user_can_access(u->sim, u->actor, p, width, false))
+		return -EFAULT;
+	memcpy(&v, p, width); /* little-endian host, as the target */
+	*out = v;
+	tr(u, "%4lu. user reads %u bytes at target 0x%llx: 0x%llx\n", ++u->step, width,
+	   (unsigned long long)taddr_of(u, p), (unsigned long long)v);
+	return 0;
+}
+
+uint64_t atk_session_uncached_taddr(const struct atk_session *u, uint64_t taddr)
+{
+	void *p = sim_target_to_host(u->sim, taddr, 1);
+
+	return p ? taddr_of(u, p) : taddr;
 }

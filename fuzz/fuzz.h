@@ -118,6 +118,27 @@ void fuzz_user_syscalls_run(const uint8_t *d, size_t n, const struct fuzz_opts *
 void fuzz_ll_sched_run(const uint8_t *d, size_t n, const struct fuzz_opts *o,
 		       struct fuzz_result *res);
 
+/*
+ * Watching fuzz_user_syscalls decode and run an input (exports): opened()
+ * once with the session and its configuration, step() after every decoded
+ * action with the event it gave (skipped ones included). NULL: stop. Not
+ * thread-safe; one observer at a time.
+ */
+struct fuzz_observer {
+	void (*opened)(void *ctx, struct atk_session *u, const struct atk_session_config *cfg);
+	void (*step)(void *ctx, struct atk_session *u, const struct atk_action *a,
+		     const struct atk_event *ev);
+	void *ctx;
+};
+void fuzz_user_syscalls_observe(const struct fuzz_observer *obs);
+
+/*
+ * Keeping a finding's identity (heapsim minimize): when set, a libFuzzer
+ * run reports only findings whose atk_finding_identity() equals it, so
+ * -minimize_crash cannot trade the bug for another. From the environment
+ * (HEAPSIM_KEEP_IDENTITY, HEAPSIM_KEEP_CLASS_ONLY=1) at fuzz_lf_init.
+ */
+
 /* ======================================================================== */
 /* libFuzzer glue (used by the thin target files and the replay main)        */
 /* ======================================================================== */

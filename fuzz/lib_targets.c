@@ -68,6 +68,8 @@ void fuzz_run(const struct fuzz_target *t, const uint8_t *data, size_t size,
 /* ---- libFuzzer glue ---- */
 
 static struct fuzz_opts lf_opts = { .hardening = -1 };
+static const char *lf_keep_identity; /* HEAPSIM_KEEP_IDENTITY: minimisation keeps this bug */
+static bool lf_keep_class_only;
 static const char *lf_prefix = "";
 static bool lf_save_input;
 
@@ -119,6 +121,8 @@ int fuzz_lf_init(const struct fuzz_target *t, int *argc, char ***argv)
 		exit(2);
 	}
 	lf_opts.escape_only = oracle && !strcmp(oracle, "escape");
+	lf_keep_identity = getenv("HEAPSIM_KEEP_IDENTITY");
+	lf_keep_class_only = getenv("HEAPSIM_KEEP_CLASS_ONLY") && !strcmp(getenv("HEAPSIM_KEEP_CLASS_ONLY"), "1");
 	/* HEAPSIM_TRACE=1: print each run's readable trace on stderr. */
 	if (getenv("HEAPSIM_TRACE") && *getenv("HEAPSIM_TRACE") && strcmp(getenv("HEAPSIM_TRACE"), "0"))
 		lf_opts.trace = stderr;
@@ -183,6 +187,13 @@ int fuzz_lf_run(const struct fuzz_target *t, const uint8_t *data, size_t size)
 	inputs++;
 	if (!res.found)
 		return 0;
+	if (lf_keep_identity && *lf_keep_identity) {
+		char id[ATK_IDENTITY_MAX];
+
+		atk_finding_identity(&res.finding, lf_keep_class_only, id, sizeof(id));
+		if (strcmp(id, lf_keep_identity))
+			return 0; /* another bug: not the one being minimised */
+	}
 	atk_finding_print(&res.finding, stderr);
 	fprintf(stderr, "==heapsim==   found at input %lu of this process\n", inputs);
 	fprintf(stderr, "HEAPSIM-FINDING-JSON: ");

@@ -189,6 +189,13 @@ static void decode(struct atk_session *u, struct fuzz_in *in, bool sof, struct a
 	}
 }
 
+static const struct fuzz_observer *observer;
+
+void fuzz_user_syscalls_observe(const struct fuzz_observer *obs)
+{
+	observer = obs;
+}
+
 /* Is this step's event a finding for the fuzzer? */
 static bool is_finding(const struct atk_session *u, const struct atk_event *ev, const struct fuzz_opts *o)
 {
@@ -238,11 +245,15 @@ void fuzz_user_syscalls_run(const uint8_t *d, size_t n, const struct fuzz_opts *
 		res->skipped = true;
 		return;
 	}
+	if (observer && observer->opened)
+		observer->opened(observer->ctx, u, &cfg);
 	for (unsigned i = 0; i < MAX_STEPS && !fuzz_in_done(&in); i++) {
 		struct atk_action a;
 
 		decode(u, &in, sof, &a);
 		atk_session_step(u, &a, &ev);
+		if (observer && observer->step)
+			observer->step(observer->ctx, u, &a, &ev);
 		res->ops = atk_session_steps(u);
 		if (is_finding(u, &ev, o))
 			goto found;

@@ -1,128 +1,84 @@
 /*
- * heapsim minimize FILE [--target T] [--layout L] [--seconds N] [--out FILE2] [--fuzzer PATH]
+ * heapsim minimize FILE [--out DIR] [--target T] [--layout L] [--hardening H]
+ *                       [--seconds N] [--same-class] [--fuzzer PATH] [--no-libfuzzer]
  *
- * Shrinks a crash input with libFuzzer's -minimize_crash, run on the fuzz
- * preset's binary of the target (build/fuzz/fuzz/T, found next to this
- * build tree; --fuzzer names it). The layout is pinned as for replay
- * (--layout, $HEAPSIM_LAYOUT, the finding record beside FILE). The result is
- * replayed in-process to check it still shows a finding, and its record is
- * written beside it so `heapsim replay` pins the same layout.
- * Exit: 0 minimized and reproduced, 1 the result no longer reproduces,
- * 2 usage, no libFuzzer build, or libFuzzer failed.
+ * Shrinks a finding's input without changing the bug. The finding's identity
+ * (class, layout, hardening, syscall, object and field hit: atk_finding_identity)
+ * is taken from a replay of FILE pinned as the finding was found; a smaller
+ * input is kept only while it shows the same identity (--same-class: the
+ * same class on the same layout). Two passes:
+ *   1. libFuzzer's -minimize_crash on the fuzz preset's binary of the target,
+ *      told the identity (HEAPSIM_KEEP_IDENTITY) so that other findings do not
+ *      count as crashes; it runs with its working directory inside DIR, so
+ *      nothing it writes lands in the caller's directory;
+ *   2. an in-process reduction (drop ever smaller byte ranges), each
+ *      candidate replayed and kept only with the same identity.
+ * DIR (default build/<preset>/minimize/SHA1 of FILE) then holds the input
+ * (crash-SHA1), its record (finding-SHA1.json) and minimize.json (sizes and
+ * identity). Nothing is written anywhere else.
+ * Exit: 0 minimised with the identity kept, 1 FILE shows no finding,
+ * 2 usage or bad input.
  */
 #define _GNU_SOURCE /* memmem */
 #include <errno.h>
+#include <fcntl.h>
 #include <libgen.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "fuzz.h"
 #include "heapsim.h"
-#include "outputs.h"
-
+#include "proof.h"
 
 static void help(FILE *out)
 {
 	fprintf(out,
-		"usage: heapsim minimize FILE [--target T] [--layout L] [--seconds N] [--out FILE2]\n"
-		"                             [--fuzzer PATH] [--json]\n\n"
-		"Shrinks a crash input with libFuzzer's -minimize_crash (needs the fuzz preset:\n"
-		"cmake --preset fuzz && cmake --build --preset fuzz), then replays the result.\n"
-		"  --target T    the fuzz target (default: from the record beside FILE)\n"
-		"  --layout L    pin the layout (default: $HEAPSIM_LAYOUT, the record)\n"
-		"  --seconds N   minimization time (default 60)\n"
-		"  --out FILE2   where the result goes (default FILE.min)\n"
-		"  --fuzzer PATH the libFuzzer binary (default build/fuzz/fuzz/T)\n"
-		"  --json        the result as one JSON document on stdout (docs/schema/\n"
-		"                minimize.schema.json); libFuzzer's output goes to stderr\n"
-		"exit codes: 0 minimized and reproduced, 1 result does not reproduce, 2 usage\n"
-		"            or no libFuzzer build\n");
+		"usage: heapsim minimize FILE [--out DIR] [--target T] [--layout L] [--hardening H]\n"
+		"                             [--seconds N] [--same-class] [--fuzzer PATH]\n"
+		"                             [--no-libfuzzer]\n\n"
+		"Shrinks a finding's input while it shows the same finding (class, layout,\n"
+		"hardening, syscall, object hit), first with libFuzzer's -minimize_crash (when a\n"
+		"fuzz preset build exists), then in-process.\n"
+		"  --out DIR       where the result goes (default build/<preset>/minimize/SHA1);\n"
+		"                  nothing is written into the current directory\n"
+		"  --target T      the fuzz target (default: from the record beside FILE)\n"
+		"  --layout L      the layout (default: the record's; another one is refused)\n"
+		"  --hardening H   the hardening level (default: the record's)\n"
+		"  --seconds N     libFuzzer's minimisation time (default 30)\n"
+		"  --same-class    keep only the class, not the whole identity\n"
+		"  --fuzzer PATH   the libFuzzer binary (default build/fuzz/fuzz/T)\n"
+		"  --no-libfuzzer  only the in-process pass\n"
+		"exit codes: 0 minimised, identity kept; 1 FILE shows no finding; 2 usage or bad\n"
+		"            input\n");
 }
 
-/* A libFuzzer build carries its flag names; the replay main does not. */
-static bool is_libfuzzer(const char *path)
-{
-	static const char mark[] = "minimize_crash";
-	size_t n;
-	uint8_t *b = cli_read_file(path, 1u << 30, &n);
-	bool yes = b && memmem(b, n, mark, sizeof(mark) - 1) != NULL;
-
-	free(b);
-	return yes;
-}
-
-static bool same_inode(const char *a, const char *b)
-{
-	struct stat sa, sb;
-
-	return stat(a, &sa) == 0 && stat(b, &sb) == 0 && sa.st_dev == sb.st_dev &&
-	       sa.st_ino == sb.st_ino;
-}
-
-static bool default_fuzzer(const char *target, char *out, size_t len)
-{
-	char self[PATH_MAX];
-	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
-
-	if (n <= 0)
-		return false;
-	self[n] = '\0';
-	/* build/<preset>/tools/heapsim → build/fuzz/fuzz/<target> */
-	snprintf(out, len, "%s/../../fuzz/fuzz/%s", dirname(self), target);
-	return access(out, X_OK) == 0;
-}
-
-static int run_libfuzzer(const char *bin, const char *layout, const char *in, const char *out,
-			 unsigned long secs, bool quiet_stdout)
-{
-	char t[64], art[PATH_MAX + 32];
-	pid_t pid;
-	int st;
-
-	snprintf(t, sizeof(t), "-max_total_time=%lu", secs);
-	snprintf(art, sizeof(art), "-exact_artifact_path=%s", out);
-	pid = fork();
-	if (pid < 0)
-		return -1;
-	if (pid == 0) {
-		if (layout)
-			setenv("HEAPSIM_LAYOUT", layout, 1);
-		if (quiet_stdout)
-			dup2(2, 1); /* stdout carries the JSON document */
-		execl(bin, bin, "-minimize_crash=1", t, art, in, (char *)NULL);
-		_exit(127);
-	}
-	if (waitpid(pid, &st, 0) < 0)
-		return -1;
-	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
-}
-
-/* What the command line asked for. */
 struct minimize_args {
-	const char *file, *target, *layout, *out, *fuzzer;
+	const char *file, *target, *layout, *hardening, *out, *fuzzer;
 	uint64_t seconds;
-	bool json;
+	bool same_class, no_libfuzzer;
 };
 
-/* CLI_DONE when parsed, HEAPSIM_EXIT_CLEAN after --help, else HEAPSIM_EXIT_USAGE. */
 static int minimize_parse(int argc, char **argv, struct minimize_args *a)
 {
 	static const struct option opts[] = { { "target", required_argument, NULL, 't' },
 					      { "layout", required_argument, NULL, 'L' },
+					      { "hardening", required_argument, NULL, 'H' },
 					      { "out", required_argument, NULL, 'o' },
 					      { "fuzzer", required_argument, NULL, 'f' },
 					      { "seconds", required_argument, NULL, 's' },
-					      { "json", no_argument, NULL, 'j' },
+					      { "same-class", no_argument, NULL, 'c' },
+					      { "no-libfuzzer", no_argument, NULL, 'n' },
 					      { 0 } };
 	struct cli_parser p;
 	const char *v;
 	int c;
 
-	a->seconds = 60;
+	a->seconds = 30;
 	cli_parser_init(&p, "minimize", argc, argv, opts);
 	while ((c = cli_next(&p, &v)) != CLI_DONE) {
 		switch (c) {
@@ -131,9 +87,11 @@ static int minimize_parse(int argc, char **argv, struct minimize_args *a)
 			return HEAPSIM_EXIT_CLEAN;
 		case 't': a->target = v; break;
 		case 'L': a->layout = v; break;
+		case 'H': a->hardening = v; break;
 		case 'o': a->out = v; break;
 		case 'f': a->fuzzer = v; break;
-		case 'j': a->json = true; break;
+		case 'c': a->same_class = true; break;
+		case 'n': a->no_libfuzzer = true; break;
 		case 's':
 			if (cli_parse_u64(v, &a->seconds) && a->seconds && a->seconds <= 86400)
 				break;
@@ -159,128 +117,248 @@ static int minimize_parse(int argc, char **argv, struct minimize_args *a)
 	return CLI_DONE;
 }
 
-/* The libFuzzer binary to run (--fuzzer or the fuzz preset's), into bin;
- * false after saying how to build one. */
+/* ---- pass 1: libFuzzer, confined to a work directory inside DIR ---------- */
+
+/* A libFuzzer build carries its flag names; the replay main does not. */
+static bool is_libfuzzer(const char *path)
+{
+	static const char mark[] = "minimize_crash";
+	size_t n;
+	uint8_t *b = cli_read_file(path, 1u << 30, &n);
+	bool yes = b && memmem(b, n, mark, sizeof(mark) - 1) != NULL;
+
+	free(b);
+	return yes;
+}
+
 static bool find_fuzzer(const struct fuzz_target *t, const char *fuzzer, char *bin, size_t len)
 {
-	if (fuzzer)
-		snprintf(bin, len, "%s", fuzzer);
-	if ((fuzzer ? access(bin, X_OK) == 0 : default_fuzzer(t->name, bin, len)) && is_libfuzzer(bin))
-		return true;
-	fprintf(stderr,
-		"heapsim minimize: no libFuzzer build of %s%s%s. Build it with\n"
-		"  cmake --preset fuzz && cmake --build --preset fuzz -j2\n"
-		"(or name one with --fuzzer PATH)\n",
-		t->name, fuzzer ? " at " : "", fuzzer ? fuzzer : "");
-	return false;
+	char build[PATH_MAX];
+	int n;
+
+	if (fuzzer) {
+		n = snprintf(bin, len, "%s", fuzzer);
+	} else {
+		if (!proof_build_dir(build, sizeof(build) - 64))
+			return false;
+		n = snprintf(bin, len, "%.3000s/../fuzz/fuzz/%.64s", build, t->name);
+	}
+	return n > 0 && (size_t)n < len && access(bin, X_OK) == 0 && is_libfuzzer(bin);
 }
 
-/* The result must not be the input, nor a file left by an earlier run. */
-static bool clear_result(const char *file, const char *out)
+static void rm_tree(const char *dir)
 {
-	if (same_inode(file, out)) {
-		fprintf(stderr, "heapsim minimize: --out %s is the input itself\n", out);
-		return false;
-	}
-	if (unlink(out) < 0 && errno != ENOENT) {
-		fprintf(stderr, "heapsim minimize: cannot replace %s: %s\n", out, strerror(errno));
-		return false;
-	}
-	return true;
+	size_t n;
+	char **names = atk_list_dir(dir, "", &n);
+
+	for (size_t i = 0; names && i < n; i++)
+		if (unlink(names[i]) < 0 && errno == EISDIR)
+			rm_tree(names[i]);
+	atk_list_free(names, n);
+	rmdir(dir);
 }
 
-/* Replays the result in-process; a finding's record goes beside it so
- * `heapsim replay` pins the same layout. */
-static bool check_result(const struct fuzz_target *t, const char *layout, const char *out,
-			 const uint8_t *d, size_t m, size_t from, FILE *txt)
+/* Runs libFuzzer with cwd = work; its result is work/min. */
+static int run_libfuzzer(const char *bin, const struct proof_finding *pf, const char *in,
+			 const char *work, unsigned long secs, bool class_only)
 {
-	struct fuzz_opts o;
-	struct fuzz_result res;
+	char t[64], art[PATH_MAX + 32], pre[PATH_MAX + 32], id[ATK_IDENTITY_MAX], log[PATH_MAX + 8];
+	pid_t pid;
+	int st;
 
-	fuzz_opts_default(&o);
-	o.layout = fuzz_target_layout(t, layout);
-	fuzz_run(t, d, m, &o, &res);
-	if (res.found) {
-		char prefix[PATH_MAX + 1], *dup = strdup(out);
+	atk_finding_identity(&pf->res.finding, class_only, id, sizeof(id));
+	snprintf(t, sizeof(t), "-max_total_time=%lu", secs);
+	if (snprintf(art, sizeof(art), "-exact_artifact_path=%s/min", work) >= (int)sizeof(art) ||
+	    snprintf(pre, sizeof(pre), "-artifact_prefix=%s/", work) >= (int)sizeof(pre) ||
+	    snprintf(log, sizeof(log), "%s/log", work) >= (int)sizeof(log))
+		return -1;
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0)
+		return -1;
+	if (pid == 0) {
+		int fd = open(log, O_WRONLY | O_CREAT | O_TRUNC, 0644);
 
-		snprintf(prefix, sizeof(prefix), "%s/", dup ? dirname(dup) : ".");
-		free(dup);
-		fuzz_record_save(prefix, &res.finding);
+		if (fd < 0 || chdir(work) < 0)
+			_exit(127);
+		dup2(fd, 1);
+		dup2(fd, 2);
+		if (pf->o.layout)
+			setenv("HEAPSIM_LAYOUT", pf->o.layout, 1);
+		if (pf->o.hardening >= 0)
+			setenv("HEAPSIM_HARDENING",
+			       sys_heap_hardening_name((enum sys_heap_hardening)pf->o.hardening), 1);
+		setenv("HEAPSIM_KEEP_IDENTITY", id, 1);
+		setenv("HEAPSIM_KEEP_CLASS_ONLY", class_only ? "1" : "0", 1);
+		unsetenv("HEAPSIM_FINDINGS_DIR");
+		execl(bin, bin, "-minimize_crash=1", t, art, pre, in, (char *)NULL);
+		_exit(127);
 	}
-	fprintf(txt, "%s: %zu bytes (from %zu); %s\n", out, m, from,
-		res.found ? "still a finding" : "NO LONGER REPRODUCES");
-	if (res.found)
-		fprintf(txt, "replay: heapsim replay %s --target %s\n", out, t->name);
-	return res.found;
+	if (waitpid(pid, &st, 0) < 0)
+		return -1;
+	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
+/* ---- pass 2: in-process, drop byte ranges while the bug holds ------------- */
+
+static size_t reduce(const struct proof_finding *pf, uint8_t *d, size_t n, bool class_only,
+		     time_t deadline)
+{
+	uint8_t *c = malloc(n ? n : 1);
+
+	if (!c)
+		return n;
+	for (size_t k = n / 2 ? n / 2 : 1; k >= 1 && time(NULL) < deadline; k /= 2) {
+		for (size_t at = 0; at + k <= n && n > k && time(NULL) < deadline;) {
+			memcpy(c, d, at);
+			memcpy(c + at, d + at + k, n - at - k);
+			if (proof_same_bug(pf, c, n - k, class_only)) {
+				n -= k;
+				memcpy(d, c, n);
+			} else {
+				at++;
+			}
+		}
+		if (k == 1)
+			break;
+	}
+	free(c);
+	return n;
+}
+
+static bool write_file(const char *path, const uint8_t *d, size_t n)
+{
+	FILE *f = fopen(path, "wb");
+	bool ok = f && fwrite(d, 1, n, f) == n;
+
+	if (f && fclose(f))
+		ok = false;
+	return ok;
+}
+
+static bool write_summary(const char *dir, const struct proof_finding *pf, size_t from, size_t to,
+			  const char *sha, bool class_only)
+{
+	char path[PATH_MAX + 32], id[ATK_IDENTITY_MAX];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/minimize.json", dir);
+	f = fopen(path, "w");
+	if (!f)
+		return false;
+	atk_finding_identity(&pf->res.finding, class_only, id, sizeof(id));
+	fprintf(f, "{\"class\":");
+	cli_json_string(f, atk_finding_class(&pf->res.finding));
+	fprintf(f, ",\"identity\":");
+	cli_json_string(f, id);
+	fprintf(f, ",\"kept\":\"%s\",\"from_bytes\":%zu,\"bytes\":%zu,\"input_sha1\":\"%s\"}\n",
+		class_only ? "class" : "identity", from, to, sha);
+	return fclose(f) == 0;
 }
 
 int heapsim_cmd_minimize(int argc, char **argv)
 {
 	struct minimize_args a = { 0 };
-	char bin[PATH_MAX], outbuf[PATH_MAX];
-	const struct fuzz_target *t;
-	struct cli_record rec;
-	const char *layout;
-	FILE *txt;
-	bool found;
-	uint8_t *d;
-	size_t n, m;
+	struct proof_finding pf;
+	char bin[PATH_MAX], dir[PATH_MAX], work[PATH_MAX + 16], in[PATH_MAX], sha[41];
+	char path[PATH_MAX + 64], id[ATK_IDENTITY_MAX];
+	uint8_t *best;
+	size_t n;
 	int r = minimize_parse(argc, argv, &a);
 
 	if (r != CLI_DONE)
 		return r;
-	txt = a.json ? stderr : stdout; /* stdout holds the one JSON document */
-	d = cli_read_input("minimize", a.file, &n);
-	if (!d)
-		return HEAPSIM_EXIT_USAGE;
-	cli_record_read(a.file, d, n, &rec);
-	free(d);
-	t = fuzz_target_find(a.target ? a.target : rec.target);
-	if (!t) {
-		fprintf(stderr, "heapsim minimize: %s target (use --target)\n", a.target ? "unknown" : "no");
+	r = proof_load("minimize", a.file, a.target, a.layout, a.hardening, &pf);
+	if (r) {
+		free(pf.data);
+		return r;
+	}
+	atk_finding_identity(&pf.res.finding, a.same_class, id, sizeof(id));
+	printf("[%s] minimizing %s (%zu bytes), keeping %s %s\n", atk_finding_class(&pf.res.finding),
+	       a.file, pf.len, a.same_class ? "class" : "identity", id);
+	if (a.out) {
+		snprintf(dir, sizeof(dir), "%s", a.out);
+	} else {
+		char build[PATH_MAX];
+
+		fuzz_sha1_hex(pf.data, pf.len, sha);
+		if (!proof_build_dir(build, sizeof(build))) {
+			fprintf(stderr, "heapsim minimize: no build tree found; use --out DIR\n");
+			free(pf.data);
+			return HEAPSIM_EXIT_USAGE;
+		}
+		if (snprintf(dir, sizeof(dir), "%s/minimize/%s", build, sha) >= (int)sizeof(dir)) {
+			fprintf(stderr, "heapsim minimize: build path too long; use --out DIR\n");
+			free(pf.data);
+			return HEAPSIM_EXIT_USAGE;
+		}
+	}
+	if (!proof_mkdirs(dir) || !realpath(a.file, in)) {
+		fprintf(stderr, "heapsim minimize: cannot create %s: %s\n", dir, strerror(errno));
+		free(pf.data);
 		return HEAPSIM_EXIT_USAGE;
 	}
-	layout = cli_pick(a.layout, "HEAPSIM_LAYOUT", rec.layout, cli_layout_known);
-	if (layout && !ll_layout_find(layout)) {
-		fprintf(stderr, "heapsim minimize: unknown layout '%s'\n", layout);
+	best = malloc(pf.len);
+	if (!best) {
+		free(pf.data);
 		return HEAPSIM_EXIT_USAGE;
 	}
-	if (!find_fuzzer(t, a.fuzzer, bin, sizeof(bin)))
-		return HEAPSIM_EXIT_USAGE;
-	if (!a.out) {
-		snprintf(outbuf, sizeof(outbuf), "%s.min", a.file);
-		a.out = outbuf;
+	memcpy(best, pf.data, pf.len);
+	n = pf.len;
+	snprintf(work, sizeof(work), "%s/.libfuzzer", dir);
+	if (!a.no_libfuzzer && find_fuzzer(pf.t, a.fuzzer, bin, sizeof(bin))) {
+		size_t m;
+		uint8_t *cand;
+
+		rm_tree(work);
+		if (!proof_mkdirs(work)) {
+			fprintf(stderr, "heapsim minimize: cannot create %s\n", work);
+		} else {
+			int rc = run_libfuzzer(bin, &pf, in, work, (unsigned long)a.seconds, a.same_class);
+
+			snprintf(path, sizeof(path), "%s/min", work);
+			cand = cli_read_file(path, HEAPSIM_INPUT_MAX, &m);
+			if (cand && m < n && proof_same_bug(&pf, cand, m, a.same_class)) {
+				memcpy(best, cand, m);
+				n = m;
+			}
+			printf("libFuzzer pass (%s): %zu bytes%s\n", bin, n,
+			       cand ? "" : rc ? " (it left no result)" : "");
+			free(cand);
+		}
+		rm_tree(work);
+	} else if (!a.no_libfuzzer) {
+		printf("no libFuzzer build of %s (cmake --preset fuzz && cmake --build --preset fuzz):"
+		       " in-process pass only\n", pf.t->name);
 	}
-	if (!clear_result(a.file, a.out))
-		return HEAPSIM_EXIT_USAGE;
-	fprintf(txt, "minimizing %s with %s%s%s for up to %llu s\n", a.file, bin,
-		layout ? ", layout " : "", layout ? layout : "", (unsigned long long)a.seconds);
-	fflush(txt);
-	r = run_libfuzzer(bin, layout, a.file, a.out, (unsigned long)a.seconds, a.json);
-	d = cli_read_file(a.out, HEAPSIM_INPUT_MAX, &m);
-	if (!d) {
-		fprintf(stderr, "heapsim minimize: libFuzzer wrote no result (exit %d)\n", r);
+	n = reduce(&pf, best, n, a.same_class, time(NULL) + (time_t)a.seconds);
+	if (!proof_same_bug(&pf, best, n, a.same_class)) { /* never: each step checked it */
+		fprintf(stderr, "heapsim minimize: internal error: the result lost the finding\n");
+		free(best);
+		free(pf.data);
 		return HEAPSIM_EXIT_USAGE;
 	}
-	found = check_result(t, layout, a.out, d, m, n, txt);
-	r = found ? HEAPSIM_EXIT_CLEAN : HEAPSIM_EXIT_FINDINGS;
-	free(d);
-	if (a.json) {
-		out_json_begin(stdout, "minimize");
-		printf(",\"input\":");
-		cli_json_string(stdout, a.file);
-		printf(",\"target\":");
-		cli_json_string(stdout, t->name);
-		printf(",\"layout\":");
-		if (layout)
-			cli_json_string(stdout, layout);
-		else
-			printf("null");
-		printf(",\"output\":");
-		cli_json_string(stdout, a.out);
-		printf(",\"bytes_before\":%zu,\"bytes_after\":%zu,\"reproduces\":%s", n, m,
-		       found ? "true" : "false");
-		out_json_end(stdout);
+	fuzz_sha1_hex(best, n, sha);
+	snprintf(path, sizeof(path), "%s/crash-%s", dir, sha);
+	{
+		struct fuzz_result res;
+		char prefix[PATH_MAX + 1];
+
+		fuzz_run(pf.t, best, n, &pf.o, &res);
+		snprintf(prefix, sizeof(prefix), "%s/", dir);
+		if (!write_file(path, best, n) || !fuzz_record_save(prefix, &res.finding) ||
+		    !write_summary(dir, &pf, pf.len, n, sha, a.same_class)) {
+			fprintf(stderr, "heapsim minimize: cannot write into %s: %s\n", dir,
+				strerror(errno));
+			free(best);
+			free(pf.data);
+			return HEAPSIM_EXIT_USAGE;
+		}
 	}
-	return r;
+	printf("[%s] %s: %zu bytes (from %zu); %s kept\n", atk_finding_class(&pf.res.finding), path, n,
+	       pf.len, a.same_class ? "class" : "identity");
+	printf("replay: heapsim replay %s --target %s\n", path, pf.t->name);
+	free(best);
+	free(pf.data);
+	return HEAPSIM_EXIT_CLEAN;
 }

@@ -211,6 +211,31 @@ static bool replay_opts(const struct replay_args *a, const struct cli_record *re
 	return true;
 }
 
+/* The class of what the replay will show, before its trace: "[confinement]"
+ * (a quiet run of the same search the traced runs below do). */
+static void print_class_first(const char *name, const struct fuzz_target *t, const uint8_t *data,
+			      size_t len, const struct fuzz_opts *o, bool pinned)
+{
+	struct fuzz_opts q = *o;
+	struct fuzz_result res;
+	FILE *txt = o->trace ? o->trace : stdout; /* the text stream: stdout carries --json */
+
+	q.trace = NULL;
+	fuzz_run(t, data, len, &q, &res);
+	for (size_t i = 0; !res.found && !pinned && t->uses_layout && i < ll_layout_count(); i++) {
+		q.layout = ll_layout_at(i)->name;
+		fuzz_run(t, data, len, &q, &res);
+	}
+	if (res.found)
+		fprintf(txt, "[%s] %s: finding on layout %s, hardening %s%s%s\n",
+		       atk_finding_class(&res.finding), name,
+		       res.finding.layout[0] ? res.finding.layout : "-",
+		       res.finding.hardening[0] ? res.finding.hardening : "-",
+		       res.finding.syscall[0] ? " in " : "", res.finding.syscall);
+	else
+		fprintf(txt, "[no-finding] %s\n", name);
+}
+
 int heapsim_cmd_replay(int argc, char **argv)
 {
 	struct replay_args a = { 0 };
@@ -249,6 +274,7 @@ int heapsim_cmd_replay(int argc, char **argv)
 		sarif_discard(sarif);
 		return HEAPSIM_EXIT_USAGE;
 	}
+	print_class_first(a.file, t, data, len, &o, pinned);
 	found = run_once(a.file, t, data, len, &o, &res);
 	/* A crash found with the layout pinned decodes its first byte as
 	 * something else: try the layouts in turn before calling it clean. */

@@ -79,6 +79,7 @@ int heapsim_catalogue_run(const char *dir, struct heapsim_catalogue *c, FILE *pr
 		memset(r, 0, sizeof(*r));
 		snprintf(r->name, sizeof(r->name), "%s", atk_scenario_name(s));
 		snprintf(r->about, sizeof(r->about), "%s", atk_scenario_about(s));
+		snprintf(r->escalates, sizeof(r->escalates), "%s", atk_scenario_escalates(s));
 		r->cells = calloc(ll_layout_count() * SYS_HEAP_HARDENING_LEVELS, sizeof(*r->cells));
 		for (size_t l = 0; r->cells && l < ll_layout_count(); l++)
 			for (int h = 0; h < SYS_HEAP_HARDENING_LEVELS; h++) {
@@ -146,6 +147,10 @@ void heapsim_catalogue_markdown(const struct heapsim_catalogue *c, FILE *out)
 		     "- blocked (why): the user thread could not do it (page fault, syscall "
 		     "verification);\n"
 		     "- harmless: done, and nothing the kernel trusts changed.\n\n"
+		     "The column *escalates to* says what an exploitable cell gives the attacker: the "
+		     "scenario's `escalates` line, which names the primitive, the kernel target within "
+		     "reach and the right it would grant; \"shown by\" names the catalogue scenario that "
+		     "performs that write (docs/reviewer-guide.md, impact proofs).\n\n"
 		     "Write a scenario or reproduce a cell: docs/reviewer-guide.md "
 		     "(`heapsim run attack/scenarios/FILE.scn --layout L --hardening H`).\n\n");
 	fprintf(out, "## Escapes per layout\n\n| layout | heap metadata | kernel-trusted objects | "
@@ -166,9 +171,11 @@ void heapsim_catalogue_markdown(const struct heapsim_catalogue *c, FILE *out)
 			cnt[ATK_V_BLOCKED], cnt[ATK_V_HARMLESS]);
 	}
 	for (size_t l = 0; l < ll_layout_count(); l++) {
-		fprintf(out, "\n## %s\n\n| technique | none | basic | moderate | full | extreme |\n"
-			     "|---|---|---|---|---|---|\n", ll_layout_at(l)->name);
+		fprintf(out, "\n## %s\n\n| technique | none | basic | moderate | full | extreme | escalates to |\n"
+			     "|---|---|---|---|---|---|---|\n", ll_layout_at(l)->name);
 		for (size_t i = 0; i < c->n; i++) {
+			bool escapes = false;
+
 			fprintf(out, "| %s |", c->rows[i].name);
 			for (int h = 0; h < SYS_HEAP_HARDENING_LEVELS; h++) {
 				const struct heapsim_cell *x = heapsim_cell_at(&c->rows[i], l, h);
@@ -179,8 +186,10 @@ void heapsim_catalogue_markdown(const struct heapsim_catalogue *c, FILE *out)
 				else
 					snprintf(b, sizeof(b), "–");
 				fprintf(out, " %s |", b);
+				escapes |= x->ran && x->v.cls == ATK_V_EXPLOITABLE;
 			}
-			fprintf(out, "\n");
+			/* what an escape here gives the attacker, where there is one */
+			fprintf(out, " %s |\n", escapes && c->rows[i].escalates[0] ? c->rows[i].escalates : "–");
 		}
 	}
 	fprintf(out, "\n## Techniques\n\n");
@@ -305,14 +314,17 @@ static int run_one_file(const char *path, const char *layout, int hard, bool tra
 			continue;
 		for (int h = 0; h < SYS_HEAP_HARDENING_LEVELS; h++) {
 			struct atk_verdict v;
-			char got[128], want[64];
+			char got[128], want[160];
 			bool has;
 
 			if ((hard >= 0 && h != hard) || !atk_scenario_applies(s, ln, h))
 				continue;
-			if (trace)
-				fprintf(txt, "\n--- %s, hardening %s ---\n", ln,
+			if (trace) {
+				/* the class first, then the trace that leads to it */
+				atk_scenario_run(s, ln, h, NULL, &v);
+				fprintf(txt, "\n--- [%s] %s, hardening %s ---\n", atk_verdict_tag(&v), ln,
 					sys_heap_hardening_name((enum sys_heap_hardening)h));
+			}
 			fflush(txt);
 			atk_scenario_run(s, ln, h, trace ? txt : NULL, &v);
 			atk_verdict_format(&v, got, sizeof(got));
@@ -322,7 +334,7 @@ static int run_one_file(const char *path, const char *layout, int hard, bool tra
 					      has && atk_verdict_matches(&v, want));
 			if (o->sarif)
 				run_sarif_item(o, s, abspath, ln, h, &v, has && atk_verdict_matches(&v, want));
-			fprintf(txt, "  %-12s %-9s %-40s %s\n", ln,
+			fprintf(txt, "  [%s] %-12s %-9s %-40s %s\n", atk_verdict_tag(&v), ln,
 			       sys_heap_hardening_name((enum sys_heap_hardening)h), got,
 			       !has ? "(no expectation)" : atk_verdict_matches(&v, want) ? "ok"
 										: "UNEXPECTED");
@@ -331,6 +343,16 @@ static int run_one_file(const char *path, const char *layout, int hard, bool tra
 			if (trace || (has && !atk_verdict_matches(&v, want)))
 				fprintf(txt, "  %-22s %s\n", "", v.detail);
 			bad += !has || !atk_verdict_matches(&v, want);
+			/* the chain of findings, where the file says what it must be */
+			if (atk_scenario_expected_chain(s, ln, h, want, sizeof(want))) {
+				bool same = !strcmp(want, v.chain);
+
+				fprintf(txt, "  %-22s chain %s %s\n", "", v.chain[0] ? v.chain : "(none)",
+				       same ? "ok" : "UNEXPECTED");
+				if (!same)
+					fprintf(txt, "  %-22s expected chain %s\n", "", want);
+				bad += !same;
+			}
 		}
 	}
 	atk_scenario_free(s);

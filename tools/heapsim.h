@@ -33,6 +33,7 @@ int heapsim_cmd_list_layouts(int argc, char **argv);
 int heapsim_cmd_replay(int argc, char **argv);
 int heapsim_cmd_matrix(int argc, char **argv);
 int heapsim_cmd_minimize(int argc, char **argv);
+int heapsim_cmd_export(int argc, char **argv);
 int heapsim_cmd_verdict(int argc, char **argv);
 int heapsim_cmd_report(int argc, char **argv);
 
@@ -49,6 +50,7 @@ struct heapsim_cell {
 struct heapsim_catalogue_row {
 	char name[64];
 	char about[256];
+	char escalates[256];        /* the scenario's `escalates` line */
 	struct heapsim_cell *cells; /* ll_layout_count() × SYS_HEAP_HARDENING_LEVELS */
 };
 static inline struct heapsim_cell *heapsim_cell_at(const struct heapsim_catalogue_row *r,

@@ -1,0 +1,35 @@
+/*
+ * Exported by `heapsim export --xtensa` from scenario alias-kernel-page:
+ * [kernel-object-changed] on pr10807-v2, hardening extreme. Runs on the dc233c core (port/xtensa/proof):
+ * the user thread's stores in ring 1, the syscalls in ring 0 on heap/'s sys_heap.
+ */
+#include "proof_prog.h"
+
+static const struct proof_step steps[] = {
+	{ .op = PROOF_ALLOC, .slot = 0, .bytes = 0x40, .align = 0x0, .flags = 0x2, .forged_heap = 0,
+	  .host = "alloc A" },
+	{ .op = PROOF_WRITE, .region = PROOF_BUF, .off = -44, .len = 4, .data = { 0x01, 0x00, 0x00, 0x00 },
+	  .host = "write kheap.lock@uncached" },
+	{ .op = PROOF_ALLOC, .slot = 1, .bytes = 0x40, .align = 0x0, .flags = 0x2, .forged_heap = 0,
+	  .host = "alloc B" },
+};
+
+const struct proof_program proof_program = {
+	.name = "scenario alias-kernel-page",
+	.layout = "pr10807-v2",
+	.hardening = 4,
+	.region_bytes = 131072,
+	.buf_in_region = 64,
+	.kheap_in_region = 1,
+	.kheap_bytes = 28,
+	.check_each_step = 0,
+	.host_class = "kernel-object-changed",
+	.host_message = "user thread changed k_heap ll_heap outside its API: ll_heap_region+0x14 uncached: k_heap ll_heap +0x14 (lock.locked)",
+	.host_kernel_store = 0,
+	.host_store_off = 0,
+	.host_store_len = 0,
+	.host_kobj_off = 20,
+	.host_past = 0,
+	.nsteps = sizeof(steps) / sizeof(steps[0]),
+	.steps = steps,
+};

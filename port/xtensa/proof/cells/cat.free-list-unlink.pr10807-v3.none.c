@@ -1,0 +1,41 @@
+/*
+ * Exported by `heapsim export --xtensa` from scenario free-list-unlink:
+ * [confinement] on pr10807-v3, hardening none. Runs on the dc233c core (port/xtensa/proof):
+ * the user thread's stores in ring 1, the syscalls in ring 0 on heap/'s sys_heap.
+ */
+#include "proof_prog.h"
+
+static const struct proof_step steps[] = {
+	{ .op = PROOF_ALLOC, .slot = 0, .bytes = 0x40, .align = 0x0, .flags = 0x2, .forged_heap = 0,
+	  .host = "alloc A" },
+	{ .op = PROOF_ALLOC, .slot = 1, .bytes = 0x40, .align = 0x0, .flags = 0x2, .forged_heap = 0,
+	  .host = "alloc B" },
+	{ .op = PROOF_FREE, .region = PROOF_BUF, .off = 128, .cached = 1, .forged_heap = 0,
+	  .host = "free A" },
+	{ .op = PROOF_WRITE, .region = PROOF_BUF, .off = 76, .len = 2, .data = { 0x00, 0x40 },
+	  .host = "write A.prev" },
+	{ .op = PROOF_WRITE, .region = PROOF_BUF, .off = 78, .len = 2, .data = { 0x00, 0x40 },
+	  .host = "write A.next" },
+	{ .op = PROOF_ALLOC, .slot = 2, .bytes = 0x40, .align = 0x0, .flags = 0x2, .forged_heap = 0,
+	  .host = "alloc C" },
+};
+
+const struct proof_program proof_program = {
+	.name = "scenario free-list-unlink",
+	.layout = "pr10807-v3",
+	.hardening = 0,
+	.region_bytes = 131072,
+	.buf_in_region = 0,
+	.kheap_in_region = 0,
+	.kheap_bytes = 28,
+	.check_each_step = 0,
+	.host_class = "confinement",
+	.host_message = "sof_heap_alloc wrote 4 bytes outside its footprint at 0xa0031004: ll_sched_domain ll_sched domain +0x4 (sem)",
+	.host_kernel_store = 1,
+	.host_store_off = 131076,
+	.host_store_len = 4,
+	.host_kobj_off = -1,
+	.host_past = 0,
+	.nsteps = sizeof(steps) / sizeof(steps[0]),
+	.steps = steps,
+};

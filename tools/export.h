@@ -1,0 +1,36 @@
+/* heapsim export: the decoded run of a finding, and its writers. */
+#ifndef HEAPSIM_EXPORT_H
+#define HEAPSIM_EXPORT_H
+
+#include "proof.h"
+
+#define EXPORT_MAX_STEPS 256
+
+struct export_step {
+	struct atk_action a;       /* as decoded (symbolic) */
+	struct atk_event ev;       /* what the host saw */
+	struct atk_exec_info exec; /* what ran, resolved to target addresses */
+};
+
+struct export_run {
+	struct atk_session_config cfg;
+	unsigned field_width;
+	uint64_t buf_taddr, kheap_taddr;
+	size_t buf_bytes;
+	bool kheap_ok;
+	struct export_step steps[EXPORT_MAX_STEPS]; /* the steps that ran, in order */
+	size_t n;
+	bool found;
+	struct atk_finding finding;
+	uint64_t finding_taddr;    /* the finding's address, uncached view */
+	char name[96];             /* the input's SHA-1, or "scenario NAME" */
+};
+
+/* Runs the finding with an observer on the decoder; -1: no finding. */
+int export_decode(const struct proof_finding *pf, struct export_run *x);
+/* An address in the scenario language, named where possible. */
+void export_addr(FILE *f, const struct atk_addr *a, unsigned field_width, unsigned word_bits);
+/* export_xtensa.c */
+int export_xtensa(const struct export_run *x, const char *out);
+
+#endif
