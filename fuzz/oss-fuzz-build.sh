@@ -56,7 +56,7 @@ for d in $layer_dirs; do
   inc="$inc -I$d"
   for f in "$d"/*.c; do
     case $(basename "$f") in
-      *_main.c|fuzz_*.c) ;;      # mains and the thin target files
+      replay_main.c|fuzz_*.c) ;; # the replay main and the thin target files
       *) lib_src="$lib_src $f" ;;
     esac
   done

@@ -11,7 +11,7 @@ _heapsim() {
   local cur prev cmd opts
   cur=${COMP_WORDS[COMP_CWORD]}
   prev=${COMP_WORDS[COMP_CWORD-1]}
-  local commands="audit run list-layouts replay matrix minimize verdict report help"
+  local commands="audit run list-layouts replay matrix minimize export verdict report help"
   if [ "$COMP_CWORD" -eq 1 ]; then
     mapfile -t COMPREPLY < <(compgen -W "$commands --help --version" -- "$cur")
     return
@@ -24,7 +24,8 @@ _heapsim() {
     list-layouts) opts="--json" ;;
     replay) opts="--target --layout --hardening --oracle --json --sarif" ;;
     matrix) opts="--dir --out --check --json --sarif" ;;
-    minimize) opts="--target --layout --out --fuzzer --seconds --json" ;;
+    minimize) opts="--target --layout --hardening --out --fuzzer --seconds --same-class --no-libfuzzer" ;;
+    export) opts="--scenario --xtensa --target --layout --hardening --out" ;;
     verdict) opts="--seconds --seed --out --scenarios --json --sarif" ;;
     report) opts="--out --findings --scenarios --no-matrix" ;;
     *) opts="" ;;
@@ -38,7 +39,7 @@ _heapsim() {
     --word-bits) mapfile -t COMPREPLY < <(compgen -W "32 64" -- "$cur"); return ;;
     --profile) mapfile -t COMPREPLY < <(compgen -W "production debug fuzz" -- "$cur"); return ;;
     --out|--dir|--scenarios|--findings) mapfile -t COMPREPLY < <(compgen -d -- "$cur"); return ;;
-    --sarif|--check|--fuzzer) mapfile -t COMPREPLY < <(compgen -f -- "$cur"); return ;;
+    --sarif|--check|--fuzzer|--scenario|--xtensa) mapfile -t COMPREPLY < <(compgen -f -- "$cur"); return ;;
     --ticks|--seconds|--seed|--heap-bytes|--period|--cores) COMPREPLY=(); return ;;
   esac
   if [[ $cur == -* ]]; then
