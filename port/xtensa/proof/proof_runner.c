@@ -222,7 +222,12 @@ static void do_free(unsigned i, const struct proof_step *s)
 		kernel_checks();
 		if (v_class[0])
 			return;
-		if (p < buf || n > (uint32_t)(end - p)) {
+		/* Zephyr's Xtensa loop in the target's 32-bit size_t: lines from
+		 * round_down(p) while below round_up(p + n); an end that wraps past
+		 * 2^32 runs no line at all */
+		uint32_t a = (uint32_t)(uintptr_t)p, first = a & ~63u, last = (a + n + 63u) & ~63u;
+
+		if (n && first < last && last > (uint32_t)(uintptr_t)end) {
 			v_past = n - (uint32_t)(end - p);
 			snprintf(d, sizeof(d), "cache flush+invalidate of %lu bytes runs %lu bytes past "
 					       "the heap buffer", (unsigned long)n, (unsigned long)v_past);
