@@ -652,6 +652,7 @@ static void event_set(struct atk_session *u, struct atk_event *ev, enum atk_even
 	snprintf(ev->f.layout, sizeof(ev->f.layout), "%s", u->cfg.layout);
 	snprintf(ev->f.hardening, sizeof(ev->f.hardening), "%s",
 		 sys_heap_hardening_name((enum sys_heap_hardening)u->cfg.hardening));
+	ev->f.word_bits = ll_env_config(u->env)->word_bits;
 }
 
 /* The check's name from the sim's message: sys_heap check "NAME" in ... */

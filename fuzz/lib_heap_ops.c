@@ -470,7 +470,7 @@ static bool setup(struct hops *h, struct fuzz_in *in, const struct fuzz_opts *o)
 	h->oob = o->layout ? !strcmp(o->layout, "oob") : (f >> 7) & 1;
 	h->bytes = 32 + (size_t)(sz & 0x7fff) * ((sz & 0x8000) ? 2 : 1);
 	sys_heap_config_default(&cfg);
-	cfg.word_bits = (f & 1) ? 64 : 32;
+	cfg.word_bits = o->word_bits ? o->word_bits : (f & 1) ? 64 : 32;
 	cfg.hardening = (enum sys_heap_hardening)hard;
 	cfg.runtime_stats = (f >> 4) & 1;
 	cfg.size_mode = ((f >> 5) & 3) == 3 ? SYS_HEAP_SIZE_AUTO : (enum sys_heap_size_mode)((f >> 5) & 3);
@@ -481,6 +481,7 @@ static bool setup(struct hops *h, struct fuzz_in *in, const struct fuzz_opts *o)
 	h->stats = h->oob || cfg.runtime_stats;
 	snprintf(h->res->finding.hardening, sizeof(h->res->finding.hardening), "%s",
 		 sys_heap_hardening_name(cfg.hardening));
+	h->res->finding.word_bits = cfg.word_bits;
 	snprintf(h->res->finding.layout, sizeof(h->res->finding.layout), "%s",
 		 h->oob ? "oob" : cfg.word_bits == 64 ? "sys_heap-64" : "sys_heap-32");
 	/* Exactly `bytes`, page-aligned: ASan's redzone starts right after. */

@@ -58,6 +58,8 @@ void fuzz_run(const struct fuzz_target *t, const uint8_t *data, size_t size,
 	snprintf(f->target, sizeof(f->target), "%s", t->name);
 	if (!f->layout[0] && o->layout)
 		snprintf(f->layout, sizeof(f->layout), "%s", o->layout);
+	/* the oracle set decides which event is the finding: a replay pins it */
+	snprintf(f->oracle, sizeof(f->oracle), "%s", o->escape_only ? "escape" : "all");
 	l = ll_layout_find(f->layout);
 	/* Only what the simulator sees counts as a design flaw; a model
 	 * mismatch or harness error is a bug on any layout. */
@@ -88,7 +90,7 @@ int fuzz_lf_init(const struct fuzz_target *t, int *argc, char ***argv)
 {
 	const char *target = t->name;
 	const char *layout = getenv("HEAPSIM_LAYOUT"), *hard = getenv("HEAPSIM_HARDENING");
-	const char *oracle = getenv("HEAPSIM_ORACLE");
+	const char *oracle = getenv("HEAPSIM_ORACLE"), *word = getenv("HEAPSIM_WORD_BITS");
 
 	for (int i = 1; argc && argv && i < *argc; i++) {
 		const char *v;
@@ -101,6 +103,8 @@ int fuzz_lf_init(const struct fuzz_target *t, int *argc, char ***argv)
 			lf_prefix = v;
 		else if ((v = flag_value((*argv)[i], "-oracle")))
 			oracle = v;
+		else if ((v = flag_value((*argv)[i], "-word_bits")))
+			word = v;
 		else if ((v = flag_value((*argv)[i], "-heapsim_options")) && strcmp(v, "0")) {
 			print_options(t);
 			exit(0);
@@ -119,6 +123,11 @@ int fuzz_lf_init(const struct fuzz_target *t, int *argc, char ***argv)
 		exit(2);
 	}
 	lf_opts.escape_only = oracle && !strcmp(oracle, "escape");
+	if (word && *word && strcmp(word, "32") && strcmp(word, "64")) {
+		fprintf(stderr, "%s: bad word mode '%s' (32 or 64)\n", target, word);
+		exit(2);
+	}
+	lf_opts.word_bits = word && *word ? (unsigned)atoi(word) : 0;
 	/* HEAPSIM_TRACE=1: print each run's readable trace on stderr. */
 	if (getenv("HEAPSIM_TRACE") && *getenv("HEAPSIM_TRACE") && strcmp(getenv("HEAPSIM_TRACE"), "0"))
 		lf_opts.trace = stderr;
@@ -270,6 +279,8 @@ void fuzz_drive(const struct fuzz_target *t, const struct fuzz_opts *o, uint64_t
 		if (res.found) {
 			st->found = true;
 			st->finding = res.finding;
+			st->finding.seeded = true;
+			st->finding.seed = seed;
 			st->crash = malloc(len);
 			if (st->crash) {
 				memcpy(st->crash, buf, len);

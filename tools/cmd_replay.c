@@ -7,11 +7,13 @@
  * ll_heap, free chunk 63 FREE_NEXT"), each syscall with its result, and what
  * the simulator saw (faults, oopses, findings), then the finding's report.
  *
- * Which layout: --layout, else $HEAPSIM_LAYOUT, else the record libFuzzer's
- * run left beside the crash (finding-SHA1.json, written when the run was
- * pinned), else the layout the input's first byte selects. If that gives no
- * finding and nothing pinned the layout, the other layouts are tried: a crash
- * found with a pinned layout then still replays.
+ * What decides the verdict is pinned from the record the run left beside the
+ * crash (finding-SHA1.json): layout, hardening, oracle set and word mode, each
+ * overridden by its option (or $HEAPSIM_LAYOUT, $HEAPSIM_HARDENING,
+ * $HEAPSIM_ORACLE). Without a record the input chooses; if that gives no
+ * finding and nothing pinned the layout, the other layouts are tried. With a
+ * record the result is compared with it: "as recorded", or what differs
+ * (kind, operation, message).
  * Exit: 1 finding reproduced, 0 clean, 2 usage or unreadable input.
  */
 #include <libgen.h>
@@ -26,13 +28,15 @@ static void help(FILE *out)
 {
 	fprintf(out,
 		"usage: heapsim replay FILE [--target T] [--layout L] [--hardening H]\n"
-		"                           [--oracle escape] [--json]\n\n"
+		"                           [--oracle all|escape] [--word-bits N] [--json]\n\n"
 		"Re-runs a crash or corpus file and prints a numbered, readable trace.\n"
 		"  --target T     fuzz_heap_ops, fuzz_user_syscalls, ... (default: from the\n"
 		"                 finding record beside FILE, or FILE's directory name)\n"
 		"  --layout L     pin the layout (default: $HEAPSIM_LAYOUT, the record, the input)\n"
-		"  --hardening H  pin the heap hardening level\n"
-		"  --oracle escape  report only escapes, as a run with -oracle=escape\n"
+		"  --hardening H  pin the heap hardening level (default: the record's)\n"
+		"  --oracle all|escape  the oracle set; escape: only escapes, as a run with\n"
+		"                 -oracle=escape (default: $HEAPSIM_ORACLE, the record's, all)\n"
+		"  --word-bits 32|64  pin the heap word mode (default: the record's, the input)\n"
 		"  --json         print the finding as one JSON object after the trace\n"
 		"exit codes: 0 no finding, 1 finding reproduced, 2 usage or input error\n");
 }
@@ -52,8 +56,13 @@ static const struct fuzz_target *target_from_dir(const char *path)
 static bool run_once(const char *name, const struct fuzz_target *t, const uint8_t *data,
 		     size_t len, struct fuzz_opts *o, struct fuzz_result *res, bool json)
 {
-	printf("== replay: %s, %zu bytes, target %s, layout %s%s\n", name, len, t->name,
-	       o->layout ? o->layout : "chosen by the input", o->escape_only ? ", escapes only" : "");
+	printf("== replay: %s, %zu bytes, target %s, layout %s, hardening %s, %s, oracles %s\n",
+	       name, len, t->name, o->layout ? o->layout : "chosen by the input",
+	       o->hardening >= 0 ? sys_heap_hardening_name((enum sys_heap_hardening)o->hardening)
+				 : "chosen by the input",
+	       o->word_bits == 64 ? "64-bit words" : o->word_bits == 32 ? "32-bit words"
+							      : "word mode chosen by the input",
+	       o->escape_only ? "escapes only" : "all");
 	fflush(stdout);
 	fuzz_run(t, data, len, o, res);
 	fflush(stdout);
@@ -75,6 +84,7 @@ static bool run_once(const char *name, const struct fuzz_target *t, const uint8_
 /* What the command line asked for. */
 struct replay_args {
 	const char *file, *target, *layout, *hardening, *oracle;
+	unsigned word_bits;
 	bool json;
 };
 
@@ -86,6 +96,7 @@ static int replay_parse(int argc, char **argv, struct replay_args *a)
 					      { "hardening", required_argument, NULL, 'H' },
 					      { "oracle", required_argument, NULL, 'o' },
 					      { "json", no_argument, NULL, 'j' },
+					      { "word-bits", required_argument, NULL, 'W' },
 					      { 0 } };
 	struct cli_parser p;
 	const char *v;
@@ -102,6 +113,13 @@ static int replay_parse(int argc, char **argv, struct replay_args *a)
 		case 'H': a->hardening = v; break;
 		case 'o': a->oracle = v; break;
 		case 'j': a->json = true; break;
+		case 'W':
+			if (!strcmp(v, "32") || !strcmp(v, "64")) {
+				a->word_bits = (unsigned)atoi(v);
+				break;
+			}
+			fprintf(stderr, "heapsim replay: bad --word-bits '%s' (32 or 64)\n", v);
+			return HEAPSIM_EXIT_USAGE;
 		case CLI_OPERAND:
 			if (!a->file) {
 				a->file = v;
@@ -139,6 +157,11 @@ static const struct fuzz_target *replay_target(const char *tname, const struct c
 	return NULL;
 }
 
+static bool oracle_known(const char *name)
+{
+	return !strcmp(name, "all") || !strcmp(name, "escape");
+}
+
 /* Layout, hardening and oracle set: option, environment, record (cli_pick);
  * *pinned: a layout was chosen that way. False after saying what is wrong. */
 static bool replay_opts(const struct replay_args *a, const struct cli_record *rec,
@@ -148,7 +171,7 @@ static bool replay_opts(const struct replay_args *a, const struct cli_record *re
 	/* the record's level is the one the run used, pinned or input-chosen */
 	const char *hard = cli_pick(a->hardening, "HEAPSIM_HARDENING", rec->hardening,
 				    cli_hardening_known);
-	const char *oracle = cli_pick(a->oracle, "HEAPSIM_ORACLE", NULL, NULL);
+	const char *oracle = cli_pick(a->oracle, "HEAPSIM_ORACLE", rec->oracle, oracle_known);
 
 	fuzz_opts_default(o);
 	o->trace = stdout;
@@ -166,9 +189,27 @@ static bool replay_opts(const struct replay_args *a, const struct cli_record *re
 		return false;
 	}
 	o->escape_only = oracle && !strcmp(oracle, "escape");
+	o->word_bits = a->word_bits ? a->word_bits
+				    : rec->word_bits == 32 || rec->word_bits == 64 ? rec->word_bits : 0;
 	o->layout = fuzz_target_layout(t, layout);
 	*pinned = layout != NULL;
 	return true;
+}
+
+/* "== as recorded", or each way the replay differs from its record. */
+static void compare_with_record(const struct cli_record *rec, const struct atk_finding *f)
+{
+	const char *kind = f ? sim_finding_kind_long_name(f->kind) : "no finding";
+
+	if (f && !strcmp(kind, rec->kind) && f->op == rec->op && !strcmp(f->message, rec->message)) {
+		printf("== as recorded: %s at operation #%ld\n", kind, f->op);
+		return;
+	}
+	printf("== DIFFERS FROM ITS RECORD: recorded %s at operation #%ld (%s); replayed %s",
+	       rec->kind, rec->op, rec->message, kind);
+	if (f)
+		printf(" at operation #%ld (%s)", f->op, f->message);
+	printf("\n");
 }
 
 int heapsim_cmd_replay(int argc, char **argv)
@@ -188,7 +229,10 @@ int heapsim_cmd_replay(int argc, char **argv)
 	data = cli_read_input("replay", a.file, &len);
 	if (!data)
 		return HEAPSIM_EXIT_USAGE;
-	cli_record_read(a.file, data, len, &rec);
+	if (!cli_record_read("replay", a.file, data, len, &rec)) {
+		free(data);
+		return HEAPSIM_EXIT_USAGE;
+	}
 	t = replay_target(a.target, &rec, a.file);
 	if (!t || !replay_opts(&a, &rec, t, &o, &pinned)) {
 		free(data);
@@ -204,5 +248,7 @@ int heapsim_cmd_replay(int argc, char **argv)
 		found = run_once(a.file, t, data, len, &o, &res, a.json);
 	}
 	free(data);
+	if (rec.found && rec.kind[0])
+		compare_with_record(&rec, found ? &res.finding : NULL);
 	return found ? HEAPSIM_EXIT_FINDINGS : HEAPSIM_EXIT_CLEAN;
 }

@@ -1,5 +1,6 @@
 /*
  * heapsim verdict [--seconds N] [--seed S] [--out DIR] [--scenarios DIR]
+ *                 [--budget-ticks N] [--budget-seconds S]
  *
  * The product's main job, in one command (the README's first command runs
  * it through scripts/quickstart):
@@ -38,7 +39,8 @@ struct layout_result {
 static void help(FILE *out)
 {
 	fprintf(out,
-		"usage: heapsim verdict [--seconds N] [--seed S] [--out DIR] [--scenarios DIR]\n\n"
+		"usage: heapsim verdict [--seconds N] [--seed S] [--out DIR] [--scenarios DIR]\n"
+		"                       [--budget-ticks N] [--budget-seconds S]\n\n"
 		"The main job: audit every LL heap layout, run the attack catalogue on\n"
 		"every layout and hardening level, fuzz each layout briefly, and print\n"
 		"the verdict table.\n"
@@ -46,10 +48,13 @@ static void help(FILE *out)
 		"  --seed S        fuzzing seed (default 1: the same inputs every time)\n"
 		"  --out DIR       where crash inputs and their records go (default\n"
 		"                  heapsim-findings)\n"
-		"  --scenarios DIR the catalogue (default the source tree's attack/scenarios)\n"
+		"  --scenarios DIR the catalogue (default the source tree's attack/scenarios)\n");
+	cli_budget_help(out);
+	fprintf(out,
 		"exit codes: 0 every layout as declared, 1 a finding on a safe layout or a\n"
-		"            catalogue verdict that differs from its file, 2 usage error or a\n"
-		"            catalogue that does not load\n");
+		"            catalogue verdict that differs from its file, 2 usage error\n"
+		"            (--out not a directory), a catalogue that does not load, or a\n"
+		"            scenario run over budget\n");
 }
 
 static void audit_layout(const char *name, struct layout_result *r)
@@ -115,7 +120,21 @@ static const char *layout_verdict(const struct ll_layout *l, const struct layout
 struct verdict_args {
 	const char *out_dir, *cat_dir;
 	uint64_t seconds, seed;
+	struct atk_budget budget;
 };
+
+/* --out names a directory, or nothing yet (made on the first finding): a
+ * file there would swallow every crash input, so it is refused up front. */
+static bool out_dir_usable(const char *dir)
+{
+	struct stat st;
+
+	if (stat(dir, &st) == 0 && !S_ISDIR(st.st_mode)) {
+		fprintf(stderr, "heapsim verdict: --out %s exists and is not a directory\n", dir);
+		return false;
+	}
+	return true;
+}
 
 /* CLI_DONE when parsed, HEAPSIM_EXIT_CLEAN after --help, else HEAPSIM_EXIT_USAGE. */
 static int verdict_parse(int argc, char **argv, struct verdict_args *a)
@@ -124,6 +143,7 @@ static int verdict_parse(int argc, char **argv, struct verdict_args *a)
 					      { "seed", required_argument, NULL, 's' },
 					      { "out", required_argument, NULL, 'o' },
 					      { "scenarios", required_argument, NULL, 'c' },
+					      CLI_BUDGET_OPTIONS,
 					      { 0 } };
 	struct cli_parser p;
 	const char *v;
@@ -145,6 +165,11 @@ static int verdict_parse(int argc, char **argv, struct verdict_args *a)
 			break;
 		case 'o': a->out_dir = v; break;
 		case 'c': a->cat_dir = v; break;
+		case 'T':
+		case 'D':
+			if (cli_budget_option("verdict", c, v, &a->budget) < 0)
+				return HEAPSIM_EXIT_USAGE;
+			break;
 		case CLI_OPERAND:
 			cli_unexpected(&p, v);
 			/* fall through */
@@ -153,7 +178,7 @@ static int verdict_parse(int argc, char **argv, struct verdict_args *a)
 			return HEAPSIM_EXIT_USAGE;
 		}
 	}
-	return CLI_DONE;
+	return out_dir_usable(a->out_dir) ? CLI_DONE : HEAPSIM_EXIT_USAGE;
 }
 
 /* 1. the static audit; false if a layout could not be built. */
@@ -177,19 +202,25 @@ static bool stage_audit(struct layout_result *res, size_t nl)
 }
 
 /* 2. the catalogue, counted per layout: 0 as expected, -1 a verdict differs
- * from its file, -2 the catalogue did not load (said on stderr). */
-static int stage_catalogue(const char *cat_dir, struct layout_result *res, size_t nl)
+ * from its file, -2 the catalogue did not load or a run exceeded its budget
+ * (said on stderr). */
+static int stage_catalogue(const char *cat_dir, const struct atk_budget *budget,
+			   struct layout_result *res, size_t nl)
 {
 	struct heapsim_catalogue cat;
 	int r;
 
 	printf("\n== 2. attack catalogue (%s) on every layout x hardening level\n", cat_dir);
 	fflush(stdout);
-	r = heapsim_catalogue_run(cat_dir, &cat, NULL);
+	r = heapsim_catalogue_run(cat_dir, budget, &cat, NULL);
 	if (r < 0 || !cat.n) {
 		/* bad input, not a verdict: a missing catalogue must not read as findings */
-		fprintf(stderr, "heapsim verdict: the catalogue in %s did not load%s\n", cat_dir,
-			r < 0 ? " (see above)" : ": no .scn files");
+		if (r == -2)
+			fprintf(stderr, "heapsim verdict: budget exceeded in the catalogue (see above; "
+					"raise it with --budget-ticks / --budget-seconds)\n");
+		else
+			fprintf(stderr, "heapsim verdict: the catalogue in %s did not load%s\n", cat_dir,
+				r < 0 ? " (see above)" : ": no .scn files");
 		heapsim_catalogue_free(&cat);
 		return -2;
 	}
@@ -274,7 +305,8 @@ static bool stage_table(const struct layout_result *res, size_t nl)
 
 int heapsim_cmd_verdict(int argc, char **argv)
 {
-	struct verdict_args a = { "heapsim-findings", HEAPSIM_SOURCE_DIR "/attack/scenarios", 60, 1 };
+	struct verdict_args a = { "heapsim-findings", HEAPSIM_SOURCE_DIR "/attack/scenarios", 60, 1,
+				  { ATK_BUDGET_TICKS_DEFAULT, ATK_BUDGET_SECONDS_DEFAULT } };
 	size_t nl = ll_layout_count();
 	struct layout_result *res;
 	int r = verdict_parse(argc, argv, &a), rc = HEAPSIM_EXIT_CLEAN;
@@ -286,7 +318,7 @@ int heapsim_cmd_verdict(int argc, char **argv)
 		return HEAPSIM_EXIT_USAGE;
 	if (!stage_audit(res, nl))
 		rc = HEAPSIM_EXIT_FINDINGS;
-	r = stage_catalogue(a.cat_dir, res, nl);
+	r = stage_catalogue(a.cat_dir, &a.budget, res, nl);
 	if (r == -2) {
 		free(res);
 		return HEAPSIM_EXIT_USAGE;
