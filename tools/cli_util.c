@@ -1,6 +1,7 @@
 /* Option helpers shared by the heapsim commands. */
 #include <errno.h>
 #include <libgen.h>
+#include <signal.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
@@ -203,6 +204,33 @@ void cli_budget_help(FILE *out)
 		"  --budget-seconds S   wall time of one scenario run (default %.0f; 0: no limit)\n"
 		"                       a run over budget is exit 2 \"budget exceeded\"\n",
 		ATK_BUDGET_TICKS_DEFAULT, ATK_BUDGET_SECONDS_DEFAULT);
+}
+
+static char watchdog_msg[160];
+
+static void watchdog_fired(int sig)
+{
+	ssize_t n = write(STDERR_FILENO, watchdog_msg, strlen(watchdog_msg));
+
+	(void)sig;
+	(void)n;
+	_exit(HEAPSIM_EXIT_USAGE);
+}
+
+void cli_watchdog(const char *cmd, unsigned seconds)
+{
+	struct sigaction sa;
+
+	if (!seconds)
+		return;
+	snprintf(watchdog_msg, sizeof(watchdog_msg),
+		 "heapsim %s: budget exceeded: still running after %u s (raise it with "
+		 "--budget-seconds)\n", cmd, seconds);
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = watchdog_fired;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGALRM, &sa, NULL);
+	alarm(seconds);
 }
 
 void cli_json_string(FILE *out, const char *s)

@@ -12,6 +12,10 @@
 #include "heapsim.h"
 
 #define MAX_TICKS 100000000ull
+/* What one `run --ticks` may cost by default: ~40 s of LL ticks at the
+ * pipeline's usual speed, and a wall-clock limit for a slow machine. */
+#define RUN_BUDGET_TICKS 200000ull
+#define RUN_BUDGET_SECONDS 300u
 
 static void help(FILE *out)
 {
@@ -22,7 +26,10 @@ static void help(FILE *out)
 	cli_env_options_help(out);
 	fprintf(out, "  --ticks N            LL ticks to run (default 1000)\n"
 		     "  --json               one JSON object on stdout\n"
-		     "exit codes: 0 clean, 1 findings (or leaks, inconsistent heap), 2 usage\n");
+		     "  --budget-ticks N     largest --ticks accepted (default %llu; 0: up to %llu)\n"
+		     "  --budget-seconds S   wall time of the run (default %u; 0: no limit)\n"
+		     "exit codes: 0 clean, 1 findings (or leaks, inconsistent heap), 2 usage or\n"
+		     "            budget exceeded\n", RUN_BUDGET_TICKS, MAX_TICKS, RUN_BUDGET_SECONDS);
 }
 
 static const char *verdict(int rc)
@@ -103,7 +110,9 @@ int heapsim_cmd_run(int argc, char **argv)
 	struct ll_env *env;
 	uint64_t ticks = 1000;
 	static const struct option opts[] = { CLI_ENV_OPTIONS, { "ticks", required_argument, NULL, 't' },
-					      { "json", no_argument, NULL, 'j' }, { 0 } };
+					      { "json", no_argument, NULL, 'j' }, CLI_BUDGET_OPTIONS,
+					      { 0 } };
+	struct atk_budget budget = { RUN_BUDGET_TICKS, RUN_BUDGET_SECONDS };
 	struct cli_parser p;
 	const char *v;
 	bool json = false;
@@ -127,6 +136,9 @@ int heapsim_cmd_run(int argc, char **argv)
 					MAX_TICKS);
 				return HEAPSIM_EXIT_USAGE;
 			}
+		} else if (c == 'T' || c == 'D') {
+			if (cli_budget_option("run", c, v, &budget) < 0)
+				return HEAPSIM_EXIT_USAGE;
 		} else if (c == CLI_OPERAND) {
 			return cli_unexpected(&p, v);
 		} else if (c == CLI_BAD || cli_env_option(c, v, &cfg) <= 0) {
@@ -138,6 +150,12 @@ int heapsim_cmd_run(int argc, char **argv)
 		cli_list_layout_names(stderr);
 		return HEAPSIM_EXIT_USAGE;
 	}
+	if (budget.ticks && ticks > budget.ticks) {
+		fprintf(stderr, "heapsim run: budget exceeded: --ticks %llu is over the budget of %lu "
+				"(raise it with --budget-ticks)\n", (unsigned long long)ticks, budget.ticks);
+		return HEAPSIM_EXIT_USAGE;
+	}
+	cli_watchdog("run", (unsigned)budget.seconds);
 	err = ll_env_create(&cfg, &env);
 	if (err) {
 		fprintf(stderr, "heapsim run: cannot build layout %s: %s\n", cfg.layout,

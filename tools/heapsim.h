@@ -125,6 +125,10 @@ void cli_env_options_help(FILE *out);
 	{ "budget-seconds", required_argument, NULL, 'D' }
 int cli_budget_option(const char *cmd, int opt, const char *val, struct atk_budget *b);
 void cli_budget_help(FILE *out);
+/* A wall-clock limit on the rest of the command (0: none): past it, "heapsim
+ * CMD: budget exceeded ..." on stderr and exit 2, wherever it was. For work
+ * that cannot stop between steps (the LL pipeline of `run --ticks`). */
+void cli_watchdog(const char *cmd, unsigned seconds);
 /*
  * Every input file goes through here: only a regular file is opened (a FIFO
  * would block, a device never end, a directory read as EIO). NULL with errno
