@@ -173,13 +173,23 @@ static bool intact(struct hops *h, int s, const char *what)
 	return true;
 }
 
+/* Where p lies from the chunk area's start, in unsigned arithmetic (a
+ * pointer below it wraps to a huge offset). Comparisons the fuzzer traces
+ * then hold offsets, never host addresses: a campaign's dictionary, and so
+ * the campaign, is the same on every run with one -seed. */
+static inline size_t area_off(const struct hops *h, const uint8_t *p)
+{
+	return (size_t)((uintptr_t)p - (uintptr_t)h->lo);
+}
+
 static bool placed_ok(struct hops *h, int s, const char *what)
 {
 	struct blk *b = &h->b[s];
+	size_t area = area_off(h, h->hi), at = area_off(h, b->p);
 
-	if (b->p < h->lo || b->p > h->hi || b->req > (size_t)(h->hi - b->p))
+	if (at > area || b->req > area - at)
 		return mismatch(h, "%s: block heap+0x%zx (+%zu) outside the chunk area", what,
-				(size_t)(b->p - h->mem), b->req);
+				(size_t)((uintptr_t)b->p - (uintptr_t)h->mem), b->req);
 	if (b->usable < b->req)
 		return mismatch(h, "%s: usable size %zu < requested %zu", what, b->usable, b->req);
 	for (int i = 0; i < NSLOTS; i++) {
@@ -187,7 +197,7 @@ static bool placed_ok(struct hops *h, int s, const char *what)
 
 		if (i == s || !o->p)
 			continue;
-		if (b->p < o->p + o->req && o->p < b->p + b->req)
+		if (at < area_off(h, o->p) + o->req && area_off(h, o->p) < at + b->req)
 			return mismatch(h, "%s: block heap+0x%zx+%zu overlaps slot %d heap+0x%zx+%zu",
 					what, (size_t)(b->p - h->mem), b->req, i,
 					(size_t)(o->p - h->mem), o->req);
