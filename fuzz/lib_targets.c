@@ -2,6 +2,7 @@
  * The target table, one run of one input, the libFuzzer glue shared by the
  * thin target files, and the random driver used where libFuzzer is absent.
  */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -72,6 +73,9 @@ void fuzz_run(const struct fuzz_target *t, const uint8_t *data, size_t size,
 static struct fuzz_opts lf_opts = { .hardening = -1 };
 static const char *lf_prefix = "";
 static bool lf_save_input;
+/* the campaign's -seed, for the record (the input alone replays it) */
+static bool lf_seeded;
+static uint64_t lf_seed;
 
 static const char *flag_value(const char *arg, const char *name)
 {
@@ -105,6 +109,13 @@ int fuzz_lf_init(const struct fuzz_target *t, int *argc, char ***argv)
 			oracle = v;
 		else if ((v = flag_value((*argv)[i], "-word_bits")))
 			word = v;
+		else if ((v = flag_value((*argv)[i], "-seed"))) {
+			char *end;
+
+			errno = 0;
+			lf_seed = strtoull(v, &end, 0);
+			lf_seeded = *v && !*end && !errno;
+		}
 		else if ((v = flag_value((*argv)[i], "-heapsim_options")) && strcmp(v, "0")) {
 			print_options(t);
 			exit(0);
@@ -192,6 +203,8 @@ int fuzz_lf_run(const struct fuzz_target *t, const uint8_t *data, size_t size)
 	inputs++;
 	if (!res.found)
 		return 0;
+	res.finding.seeded = lf_seeded;
+	res.finding.seed = lf_seed;
 	atk_finding_print(&res.finding, stderr);
 	fprintf(stderr, "==heapsim==   found at input %lu of this process\n", inputs);
 	fprintf(stderr, "HEAPSIM-FINDING-JSON: ");
