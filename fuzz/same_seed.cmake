@@ -9,8 +9,10 @@ foreach(i 1 2)
   if(NOT rc STREQUAL "0")
     message(FATAL_ERROR "run ${i}: exit ${rc}\n${err}")
   endif()
-  # the closing "Done N random runs in T s" holds wall time
+  # the closing "Done N random runs in T s" holds wall time, a sanitizer's
+  # notes the process id
   string(REGEX REPLACE "Done [0-9]+ random runs in [0-9]+ s" "" out "${out}")
+  string(REGEX REPLACE "==[0-9]+==" "==PID==" err "${err}")
   set(run${i} "${out}${err}")
 endforeach()
 string(LENGTH "${run1}" n)
