@@ -33,9 +33,6 @@
 extern "C" {
 #endif
 
-/* sys_heap's hardening levels, none..extreme (enum sys_heap_hardening). */
-#define ATK_HARDENING_LEVELS (SYS_HEAP_HARDENING_EXTREME + 1)
-
 /* ======================================================================== */
 /* Findings                                                                  */
 /* ======================================================================== */
@@ -100,7 +97,13 @@ enum atk_base {
 enum atk_view { ATK_VIEW_ASIS, ATK_VIEW_CACHED, ATK_VIEW_UNCACHED };
 
 /* Chunk header fields (sys_heap), in field-width units. */
-enum { ATK_FIELD_NONE = -1, ATK_FIELD_LEFT, ATK_FIELD_SIZE, ATK_FIELD_PREV, ATK_FIELD_NEXT };
+enum {
+	ATK_FIELD_NONE = -1,
+	ATK_FIELD_LEFT = SYS_HEAP_LEFT_SIZE,
+	ATK_FIELD_SIZE = SYS_HEAP_SIZE_AND_USED,
+	ATK_FIELD_PREV = SYS_HEAP_FREE_PREV,
+	ATK_FIELD_NEXT = SYS_HEAP_FREE_NEXT,
+};
 
 /* |off| of an address, and an absolute address, at most this: target
  * addresses are 32 bits, so a larger offset could name nothing (scenario
@@ -162,6 +165,8 @@ enum atk_event_class {
 struct atk_event {
 	enum atk_event_class cls;
 	char by[64];            /* check name, finding kind, oops reason */
+	bool refused;           /* DETECTED: the heap refused the argument, unchanged */
+	bool no_actor;          /* SKIPPED: no thread is left to act */
 	struct atk_finding f;  /* filled for DETECTED, CORRUPT, ESCAPE */
 };
 

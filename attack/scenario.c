@@ -52,7 +52,7 @@ struct atk_scenario {
 	char name[64];
 	char about[256];
 	uint64_t layouts;         /* bit i: ll_layout_at(i) named; 0: all */
-	bool hard[ATK_HARDENING_LEVELS]; /* all false: all */
+	bool hard[SYS_HEAP_HARDENING_LEVELS]; /* all false: all */
 	unsigned word_bits;
 	size_t heap_bytes;
 	struct atk_action acts[SC_MAX_ACTS];
@@ -256,9 +256,9 @@ static int parse_heap_base(struct parser *p, const char **sp, struct atk_addr *a
 	} else if (eat(sp, "zheap")) {
 		a->base = ATK_BASE_ZHEAP;
 		if (eat(sp, ".end_chunk")) {
-			a->off = 8;
+			a->off = SYS_HEAP_HDR_END_CHUNK;
 		} else if (eat(sp, ".avail")) {
-			a->off = 12;
+			a->off = SYS_HEAP_HDR_AVAIL_BUCKETS;
 		} else if (eat(sp, ".bucket")) {
 			a->base = ATK_BASE_BUCKET;
 			if (!bracket_index(sp, &a->idx))
@@ -880,9 +880,9 @@ bool atk_scenario_applies(const struct atk_scenario *s, const char *layout, int 
 	bool any_h = false;
 	int l = layout_index(layout);
 
-	for (int i = 0; i < ATK_HARDENING_LEVELS; i++)
+	for (int i = 0; i < SYS_HEAP_HARDENING_LEVELS; i++)
 		any_h |= s->hard[i];
-	if (l < 0 || hardening < 0 || hardening >= ATK_HARDENING_LEVELS)
+	if (l < 0 || hardening < 0 || hardening >= SYS_HEAP_HARDENING_LEVELS)
 		return false;
 	return (!s->layouts || (s->layouts >> l & 1)) && (!any_h || s->hard[hardening]);
 }

@@ -269,7 +269,7 @@ static void shape(struct atk_session *u, struct hshape *h)
 		h->S = u->buf_uc;
 		h->hdr = 4;
 		h->w = 2;
-		h->end = (uint32_t)(u->buf_bytes / 8);
+		h->end = (uint32_t)(u->buf_bytes / SYS_HEAP_CHUNK_UNIT);
 		return;
 	}
 	sys_heap_layout_get(u->sys, &l);
@@ -280,36 +280,21 @@ static void shape(struct atk_session *u, struct hshape *h)
 	h->chunk0 = l.chunk0_units;
 }
 
-static uint32_t field_at(struct atk_session *u, const struct hshape *h, uint32_t c, int f)
+/* The idx-th free chunk in address order (the heap's bounded walk). */
+static bool nth_free(struct atk_session *u, int idx, uint32_t *out, int *count)
 {
-	size_t off = (size_t)c * 8 + (size_t)f * h->w;
-	uint8_t *p = h->S + off;
-	uint32_t v = 0;
+	struct sys_heap_walk w;
+	struct sys_heap_chunk ch;
+	int found = 0;
 
-	if (off + h->w > u->buf_bytes)
-		return 0;
-	memcpy(&v, p, h->w);
-	return v;
-}
-
-/* The idx-th free chunk in address order (walk bounded by end). */
-static bool nth_free(struct atk_session *u, const struct hshape *h, int idx, uint32_t *out, int *count)
-{
-	uint32_t c = h->chunk0, found = 0;
-
-	for (uint32_t steps = 0; u->sys && c && c < h->end && steps <= h->end; steps++) {
-		uint32_t su = field_at(u, h, c, ATK_FIELD_SIZE), sz = su >> 1;
-
-		if (!sz || sz > h->end - c)
-			break;
-		if (!(su & 1) && (int)found++ == idx) {
-			*out = c;
-			return true;
-		}
-		c += sz;
-	}
+	if (u->sys)
+		for (sys_heap_walk_begin(&w, u->sys); sys_heap_walk_next(&w, &ch);)
+			if (!ch.used && found++ == idx) {
+				*out = ch.id;
+				return true;
+			}
 	if (count)
-		*count = (int)found;
+		*count = found;
 	return false;
 }
 
@@ -321,21 +306,17 @@ static bool nth_free(struct atk_session *u, const struct hshape *h, int idx, uin
 static uint8_t *chunk_of(struct atk_session *u, const struct hshape *h, void *p)
 {
 	uint8_t *uc = sim_uncached(u->sim, p);
-	uint32_t want, c = h->chunk0;
+	struct sys_heap_walk w;
+	struct sys_heap_chunk ch;
+	uint32_t want;
 
 	if (!u->sys || uc < h->S + h->hdr)
 		return uc - h->hdr;
-	want = (uint32_t)((size_t)(uc - h->hdr - h->S) / 8);
-	for (uint32_t steps = 0; c && c < h->end && steps <= h->end; steps++) {
-		uint32_t sz = field_at(u, h, c, ATK_FIELD_SIZE) >> 1;
-
-		if (!sz || sz > h->end - c)
-			break;
-		if (want >= c && want < c + sz)
-			return h->S + (size_t)c * 8;
-		c += sz;
-	}
-	return h->S + (size_t)want * 8;
+	want = (uint32_t)((size_t)(uc - h->hdr - h->S) / SYS_HEAP_CHUNK_UNIT);
+	for (sys_heap_walk_begin(&w, u->sys); sys_heap_walk_next(&w, &ch);)
+		if (want >= ch.id && want - ch.id < ch.size)
+			return h->S + ch.offset;
+	return h->S + (size_t)want * SYS_HEAP_CHUNK_UNIT;
 }
 
 /* ---- resolving addresses ------------------------------------------------------------ */
@@ -372,18 +353,18 @@ static bool heap_region(struct atk_session *u, const struct hshape *h, enum atk_
 			*size = 16;
 			return true;
 		}
-		if (!nth_free(u, h, idx, &c, &n) && (n == 0 || !nth_free(u, h, idx % n, &c, NULL)))
+		if (!nth_free(u, idx, &c, &n) && (n == 0 || !nth_free(u, idx % n, &c, NULL)))
 			return false;
-		*p = h->S + (size_t)c * 8;
+		*p = h->S + (size_t)c * SYS_HEAP_CHUNK_UNIT;
 		*size = h->hdr + 2 * h->w;
 		return true;
 	}
 	case ATK_BASE_ZHEAP:
 		*p = h->S;
-		*size = u->sys ? (size_t)h->chunk0 * 8 : 16;
+		*size = u->sys ? (size_t)h->chunk0 * SYS_HEAP_CHUNK_UNIT : 16;
 		return true;
 	case ATK_BASE_END:
-		*p = h->S + (size_t)h->end * 8 - (u->sys ? 0 : 8);
+		*p = h->S + (size_t)h->end * SYS_HEAP_CHUNK_UNIT - (u->sys ? 0 : 8);
 		*size = 8;
 		return true;
 	case ATK_BASE_BUCKET:
@@ -547,19 +528,22 @@ bool atk_session_eval_id(struct atk_session *u, int slot, uint64_t *out)
 		return false;
 	shape(u, &h);
 	uc = chunk_of(u, &h, u->slot[slot]);
-	*out = (uint64_t)((uc - h.S) / 8);
+	*out = (uint64_t)((uc - h.S) / SYS_HEAP_CHUNK_UNIT);
 	return true;
 }
 
 bool atk_session_eval_units(struct atk_session *u, int slot, uint64_t *out)
 {
-	struct hshape h;
+	struct sys_heap_chunk ch;
 	uint64_t c;
 
 	if (!atk_session_eval_id(u, slot, &c))
 		return false;
-	shape(u, &h);
-	*out = u->sys ? field_at(u, &h, (uint32_t)c, ATK_FIELD_SIZE) >> 1 : 0;
+	/* what the header says, as far as it lies in the buffer (else size 0) */
+	memset(&ch, 0, sizeof(ch));
+	if (u->sys)
+		(void)sys_heap_chunk_get(u->sys, (uint32_t)c, &ch);
+	*out = ch.size;
 	return true;
 }
 
@@ -584,7 +568,7 @@ bool atk_session_eval_chunkid(struct atk_session *u, const struct atk_addr *a, u
 		return false;
 	shape(u, &h);
 	p = sim_uncached(u->sim, p);
-	*out = (uint64_t)(p - h.S) / 8;
+	*out = (uint64_t)(p - h.S) / SYS_HEAP_CHUNK_UNIT;
 	return true;
 }
 
@@ -655,17 +639,6 @@ static void event_set(struct atk_session *u, struct atk_event *ev, enum atk_even
 	ev->f.word_bits = ll_env_config(u->env)->word_bits;
 }
 
-/* The check's name from the sim's message: sys_heap check "NAME" in ... */
-static void check_name(const char *msg, char *out, size_t len)
-{
-	const char *a = strchr(msg, '"'), *b = a ? strchr(a + 1, '"') : NULL;
-
-	if (a && b && (size_t)(b - a - 1) < len)
-		snprintf(out, len, "%.*s", (int)(b - a - 1), a + 1);
-	else
-		snprintf(out, len, "heap check");
-}
-
 /* The first new finding the simulator raised in this step decides. */
 static bool sim_events_of_step(struct atk_session *u, struct atk_event *ev)
 {
@@ -675,13 +648,12 @@ static bool sim_events_of_step(struct atk_session *u, struct atk_event *ev)
 
 	for (size_t i = u->findings_seen; i < n && !any; i++) {
 		const struct sim_finding *s = &fs[i];
-		char by[64];
 
 		memset(&ev->f, 0, sizeof(ev->f));
 		finding_from_sim(u, s, &ev->f);
 		if (s->kind == SIM_FINDING_HEAP_CHECK) {
-			check_name(s->message, by, sizeof(by));
-			event_set(u, ev, ATK_EV_DETECTED, by);
+			event_set(u, ev, ATK_EV_DETECTED, sys_heap_check_name(s->heap_check));
+			ev->refused = s->heap_refused;
 		} else if (s->kind == SIM_FINDING_VALIDATE) {
 			event_set(u, ev, ATK_EV_CORRUPT, "validate");
 		} else {
@@ -809,7 +781,7 @@ static bool heap_corrupt(struct atk_session *u, struct atk_event *ev)
 		char where[160];
 
 		shape(u, &h);
-		describe(u, h.S + (size_t)chunk * 8, where, sizeof(where));
+		describe(u, h.S + (size_t)chunk * SYS_HEAP_CHUNK_UNIT, where, sizeof(where));
 		snprintf(ev->f.message, sizeof(ev->f.message),
 			 "the kernel's heap metadata no longer validates: %s (chunk %u: %s)", why,
 			 chunk, where);
@@ -920,6 +892,7 @@ static bool step_ready(struct atk_session *u, const struct atk_action *a, char *
 	if (!alive(u, u->actor)) {
 		if (u->respawns++ >= MAX_RESPAWNS || spawn_actor(u)) {
 			event_set(u, ev, ATK_EV_SKIPPED, "no acting thread");
+			ev->no_actor = true;
 			return false;
 		}
 		tr(u, "      (a new user thread takes over)\n");

@@ -86,7 +86,7 @@ static void scenario_case(const char *text, size_t len, uint8_t sel, const struc
 	struct atk_scenario *s = atk_scenario_parse(text, len, err, sizeof(err));
 	struct atk_verdict v;
 	const char *layout = o->layout ? o->layout : ll_layout_at((sel >> 1) % ll_layout_count())->name;
-	int hard = o->hardening >= 0 ? o->hardening : (sel >> 3) % 5;
+	int hard = o->hardening >= 0 ? o->hardening : (sel >> 3) % SYS_HEAP_HARDENING_LEVELS;
 
 	if (o->trace)
 		fprintf(o->trace, "scenario parser: %s%s\n", s ? "accepted " : "rejected: ",

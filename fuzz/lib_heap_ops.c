@@ -46,7 +46,7 @@ struct hops {
 	bool stats;
 	bool big;                /* sys_heap with 8-byte chunk headers */
 	/* the check handler's record for the current call */
-	const char *check;
+	enum sys_heap_check_id check;
 	unsigned nchecks;
 	/* run bookkeeping */
 	const struct fuzz_opts *o;
@@ -131,21 +131,22 @@ static void on_check(const struct sys_heap_check *c, void *ctx)
 	struct hops *h = ctx;
 
 	if (!h->nchecks++)
-		h->check = c->name;
+		h->check = c->id;
 }
 
 /* A call returned; did exactly the expected check (or none) fire? */
 static bool checks_as_expected(struct hops *h, const char *what, bool want_caller_error)
 {
-	const char *got = h->nchecks ? h->check : NULL;
+	enum sys_heap_check_id got = h->nchecks ? h->check : SYS_HEAP_CHECK_NONE;
 
 	h->nchecks = 0;
-	h->check = NULL;
-	if (want_caller_error && (!got || strcmp(got, "caller error")))
+	h->check = SYS_HEAP_CHECK_NONE;
+	if (want_caller_error && got != SYS_HEAP_CHECK_CALLER_ERROR)
 		return mismatch(h, "%s: expected check \"caller error\", got %s", what,
-				got ? got : "none");
+				got ? sys_heap_check_name(got) : "none");
 	if (!want_caller_error && got)
-		return mismatch(h, "%s: heap check \"%s\" fired on an intact heap", what, got);
+		return mismatch(h, "%s: heap check \"%s\" fired on an intact heap", what,
+				sys_heap_check_name(got));
 	return true;
 }
 
@@ -301,7 +302,7 @@ static void trace(struct hops *h, const char *fmt, ...)
 static void trace_result(struct hops *h, const char *call, uint8_t *p)
 {
 	/* The tracer's own usable_size call must not hide the program's checks. */
-	const char *check = h->check;
+	enum sys_heap_check_id check = h->check;
 	unsigned nchecks = h->nchecks;
 
 	if (!h->o->trace)
@@ -474,7 +475,7 @@ static bool setup(struct hops *h, struct fuzz_in *in, const struct fuzz_opts *o)
 	uint16_t sz = fuzz_u16(in);
 	uint8_t f = fuzz_u8(in), m = fuzz_u8(in);
 	struct sys_heap_config cfg;
-	int hard = o->hardening >= 0 ? o->hardening : ((f >> 1) & 7) % 5;
+	int hard = o->hardening >= 0 ? o->hardening : ((f >> 1) & 7) % SYS_HEAP_HARDENING_LEVELS;
 	int rc;
 
 	h->oob = o->layout ? !strcmp(o->layout, "oob") : (f >> 7) & 1;

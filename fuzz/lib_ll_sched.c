@@ -394,7 +394,7 @@ void fuzz_ll_sched_run(const uint8_t *d, size_t n, const struct fuzz_opts *o,
 	ll_env_config_default(&ec);
 	ec.layout = o->layout ? o->layout : ll_layout_at(l % ll_layout_count())->name;
 	ec.hardening = o->hardening >= 0 ? (enum sys_heap_hardening)o->hardening
-					 : (enum sys_heap_hardening)(fuzz_u8(&in) % 5);
+					 : (enum sys_heap_hardening)(fuzz_u8(&in) % SYS_HEAP_HARDENING_LEVELS);
 	ec.heap_bytes = 0x8000;
 	ec.sim.protect = !o->protect_off;
 	ec.sim.trace = false;

@@ -148,7 +148,7 @@ static bool is_finding(const struct atk_session *u, const struct atk_event *ev, 
 	case ATK_EV_CORRUPT:
 		return !o->escape_only;
 	case ATK_EV_DETECTED:
-		return !o->escape_only && !atk_session_is_oob(u) && strcmp(ev->by, "caller error");
+		return !o->escape_only && !atk_session_is_oob(u) && !ev->refused;
 	default:
 		return false;
 	}
@@ -169,7 +169,7 @@ void fuzz_user_syscalls_run(const uint8_t *d, size_t n, const struct fuzz_opts *
 	c = fuzz_u8(&in);
 	memset(&cfg, 0, sizeof(cfg));
 	cfg.layout = o->layout ? o->layout : ll_layout_at(l % ll_layout_count())->name;
-	cfg.hardening = o->hardening >= 0 ? o->hardening : (c & 7) % 5;
+	cfg.hardening = o->hardening >= 0 ? o->hardening : (c & 7) % SYS_HEAP_HARDENING_LEVELS;
 	cfg.word_bits = o->word_bits ? o->word_bits : c & 0x80 ? 64 : 32;
 	cfg.heap_bytes = heap_sizes[(c >> 3) & 3];
 	cfg.protect_off = o->protect_off;
@@ -188,7 +188,7 @@ void fuzz_user_syscalls_run(const uint8_t *d, size_t n, const struct fuzz_opts *
 		res->ops = atk_session_steps(u);
 		if (is_finding(u, &ev, o))
 			goto found;
-		if (ev.cls == ATK_EV_SKIPPED && !strcmp(ev.by, "no acting thread"))
+		if (ev.cls == ATK_EV_SKIPPED && ev.no_actor)
 			break;
 	}
 	if (!o->escape_only) {

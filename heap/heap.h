@@ -34,6 +34,9 @@ enum sys_heap_hardening {
 	SYS_HEAP_HARDENING_EXTREME,
 };
 
+/* How many hardening levels there are (NONE .. EXTREME). */
+#define SYS_HEAP_HARDENING_LEVELS (SYS_HEAP_HARDENING_EXTREME + 1)
+
 enum sys_heap_size_mode {
 	SYS_HEAP_SIZE_AUTO,       /* 16-bit fields below 0x8000 chunks, else 32 */
 	SYS_HEAP_SIZE_SMALL_ONLY, /* 32-bit word mode only */
@@ -168,6 +171,71 @@ struct sys_heap_layout {
 };
 void sys_heap_layout_get(const struct sys_heap *heap, struct sys_heap_layout *out);
 
+/*
+ * Where the in-band metadata lives, so layers above never restate it. Chunk c's
+ * header starts at byte SYS_HEAP_CHUNK_UNIT·c from S; its fields follow in
+ * this order, each sys_heap_layout.field_bytes wide. The heap header (struct
+ * z_heap, chunk 0) keeps end_chunk and avail_buckets at fixed offsets; the
+ * bucket heads start at sys_heap_layout.heads_offset.
+ */
+#define SYS_HEAP_CHUNK_UNIT 8u
+#define SYS_HEAP_HDR_END_CHUNK 8u     /* uint32_t end_chunk */
+#define SYS_HEAP_HDR_AVAIL_BUCKETS 12u /* uint32_t avail_buckets */
+
+enum sys_heap_chunk_field {
+	SYS_HEAP_LEFT_SIZE,
+	SYS_HEAP_SIZE_AND_USED,       /* size << 1 | used */
+	SYS_HEAP_FREE_PREV,           /* free chunks big enough to be listed only */
+	SYS_HEAP_FREE_NEXT,
+};
+
+/* Byte offset from S of field f of chunk c, fields `field_bytes` wide. */
+static inline uint64_t sys_heap_chunk_field_offset(uint32_t c, enum sys_heap_chunk_field f,
+						   unsigned field_bytes)
+{
+	return (uint64_t)c * SYS_HEAP_CHUNK_UNIT + (uint64_t)f * field_bytes;
+}
+
+/* One chunk as its header says (read-only; nothing is checked or trusted). */
+struct sys_heap_chunk {
+	uint32_t id;              /* chunk id: the header is at byte 8·id from S */
+	size_t offset;            /* that byte offset */
+	uint32_t size;            /* units of 8 bytes, from SIZE_AND_USED */
+	bool used;
+	uint32_t left;            /* LEFT_SIZE: units of the chunk before */
+	bool listed;              /* free and big enough to carry list links */
+	uint32_t prev, next;      /* FREE_PREV / FREE_NEXT when listed, else 0 */
+};
+
+/* Reads chunk c's header. false (and *out zeroed) when the header does not
+ * lie inside the heap's buffer. Never calls the check handler. */
+bool sys_heap_chunk_get(const struct sys_heap *heap, uint32_t c, struct sys_heap_chunk *out);
+
+/*
+ * Walks the chunks in address order, from the first after the heap header
+ * up to (not including) the end marker, as the heap's own read-only views do:
+ *
+ *	struct sys_heap_walk w;
+ *	struct sys_heap_chunk ch;
+ *
+ *	for (sys_heap_walk_begin(&w, heap); sys_heap_walk_next(&w, &ch);)
+ *		...;
+ *
+ * Bounded on a corrupted heap: the walk stops at a chunk whose size is zero
+ * or reaches past end_chunk, or whose header lies outside the buffer;
+ * sys_heap_walk_complete then tells whether it reached the end marker.
+ */
+struct sys_heap_walk {
+	const struct sys_heap *heap;
+	uint32_t next;            /* chunk to read next */
+	uint32_t end;             /* end_chunk as read at begin */
+	bool done;
+	bool complete;
+};
+void sys_heap_walk_begin(struct sys_heap_walk *w, const struct sys_heap *heap);
+bool sys_heap_walk_next(struct sys_heap_walk *w, struct sys_heap_chunk *out);
+bool sys_heap_walk_complete(const struct sys_heap_walk *w);
+
 /* Byte offset `off` from S describes which piece of in-band metadata?
  * Writes a short description ("chunk 63 FREE_NEXT", "z_heap avail_buckets",
  * "bucket head 5", "chunk 12 payload") into buf; returns true if the byte is
@@ -221,19 +289,55 @@ int heap_trace_run(const char *text, size_t len, void *buf, size_t bytes,
 /* The check handler: every failed check (hardening, internal, caller error) */
 /* ------------------------------------------------------------------------ */
 
+/*
+ * Every check the heaps can report: one id and one printed name each (the
+ * spec's short names). Layers above decide on the id, never on the text.
+ */
+#define SYS_HEAP_CHECK_TABLE(X)                                               \
+	X(CALLER_ERROR, "caller error")     /* a bad argument (alignment, NULL) */ \
+	X(INIT_TOO_BIG, "init too big")                                       \
+	X(INIT_TOO_SMALL, "init too small")                                   \
+	X(INTERNAL, "internal")             /* an upstream CHECK() */          \
+	X(WILD_ACCESS, "wild access")       /* metadata led outside the buffer */ \
+	X(DOUBLE_FREE, "double free")                                         \
+	X(NOT_IN_USE, "not in use")         /* realloc of a free block */      \
+	X(OVERFLOW, "overflow")                                               \
+	X(LEFT_NEIGHBOUR, "left neighbour")                                   \
+	X(FREE_LIST_LINKAGE, "free-list linkage")                             \
+	X(FREE_CHUNK_LINKAGE, "free-chunk linkage")                           \
+	X(CANARY_CORRUPTION, "canary corruption")                             \
+	X(CANARY_DOUBLE_FREE, "canary double free")                           \
+	X(VALIDATION_FAILED, "validation failed")                             \
+	X(ENDLESS_LOOP, "endless loop")                                       \
+	X(FOREIGN_POINTER, "foreign pointer")   /* oob_heap */                \
+	X(NOT_A_BLOCK_START, "not a block start") /* oob_heap */
+
+enum sys_heap_check_id {
+	SYS_HEAP_CHECK_NONE = 0, /* not a heap check */
+#define SYS_HEAP_CHECK_ENUM_(id, name) SYS_HEAP_CHECK_##id,
+	SYS_HEAP_CHECK_TABLE(SYS_HEAP_CHECK_ENUM_)
+#undef SYS_HEAP_CHECK_ENUM_
+	SYS_HEAP_CHECK_COUNT
+};
+
+/* The printed name of a check ("double free"); "?" for NONE or out of range. */
+const char *sys_heap_check_name(enum sys_heap_check_id id);
+
 struct sys_heap_check {
-	const char *name;             /* the spec's short name, e.g. "double free" */
+	const char *name;             /* sys_heap_check_name(id), for printing */
 	const struct sys_heap *heap;  /* NULL for oob heaps and checks outside a heap */
 	uint32_t chunk;               /* chunk involved, 0 if none */
 	const char *where;            /* public call, e.g. "sys_heap_free" */
 	uint64_t addr;                /* "wild access": the target address */
 	const void *owner;            /* the heap object (struct sys_heap or oob_heap) */
 	/*
-	 * true: the call refused a bad argument and the heap is as it was
-	 * (sys_heap's "caller error"; every oob_heap pointer check). false: the
-	 * heap's own state is inconsistent (corruption detected, or worse).
+	 * Set by the check itself. true: the call refused a bad argument and the
+	 * heap is as it was (sys_heap's "caller error" and init size checks;
+	 * every oob_heap pointer check). false: the heap's own state is
+	 * inconsistent (corruption detected, or worse).
 	 */
 	bool refused;
+	enum sys_heap_check_id id;
 };
 
 /*

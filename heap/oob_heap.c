@@ -16,156 +16,18 @@
  * at most 6. Every index the allocator follows comes from these bitmaps, and
  * every bitmap index is bounded by the layout fixed at init: nothing in the
  * payload buffer is ever read to decide anything.
+ *
+ * This file is the allocator; oob_bitmap.c lays out the metadata and
+ * oob_check.c validates and describes a heap.
  */
 #include <errno.h>
-#include <stdint.h>
-#include <string.h>
 
-#include "heap.h"
-
-#define UNIT 8u
-#define OOB_MAGIC 0x4f4f4248u /* "HBOO" */
-#define MAX_LEVELS 6          /* 64^6 > 2^31 + 1 bits */
-#define NONE UINT32_MAX
-#define MAX_UNITS 0x7fffffffu
-
-/* A hierarchical bitmap: level 0 holds the bits, level k+1 one bit per word
- * of level k that is not zero, the last level is a single word. */
-struct oob_bm {
-	uint32_t nbits;
-	uint32_t off;             /* first word; the levels follow, lowest first */
-	uint32_t levels;
-	uint32_t cursor;          /* buckets: granule where the next search starts */
-};
-
-/* The metadata buffer: this header, bm[0] = START, bm[1 + b] = bucket b, then
- * the 64-bit words of all bitmaps (USED is flat, at used_off). */
-struct oob_meta {
-	uint32_t magic;
-	uint32_t units;
-	uint32_t nb;              /* buckets: bucket(units) + 1 */
-	uint32_t avail;           /* bit b: bucket b is not empty */
-	uint32_t used_off;
-	uint32_t nwords;
-	uint64_t free_bytes;
-	uint64_t allocated_bytes;
-	uint64_t max_allocated_bytes;
-	struct oob_bm bm[];
-};
-
-_Static_assert(sizeof(struct oob_meta) == 48, "formula in oob_heap.h");
-_Static_assert(sizeof(struct oob_bm) == 16, "formula in oob_heap.h");
-
-/* ---- layout ---------------------------------------------------------------- */
-
-static uint32_t bucket_of(uint32_t units)
-{
-	return 31u - (uint32_t)__builtin_clz(units);
-}
-
-static uint32_t level_bits(uint32_t nbits, unsigned lv)
-{
-	return (uint32_t)(((uint64_t)nbits - 1) >> (6 * lv)) + 1;
-}
-
-/* Words holding `bits` bits; also the bit count of the level above. */
-static inline uint32_t words_for(uint32_t bits)
-{
-	return ((bits - 1) >> 6) + 1;
-}
-
-/* Lays out a bitmap of nbits at word `at`; returns the words it takes. */
-static uint32_t bm_layout(struct oob_bm *bm, uint32_t nbits, uint32_t at)
-{
-	uint32_t words = 0, bits = nbits;
-	unsigned lv = 0;
-
-	for (;; lv++) {
-		uint32_t w = words_for(bits);
-
-		words += w;
-		if (w == 1)
-			break;
-		bits = w;
-	}
-	bm->nbits = nbits;
-	bm->off = at;
-	bm->levels = lv + 1;
-	bm->cursor = 0;
-	return words;
-}
-
-static uint32_t granules(uint32_t units, uint32_t b)
-{
-	return (uint32_t)(((uint64_t)units + (1u << b) - 1) >> b);
-}
-
-/* Fills the header and descriptors (if m) and returns the metadata bytes. */
-static size_t layout(struct oob_meta *m, uint32_t units)
-{
-	uint32_t nb = bucket_of(units) + 1, at = 0;
-	struct oob_bm tmp, *bm;
-
-	bm = m ? &m->bm[0] : &tmp;
-	at += bm_layout(bm, units + 1, at);
-	uint32_t used_off = at;
-
-	at += (units + 63) / 64;
-	for (uint32_t b = 0; b < nb; b++) {
-		bm = m ? &m->bm[1 + b] : &tmp;
-		at += bm_layout(bm, granules(units, b), at);
-	}
-	if (m) {
-		m->magic = OOB_MAGIC;
-		m->units = units;
-		m->nb = nb;
-		m->avail = 0;
-		m->used_off = used_off;
-		m->nwords = at;
-		m->free_bytes = m->allocated_bytes = m->max_allocated_bytes = 0;
-	}
-	return sizeof(struct oob_meta) + (size_t)(nb + 1) * sizeof(struct oob_bm) +
-	       (size_t)at * 8;
-}
-
-size_t oob_heap_metadata_bytes(size_t buffer_bytes)
-{
-	uint64_t units = buffer_bytes / UNIT;
-
-	if (units < 1 || units > MAX_UNITS)
-		return 0;
-	return layout(NULL, (uint32_t)units);
-}
+#include "oob_heap_internal.h"
 
 /* ---- one call's view ---------------------------------------------------------- */
 
-struct oc {
-	struct oob_heap *heap;
-	struct oob_meta *m;
-	uint64_t *w;
-	uint8_t *S;
-	uint32_t n;
-	const char *where;
-};
-
-static uint64_t *words_of(struct oob_meta *m)
-{
-	return (uint64_t *)(void *)((uint8_t *)m + sizeof(*m) +
-				    (size_t)(m->nb + 1) * sizeof(struct oob_bm));
-}
-
-static void oc_open(struct oc *o, const struct oob_heap *heap, const char *where)
-{
-	o->heap = (struct oob_heap *)heap;
-	o->m = heap->meta;
-	o->w = words_of(o->m);
-	o->S = heap->S;
-	o->n = o->m->units;
-	o->where = where;
-}
-
-static void report(const struct oc *o, const char *name, uint32_t chunk,
-		   uint64_t addr);
+static void report(const struct oc *o, enum sys_heap_check_id id, bool refused,
+		   uint32_t chunk, uint64_t addr);
 
 /* The public calls: a heap that was never set up (or whose init failed) is
  * a caller error, not a crash. */
@@ -174,7 +36,7 @@ static bool oc_enter(struct oc *o, const struct oob_heap *heap, const char *wher
 	if (!heap || !heap->meta) {
 		struct oc none = { .where = where };
 
-		report(&none, "caller error", 0, 0);
+		report(&none, SYS_HEAP_CHECK_CALLER_ERROR, true, 0, 0);
 		return false;
 	}
 	oc_open(o, heap, where);
@@ -194,15 +56,18 @@ static uint64_t target_of(const struct oob_heap *heap, const void *p)
 	       addr_mask(heap);
 }
 
-static void report(const struct oc *o, const char *name, uint32_t chunk,
-		   uint64_t addr)
+/*
+ * Hands one failed check to the handler. heap.h's check names a sys_heap; an
+ * oob heap passes NULL and says which call in `where` (docs/oob-heap.md).
+ * Each check says whether it refused the caller's argument: the metadata is
+ * out of the caller's reach, so every pointer check refuses, and only a
+ * failed validation means inconsistent state.
+ */
+static void report(const struct oc *o, enum sys_heap_check_id id, bool refused,
+		   uint32_t chunk, uint64_t addr)
 {
-	/* heap.h's check names a sys_heap; an oob heap passes NULL and says
-	 * which call in `where` (docs/oob-heap.md). */
-	/* oob_heap's checks all refuse an argument: its metadata is out of reach
-	 * of the caller, so only validation failures mean inconsistent state. */
-	struct sys_heap_check chk = { name, NULL, chunk, o->where, addr, o->heap,
-				      strcmp(name, "validation failed") != 0 };
+	struct sys_heap_check chk = { sys_heap_check_name(id), NULL, chunk, o->where, addr,
+				      o->heap, refused, id };
 	sys_heap_check_fn fn;
 	void *ctx;
 
@@ -211,151 +76,7 @@ static void report(const struct oc *o, const char *name, uint32_t chunk,
 		fn(&chk, ctx);
 }
 
-/* ---- hierarchical bitmaps --------------------------------------------------------- */
-
-static inline bool bit_test(const uint64_t *w, uint32_t off, uint32_t i)
-{
-	return (w[off + (i >> 6)] >> (i & 63)) & 1;
-}
-
-static inline void bm_set(uint64_t *w, const struct oob_bm *bm, uint32_t i)
-{
-	uint32_t off = bm->off, bits = bm->nbits;
-
-	for (unsigned lv = 0; lv < bm->levels; lv++, i >>= 6) {
-		uint64_t *word = &w[off + (i >> 6)];
-		bool was_empty = *word == 0;
-
-		*word |= (uint64_t)1 << (i & 63);
-		if (!was_empty)
-			return;
-		off += words_for(bits);
-		bits = words_for(bits);
-	}
-}
-
-/* Returns true when the whole bitmap became empty. */
-static inline bool bm_clear(uint64_t *w, const struct oob_bm *bm, uint32_t i)
-{
-	uint32_t off = bm->off, bits = bm->nbits;
-
-	for (unsigned lv = 0; lv < bm->levels; lv++, i >>= 6) {
-		uint64_t *word = &w[off + (i >> 6)];
-
-		*word &= ~((uint64_t)1 << (i & 63));
-		if (*word)
-			return false;
-		off += words_for(bits);
-		bits = words_for(bits);
-	}
-	return true;
-}
-
-/* Lowest set bit ≥ i, or NONE. */
-static inline uint32_t bm_next(const uint64_t *w, const struct oob_bm *bm, uint32_t i)
-{
-	uint32_t off[MAX_LEVELS], bits = bm->nbits;
-	unsigned lv = 0;
-	uint64_t word;
-
-	if (i >= bits)
-		return NONE;
-	off[0] = bm->off;
-	for (;;) {
-		word = w[off[lv] + (i >> 6)] & (~(uint64_t)0 << (i & 63));
-		if (word)
-			break;
-		/* Nothing left in this word: ask the level above for the next
-		 * non-empty word. */
-		i = (i >> 6) + 1;
-		if (++lv == bm->levels)
-			return NONE;
-		off[lv] = off[lv - 1] + words_for(bits);
-		bits = words_for(bits);
-		if (i >= bits)
-			return NONE;
-	}
-	i = (i & ~63u) | (uint32_t)__builtin_ctzll(word);
-	while (lv-- > 0)
-		i = (i << 6) | (uint32_t)__builtin_ctzll(w[off[lv] + i]);
-	return i;
-}
-
-/* Highest set bit ≤ i (i < nbits), or NONE. */
-static inline uint32_t bm_prev(const uint64_t *w, const struct oob_bm *bm, uint32_t i)
-{
-	uint32_t off[MAX_LEVELS], bits = bm->nbits;
-	unsigned lv = 0;
-	uint64_t word;
-
-	off[0] = bm->off;
-	for (;;) {
-		word = w[off[lv] + (i >> 6)] & (~(uint64_t)0 >> (63 - (i & 63)));
-		if (word)
-			break;
-		if (i < 64)
-			return NONE;
-		/* i ≥ 64 means this level has several words, so a level above. */
-		i = (i >> 6) - 1;
-		lv++;
-		off[lv] = off[lv - 1] + words_for(bits);
-		bits = words_for(bits);
-	}
-	i = (i & ~63u) | (63u - (uint32_t)__builtin_clzll(word));
-	while (lv-- > 0)
-		i = (i << 6) | (63u - (uint32_t)__builtin_clzll(w[off[lv] + i]));
-	return i;
-}
-
-/* bm_next from i, wrapping to 0 once. */
-static inline uint32_t bm_next_wrap(const uint64_t *w, const struct oob_bm *bm, uint32_t i)
-{
-	uint32_t g = bm_next(w, bm, i);
-
-	return g != NONE ? g : bm_next(w, bm, 0);
-}
-
-/* ---- chunks ----------------------------------------------------------------------- */
-
-static inline bool is_used(const struct oc *o, uint32_t c)
-{
-	return bit_test(o->w, o->m->used_off, c);
-}
-
-static inline void set_used(struct oc *o, uint32_t c, bool used)
-{
-	uint64_t *word = &o->w[o->m->used_off + (c >> 6)];
-	uint64_t bit = (uint64_t)1 << (c & 63);
-
-	*word = used ? *word | bit : *word & ~bit;
-}
-
-static inline bool is_start(const struct oc *o, uint32_t c)
-{
-	return bit_test(o->w, o->m->bm[0].off, c);
-}
-
-static inline void set_start(struct oc *o, uint32_t c)
-{
-	bm_set(o->w, &o->m->bm[0], c);
-}
-
-static inline void clear_start(struct oc *o, uint32_t c)
-{
-	bm_clear(o->w, &o->m->bm[0], c);
-}
-
-/* Units in chunk c: START has bit n set, so there is always a next start. */
-static inline uint32_t chunk_size(const struct oc *o, uint32_t c)
-{
-	return bm_next(o->w, &o->m->bm[0], c + 1) - c;
-}
-
-/* The chunk that starts last at or below unit u. */
-static inline uint32_t chunk_at_or_below(const struct oc *o, uint32_t u)
-{
-	return bm_prev(o->w, &o->m->bm[0], u);
-}
+/* ---- free lists and counters ------------------------------------------------------ */
 
 /* The free chunk that bucket b's bit g stands for. */
 static inline uint32_t granule_chunk(const struct oc *o, uint32_t b, uint32_t g)
@@ -408,7 +129,7 @@ static bool full_check(const struct oc *o)
 		return true;
 	if (oob_heap_check(o->heap, NULL, NULL))
 		return true;
-	report(o, "validation failed", 0, 0);
+	report(o, SYS_HEAP_CHECK_VALIDATION_FAILED, false, 0, 0);
 	return false;
 }
 
@@ -522,7 +243,7 @@ static void *do_aligned_alloc(struct oc *o, size_t align_in, size_t bytes)
 		rew = 0;
 	}
 	if ((align & (align - 1)) || rew % UNIT) {
-		report(o, "caller error", 0, 0);
+		report(o, SYS_HEAP_CHECK_CALLER_ERROR, true, 0, 0);
 		return NULL;
 	}
 	if (bytes == 0 || !full_check(o))
@@ -564,22 +285,22 @@ void *oob_heap_aligned_alloc(struct oob_heap *heap, size_t align, size_t bytes)
  * start of a live block. Only the metadata decides: a pointer is a block
  * start iff it is unit-aligned inside the payload and START and USED say so.
  */
-static uint32_t block_of(struct oc *o, const void *ptr, const char *unused_name)
+static uint32_t block_of(struct oc *o, const void *ptr, enum sys_heap_check_id unused_check)
 {
 	uint64_t p = (uintptr_t)ptr, s = (uintptr_t)o->S, off, c;
 
 	if (p < s || p - s >= (uint64_t)o->n * UNIT) {
-		report(o, "foreign pointer", 0, target_of(o->heap, ptr));
+		report(o, SYS_HEAP_CHECK_FOREIGN_POINTER, true, 0, target_of(o->heap, ptr));
 		return NONE;
 	}
 	off = p - s;
 	c = off / UNIT;
 	if (off % UNIT || !is_start(o, (uint32_t)c)) {
-		report(o, "not a block start", (uint32_t)c, target_of(o->heap, ptr));
+		report(o, SYS_HEAP_CHECK_NOT_A_BLOCK_START, true, (uint32_t)c, target_of(o->heap, ptr));
 		return NONE;
 	}
 	if (!is_used(o, (uint32_t)c)) {
-		report(o, unused_name, (uint32_t)c, target_of(o->heap, ptr));
+		report(o, unused_check, true, (uint32_t)c, target_of(o->heap, ptr));
 		return NONE;
 	}
 	return (uint32_t)c;
@@ -622,7 +343,7 @@ void oob_heap_free(struct oob_heap *heap, void *ptr)
 		return;
 	if (!oc_enter(&o, heap, "oob_heap_free"))
 		return;
-	c = block_of(&o, ptr, "double free");
+	c = block_of(&o, ptr, SYS_HEAP_CHECK_DOUBLE_FREE);
 	if (c != NONE && full_check(&o))
 		free_chunk(&o, c);
 }
@@ -634,7 +355,7 @@ size_t oob_heap_usable_size(struct oob_heap *heap, void *ptr)
 
 	if (!oc_enter(&o, heap, "oob_heap_usable_size"))
 		return 0;
-	c = block_of(&o, ptr, "not in use");
+	c = block_of(&o, ptr, SYS_HEAP_CHECK_NOT_IN_USE);
 	return c == NONE ? 0 : (size_t)chunk_size(&o, c) * UNIT;
 }
 
@@ -699,7 +420,7 @@ void *oob_heap_realloc(struct oob_heap *heap, void *ptr, size_t bytes)
 	}
 	if (!oc_enter(&o, heap, "oob_heap_realloc"))
 		return NULL;
-	c = block_of(&o, ptr, "not in use");
+	c = block_of(&o, ptr, SYS_HEAP_CHECK_NOT_IN_USE);
 	if (c == NONE || !full_check(&o))
 		return NULL;
 	if (resize_in_place(&o, c, units_for(&o, bytes)))
@@ -722,10 +443,10 @@ void *oob_heap_aligned_realloc(struct oob_heap *heap, void *ptr, size_t align,
 	if (!oc_enter(&o, heap, "oob_heap_aligned_realloc"))
 		return NULL;
 	if (align & (align - 1)) {
-		report(&o, "caller error", 0, 0);
+		report(&o, SYS_HEAP_CHECK_CALLER_ERROR, true, 0, 0);
 		return NULL;
 	}
-	c = block_of(&o, ptr, "not in use");
+	c = block_of(&o, ptr, SYS_HEAP_CHECK_NOT_IN_USE);
 	if (c == NONE || !full_check(&o))
 		return NULL;
 	if ((align == 0 || (target_of(heap, ptr) & (align - 1)) == 0) &&
@@ -749,17 +470,6 @@ int oob_heap_runtime_stats_get(struct oob_heap *heap, struct sys_memory_stats *s
 	return 0;
 }
 
-int oob_heap_runtime_stats_reset_max(struct oob_heap *heap)
-{
-	struct oob_meta *m;
-
-	if (!heap || !heap->meta)
-		return -EINVAL;
-	m = heap->meta;
-	m->max_allocated_bytes = m->allocated_bytes;
-	return 0;
-}
-
 size_t oob_heap_payload_offset(const struct oob_heap *heap)
 {
 	return heap && heap->meta ? (size_t)((uint8_t *)heap->S - (uint8_t *)heap->init_mem) : 0;
@@ -774,13 +484,15 @@ uint32_t oob_heap_units(const struct oob_heap *heap)
 
 static int init_reject(struct oob_heap *heap, int err, bool quiet)
 {
-	static const char *const names[] = { "init too big", "init too small", "caller error" };
+	static const enum sys_heap_check_id checks[] = {
+		SYS_HEAP_CHECK_INIT_TOO_BIG, SYS_HEAP_CHECK_INIT_TOO_SMALL, SYS_HEAP_CHECK_CALLER_ERROR
+	};
 	struct oc o = { .where = "oob_heap_init" };
 
 	if (heap)
 		heap->meta = NULL;
 	if (!quiet)
-		report(&o, names[-err - 1], 0, 0);
+		report(&o, checks[-err - 1], true, 0, 0);
 	return err;
 }
 
@@ -814,7 +526,7 @@ int oob_heap_init_checked(struct oob_heap *heap, void *mem, size_t bytes,
 	units = tE > tS ? (tE - tS) / UNIT : 0;
 	if (units < 1)
 		return init_reject(heap, SYS_HEAP_INIT_TOO_SMALL, quiet);
-	if (meta_bytes < layout(NULL, (uint32_t)units))
+	if (meta_bytes < oob_layout(NULL, (uint32_t)units))
 		return init_reject(heap, SYS_HEAP_INIT_BAD_CONFIG, quiet);
 
 	heap->cfg = cfg;
@@ -824,7 +536,7 @@ int oob_heap_init_checked(struct oob_heap *heap, void *mem, size_t bytes,
 	heap->meta = meta;
 	heap->meta_bytes = meta_bytes;
 
-	layout(m, (uint32_t)units);
+	oob_layout(m, (uint32_t)units);
 	oc_open(&o, heap, "oob_heap_init");
 	memset(o.w, 0, (size_t)m->nwords * 8);
 	set_start(&o, 0);
@@ -837,210 +549,4 @@ void oob_heap_init(struct oob_heap *heap, void *mem, size_t bytes, void *meta,
 		   size_t meta_bytes)
 {
 	oob_heap_init_checked(heap, mem, bytes, meta, meta_bytes, NULL, false);
-}
-
-/* ---- validate -------------------------------------------------------------------------- */
-
-#define BROKEN(msg, c)                                                        \
-	do {                                                                  \
-		if (why)                                                      \
-			*why = (msg);                                         \
-		if (chunk)                                                    \
-			*chunk = (c);                                         \
-		return false;                                                 \
-	} while (0)
-
-/* Summaries match the level below; no bit at or past the end of a level. */
-static bool bm_consistent(const uint64_t *w, const struct oob_bm *bm)
-{
-	uint32_t off = bm->off, below = 0;
-
-	for (unsigned lv = 0; lv < bm->levels; lv++) {
-		uint32_t bits = level_bits(bm->nbits, lv), nw = words_for(bits);
-
-		if (bits % 64 && w[off + nw - 1] >> (bits % 64))
-			return false;
-		for (uint32_t i = 0; lv > 0 && i < bits; i++)
-			if (bit_test(w, off, i) != (w[below + i] != 0))
-				return false;
-		below = off;
-		off += nw;
-	}
-	return bm->cursor <= bm->nbits;
-}
-
-static uint32_t popcount_bits(const uint64_t *w, uint32_t off, uint32_t nbits)
-{
-	uint32_t n = 0;
-
-	for (uint32_t i = 0; i < (nbits + 63) / 64; i++)
-		n += (uint32_t)__builtin_popcountll(w[off + i]);
-	return n;
-}
-
-/* The descriptors must be exactly what init lays out for this size: then
- * every index below stays inside the metadata buffer. */
-static bool layout_matches(const struct oob_heap *heap, const struct oob_meta *m)
-{
-	struct oob_bm want;
-	uint32_t at = 0, nb;
-
-	if (m->magic != OOB_MAGIC || m->units < 1 || m->units > MAX_UNITS)
-		return false;
-	nb = bucket_of(m->units) + 1;
-	if (m->nb != nb || layout(NULL, m->units) > heap->meta_bytes)
-		return false;
-	for (uint32_t i = 0; i <= nb; i++) {
-		if (i == 1) {
-			if (m->used_off != at)
-				return false;
-			at += (m->units + 63) / 64;
-		}
-		at += bm_layout(&want, i == 0 ? m->units + 1 : granules(m->units, i - 1), at);
-		if (want.nbits != m->bm[i].nbits || want.off != m->bm[i].off ||
-		    want.levels != m->bm[i].levels)
-			return false;
-	}
-	return m->nwords == at;
-}
-
-bool oob_heap_check(const struct oob_heap *heap, const char **why, uint32_t *chunk)
-{
-	const struct oob_meta *m;
-	uint32_t per_bucket[32] = { 0 };
-	uint64_t free_sum = 0, used_sum = 0;
-	bool prev_free = false;
-	struct oc o;
-
-	if (!heap || !heap->meta)
-		BROKEN("no heap", 0);
-	m = heap->meta;
-	if (!layout_matches(heap, m))
-		BROKEN("metadata layout", 0);
-	oc_open(&o, heap, "oob_heap_check");
-	for (uint32_t i = 0; i <= m->nb; i++)
-		if (!bm_consistent(o.w, &m->bm[i]))
-			BROKEN("bitmap summary", i);
-	if (o.n % 64 && o.w[m->used_off + (o.n - 1) / 64] >> (o.n % 64))
-		BROKEN("used bit past the end", o.n);
-	if (!is_start(&o, 0) || !bit_test(o.w, m->bm[0].off, o.n))
-		BROKEN("first chunk or end marker", 0);
-	for (uint32_t i = 0; i < (o.n + 63) / 64; i++)
-		if (o.w[m->used_off + i] & ~o.w[m->bm[0].off + i])
-			BROKEN("used bit inside a chunk", i * 64);
-
-	/* Walk the chunks: START is consistent, so this visits each chunk once. */
-	for (uint32_t c = 0, next; c < o.n; c = next) {
-		next = bm_next(o.w, &m->bm[0], c + 1);
-		uint32_t sz = next - c;
-
-		if (is_used(&o, c)) {
-			used_sum += (uint64_t)sz * UNIT;
-			prev_free = false;
-			continue;
-		}
-		uint32_t b = bucket_of(sz);
-
-		if (prev_free)
-			BROKEN("adjacent free chunks", c);
-		if (!bit_test(o.w, m->bm[1 + b].off, c >> b))
-			BROKEN("free chunk not in its bucket", c);
-		per_bucket[b]++;
-		free_sum += (uint64_t)sz * UNIT;
-		prev_free = true;
-	}
-
-	/* Each free chunk set its own bit (granules of one bucket hold at most
-	 * one of its chunks), so equal counts leave no stray bits. */
-	for (uint32_t b = 0; b < m->nb; b++) {
-		uint32_t bits = popcount_bits(o.w, m->bm[1 + b].off, m->bm[1 + b].nbits);
-
-		if (bits != per_bucket[b])
-			BROKEN("bucket bit without a free chunk", b);
-		if (((m->avail >> b) & 1) != (bits != 0))
-			BROKEN("avail bit", b);
-	}
-	if (m->nb < 32 && m->avail >> m->nb)
-		BROKEN("avail bit above the last bucket", m->nb);
-	if (m->free_bytes != free_sum || m->allocated_bytes != used_sum ||
-	    m->max_allocated_bytes < m->allocated_bytes)
-		BROKEN("runtime stats", 0);
-	return true;
-}
-
-bool oob_heap_validate(const struct oob_heap *heap)
-{
-	return oob_heap_check(heap, NULL, NULL);
-}
-
-bool oob_heap_usage_get(const struct oob_heap *heap, struct sys_heap_usage *out)
-{
-	struct oc o;
-
-	memset(out, 0, sizeof(*out));
-	if (!oob_heap_check(heap, NULL, NULL))
-		return false;
-	oc_open(&o, heap, "oob_heap_usage_get");
-	for (uint32_t c = 0, next; c < o.n; c = next) {
-		next = bm_next(o.w, &o.m->bm[0], c + 1);
-		size_t bytes = (size_t)(next - c) * UNIT;
-
-		if (is_used(&o, c)) {
-			out->used_chunks++;
-			out->used_bytes += bytes;
-		} else {
-			out->free_chunks++;
-			out->free_bytes += bytes;
-			if (bytes > out->largest_free)
-				out->largest_free = bytes;
-		}
-	}
-	return true;
-}
-
-/* ---- describe ---------------------------------------------------------------------------- */
-
-/* Appends `text` to buf[*at..], always NUL-terminated (no stdio on the target). */
-static void put_str(char *buf, size_t len, size_t *at, const char *text)
-{
-	while (*text && *at + 1 < len)
-		buf[(*at)++] = *text++;
-	if (len)
-		buf[*at < len ? *at : len - 1] = 0;
-}
-
-static void put_u32(char *buf, size_t len, size_t *at, uint32_t v)
-{
-	char digits[11];
-	int i = (int)sizeof(digits) - 1;
-
-	digits[i] = 0;
-	do {
-		digits[--i] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v);
-	put_str(buf, len, at, digits + i);
-}
-
-bool oob_heap_describe_offset(const struct oob_heap *heap, size_t off, char *buf,
-			      size_t buflen)
-{
-	size_t at = 0;
-	struct oc o;
-	uint32_t c;
-
-	if (!oob_heap_check(heap, NULL, NULL)) {
-		put_str(buf, buflen, &at, heap && heap->meta ? "inconsistent heap" : "no heap");
-		return false;
-	}
-	oc_open(&o, heap, "oob_heap_describe_offset");
-	if (off >= (uint64_t)o.n * UNIT) {
-		put_str(buf, buflen, &at, "outside the heap");
-		return false;
-	}
-	c = chunk_at_or_below(&o, (uint32_t)(off / UNIT));
-	put_str(buf, buflen, &at, "chunk ");
-	put_u32(buf, buflen, &at, c);
-	put_str(buf, buflen, &at, is_used(&o, c) ? " payload (used)" : " payload (free)");
-	return false;
 }

@@ -86,7 +86,6 @@ bool oob_heap_check(const struct oob_heap *heap, const char **why,
 
 /* Stats are always kept. 0, or -EINVAL for NULL arguments. */
 int oob_heap_runtime_stats_get(struct oob_heap *heap, struct sys_memory_stats *stats);
-int oob_heap_runtime_stats_reset_max(struct oob_heap *heap);
 
 /* Totals from one walk of the chunk bitmap (fragmentation figures). */
 bool oob_heap_usage_get(const struct oob_heap *heap, struct sys_heap_usage *out);

@@ -36,16 +36,16 @@ void sys_heap_config_default(struct sys_heap_config *cfg)
 	cfg->canary_base = 0x5A6B7C8Du;
 }
 
-static const char *const level_names[] = { "none", "basic", "moderate", "full", "extreme" };
+static const char *const level_names[SYS_HEAP_HARDENING_LEVELS] = { "none", "basic", "moderate", "full", "extreme" };
 
 const char *sys_heap_hardening_name(enum sys_heap_hardening level)
 {
-	return (unsigned)level < 5 ? level_names[level] : "?";
+	return (unsigned)level < SYS_HEAP_HARDENING_LEVELS ? level_names[level] : "?";
 }
 
 int sys_heap_hardening_parse(const char *name)
 {
-	for (int i = 0; i < 5; i++) {
+	for (int i = 0; i < SYS_HEAP_HARDENING_LEVELS; i++) {
 		const char *a = name, *b = level_names[i];
 
 		while (*a && (*a | 0x20) == *b) {
@@ -75,18 +75,35 @@ void sys_heap_get_check_handler(sys_heap_check_fn *fn, void **ctx)
 	*ctx = check_ctx;
 }
 
-void hz_report(const char *name, const struct sys_heap *heap, uint32_t chunk,
-		   const char *where, uint64_t addr)
+static const char *const check_names[SYS_HEAP_CHECK_COUNT] = {
+#define CHECK_NAME_(id, name) [SYS_HEAP_CHECK_##id] = name,
+	SYS_HEAP_CHECK_TABLE(CHECK_NAME_)
+#undef CHECK_NAME_
+};
+
+const char *sys_heap_check_name(enum sys_heap_check_id id)
 {
-	bool refused = !strcmp(name, "caller error") || !strncmp(name, "init too", 8);
-	struct sys_heap_check chk = { name, heap, chunk, where, addr, heap, refused };
+	return (unsigned)id < SYS_HEAP_CHECK_COUNT && check_names[id] ? check_names[id] : "?";
+}
+
+void hz_report(enum sys_heap_check_id id, bool refused, const struct sys_heap *heap,
+	       uint32_t chunk, const char *where, uint64_t addr)
+{
+	struct sys_heap_check chk = { sys_heap_check_name(id), heap, chunk, where, addr,
+				      heap, refused, id };
 
 	check_fn(&chk, check_ctx);
 }
 
-_Noreturn void hz_fail(struct hz *h, const char *name, uint32_t chunk, uint64_t addr)
+_Noreturn void hz_fail(struct hz *h, enum sys_heap_check_id id, uint32_t chunk, uint64_t addr)
 {
-	hz_report(name, h->sh, chunk, h->where, addr);
+	hz_report(id, false, h->sh, chunk, h->where, addr);
+	longjmp(*h->jb, 1);
+}
+
+_Noreturn void hz_refuse(struct hz *h)
+{
+	hz_report(SYS_HEAP_CHECK_CALLER_ERROR, true, h->sh, 0, h->where, 0);
 	longjmp(*h->jb, 1);
 }
 
@@ -143,7 +160,7 @@ uint8_t *hz_mem_slow(struct hz *h, uint64_t off, uint64_t len, bool write)
 		if (p)
 			return p;
 	}
-	hz_fail(h, "wild access", 0, t);
+	hz_fail(h, SYS_HEAP_CHECK_WILD_ACCESS, 0, t);
 }
 
 void chunk_set(struct hz *h, uint32_t c, enum chunk_field f, uint32_t v)
@@ -165,7 +182,7 @@ int bucket_idx(struct hz *h, uint32_t sz)
 	uint32_t x = sz - min_chunk(h) + 1u;
 
 	if (x == 0) /* log2(0): undefined upstream */
-		hz_fail(h, "internal", 0, 0);
+		hz_fail(h, SYS_HEAP_CHECK_INTERNAL, 0, 0);
 	return 31 - __builtin_clz(x);
 }
 
@@ -271,7 +288,7 @@ static void canary_verify(struct hz *h, uint32_t c)
 		return;
 	v = rd32(h, canary_off(h, c));
 	if (v != canary_value(h, c))
-		hz_fail(h, v == CANARY_POISON ? "canary double free" : "canary corruption", c, 0);
+		hz_fail(h, v == CANARY_POISON ? SYS_HEAP_CHECK_CANARY_DOUBLE_FREE : SYS_HEAP_CHECK_CANARY_CORRUPTION, c, 0);
 }
 
 /* ---- free lists ------------------------------------------------------------ */
@@ -289,7 +306,7 @@ static void free_list_remove_bidx(struct hz *h, uint32_t c, int b)
 
 		if (h->hard >= SYS_HEAP_HARDENING_MODERATE &&
 		    (next_free(h, first) != c || prev_free(h, second) != c))
-			hz_fail(h, "free-list linkage", c, 0);
+			hz_fail(h, SYS_HEAP_CHECK_FREE_LIST_LINKAGE, c, 0);
 		set_bucket_head(h, b, second);
 		set_next_free(h, first, second);
 		set_prev_free(h, second, first);
@@ -324,7 +341,7 @@ static void free_list_add(struct hz *h, uint32_t c)
 		hz_internal(h, avail_buckets(h) & (1u << b), c);
 		first = prev_free(h, second);
 		if (h->hard >= SYS_HEAP_HARDENING_MODERATE && next_free(h, first) != second)
-			hz_fail(h, "free-list linkage", c, 0);
+			hz_fail(h, SYS_HEAP_CHECK_FREE_LIST_LINKAGE, c, 0);
 		/* In at the tail: the head stays where it is. */
 		set_prev_free(h, c, first);
 		set_next_free(h, c, second);
@@ -365,7 +382,7 @@ static void free_chunk_check(struct hz *h, uint32_t f, bool left_trusted)
 		return;
 	if (chunk_used(h, f) || left_chunk(h, right_chunk(h, f)) != f ||
 	    right_chunk(h, left_chunk(h, f)) != f)
-		hz_fail(h, "free-chunk linkage", f, 0);
+		hz_fail(h, SYS_HEAP_CHECK_FREE_CHUNK_LINKAGE, f, 0);
 	if (!left_trusted)
 		canary_verify(h, left_chunk(h, f));
 }
@@ -373,21 +390,21 @@ static void free_chunk_check(struct hz *h, uint32_t f, bool left_trusted)
 static void full_check(struct hz *h)
 {
 	if (h->hard >= SYS_HEAP_HARDENING_EXTREME && !hz_validate(h))
-		hz_fail(h, "validation failed", 0, 0);
+		hz_fail(h, SYS_HEAP_CHECK_VALIDATION_FAILED, 0, 0);
 }
 
 /* The checks free and in-place realloc run on a caller's chunk. */
-static void used_chunk_checks(struct hz *h, uint32_t c, const char *unused_name)
+static void used_chunk_checks(struct hz *h, uint32_t c, enum sys_heap_check_id unused_check)
 {
 	canary_verify(h, c);
 	if (h->hard >= SYS_HEAP_HARDENING_BASIC) {
 		if (!chunk_used(h, c))
-			hz_fail(h, unused_name, c, 0);
+			hz_fail(h, unused_check, c, 0);
 		if (left_chunk(h, right_chunk(h, c)) != c)
-			hz_fail(h, "overflow", c, 0);
+			hz_fail(h, SYS_HEAP_CHECK_OVERFLOW, c, 0);
 	}
 	if (h->hard >= SYS_HEAP_HARDENING_MODERATE && right_chunk(h, left_chunk(h, c)) != c)
-		hz_fail(h, "left neighbour", c, 0);
+		hz_fail(h, SYS_HEAP_CHECK_LEFT_NEIGHBOUR, c, 0);
 	full_check(h);
 }
 
@@ -478,7 +495,7 @@ static void *do_aligned_alloc(struct hz *h, size_t align_in, size_t bytes_in)
 		gap = hdr_bytes(h);
 	}
 	if (align & (align - 1))
-		hz_fail(h, "caller error", 0, 0);
+		hz_refuse(h);
 	if (bytes == 0)
 		return NULL;
 
@@ -512,7 +529,7 @@ static void do_free(struct hz *h, void *ptr)
 	if (!ptr)
 		return;
 	c = ptr_chunk(h, host_to_target(h, ptr));
-	used_chunk_checks(h, c, "double free");
+	used_chunk_checks(h, c, SYS_HEAP_CHECK_DOUBLE_FREE);
 
 	set_chunk_used(h, c, false);
 	stats_chunk(h, STAT_ALLOCATED, c, false);
@@ -553,7 +570,7 @@ static bool inplace_realloc(struct hz *h, void *ptr, uint64_t bytes)
 	uint32_t n = bytes_to_chunksz(h, bytes, ptr_gap(h, tp));
 	uint32_t sz, r;
 
-	used_chunk_checks(h, c, "not in use");
+	used_chunk_checks(h, c, SYS_HEAP_CHECK_NOT_IN_USE);
 	sz = chunk_size(h, c);
 	if (sz == n)
 		return true;
@@ -617,7 +634,7 @@ static void *move_block(struct hz *h, void *ptr, void *q, uint64_t bytes)
 	struct hz h;                                                              \
 	jmp_buf jb_;                                                              \
 	if (!(heap) || !(heap)->heap) {                                           \
-		hz_report("caller error", (heap), 0, (name), 0);                    \
+		hz_report(SYS_HEAP_CHECK_CALLER_ERROR, true, (heap), 0, (name), 0); \
 		return failed;                                                    \
 	}                                                                         \
 	hz_open(&h, (heap), (name), &jb_);                                        \
@@ -679,7 +696,7 @@ void *sys_heap_aligned_realloc(struct sys_heap *heap, void *ptr, size_t align, s
 	}
 	a = target_size(&h, align);
 	if (a & (a - 1))
-		hz_fail(&h, "caller error", 0, 0);
+		hz_refuse(&h);
 	if ((a == 0 || (host_to_target(&h, ptr) & (a - 1)) == 0) &&
 	    inplace_realloc(&h, ptr, target_size(&h, bytes)))
 		return ptr;
@@ -736,9 +753,52 @@ static int init_reject(struct sys_heap *heap, int err, bool quiet)
 {
 	heap->heap = NULL;
 	if (!quiet)
-		hz_report(err == SYS_HEAP_INIT_TOO_BIG ? "init too big" : "init too small", heap, 0,
-		       "sys_heap_init", 0);
+		hz_report(err == SYS_HEAP_INIT_TOO_BIG ? SYS_HEAP_CHECK_INIT_TOO_BIG
+						     : SYS_HEAP_CHECK_INIT_TOO_SMALL,
+			  true, heap, 0, "sys_heap_init", 0);
 	return err;
+}
+
+/*
+ * Writes the fresh heap's metadata. Kept out of sys_heap_init_checked, whose
+ * frame holds the setjmp: inlined accessors there trip gcc -m32's
+ * -Werror=clobbered.
+ */
+static __attribute__((noinline)) int lay_out(struct hz *h, struct sys_heap *heap, uint32_t end,
+					      bool quiet)
+{
+	uint32_t chunk0, nb;
+
+	if (end <= (heads_offset(h) + CHUNK_UNIT - 1) / CHUNK_UNIT)
+		return init_reject(heap, SYS_HEAP_INIT_TOO_SMALL, quiet);
+	/* end_chunk decides the header width, so write it before anything else. */
+	wr32(h, HDR_END_CHUNK, end);
+	nb = (uint32_t)bucket_idx(h, end) + 1;
+	chunk0 = (heads_offset(h) + 4 * nb + CHUNK_UNIT - 1) / CHUNK_UNIT + h->T;
+	if (chunk0 + min_chunk(h) > end)
+		return init_reject(heap, SYS_HEAP_INIT_TOO_SMALL, quiet);
+
+	set_avail_buckets(h, 0);
+	if (h->stats)
+		for (int i = STAT_FREE; i <= STAT_MAX; i++)
+			stat_set(h, i, 0);
+	for (uint32_t b = 0; b < nb; b++)
+		set_bucket_head(h, (int)b, 0);
+
+	set_chunk_size(h, 0, chunk0);
+	set_left_size(h, 0, 0);
+	set_chunk_used(h, 0, true);
+	canary_write(h, 0);
+
+	set_chunk_size(h, chunk0, end - chunk0);
+	set_left_size(h, chunk0, chunk0);
+
+	set_chunk_size(h, end, 0);
+	set_left_size(h, end, end - chunk0);
+	set_chunk_used(h, end, true);
+
+	free_list_add(h, chunk0);
+	return SYS_HEAP_INIT_OK;
 }
 
 int sys_heap_init_checked(struct sys_heap *heap, void *mem, size_t bytes_in,
@@ -746,7 +806,6 @@ int sys_heap_init_checked(struct sys_heap *heap, void *mem, size_t bytes_in,
 {
 	struct sys_heap_config cfg;
 	uint64_t mask, bytes = bytes_in, footer, tbase, tS, tE, end;
-	uint32_t chunk0, nb;
 	struct hz h;
 	jmp_buf jb;
 
@@ -760,7 +819,7 @@ int sys_heap_init_checked(struct sys_heap *heap, void *mem, size_t bytes_in,
 		if (heap)
 			heap->heap = NULL;
 		if (!quiet)
-			hz_report("caller error", heap, 0, "sys_heap_init", 0);
+			hz_report(SYS_HEAP_CHECK_CALLER_ERROR, true, heap, 0, "sys_heap_init", 0);
 		return SYS_HEAP_INIT_BAD_CONFIG;
 	}
 	mask = cfg.word_bits == 64 ? ~(uint64_t)0 : 0xffffffffu;
@@ -787,7 +846,7 @@ int sys_heap_init_checked(struct sys_heap *heap, void *mem, size_t bytes_in,
 	tE = (tbase + bytes) & ~(uint64_t)(CHUNK_UNIT - 1);
 	if (tE <= tS) { /* upstream CHECK(end > addr) */
 		if (cfg.internal_checks && !quiet)
-			hz_report("internal", heap, 0, "sys_heap_init", 0);
+			hz_report(SYS_HEAP_CHECK_INTERNAL, false, heap, 0, "sys_heap_init", 0);
 		return init_reject(heap, SYS_HEAP_INIT_TOO_SMALL, quiet || cfg.internal_checks);
 	}
 	end = (tE - tS) / CHUNK_UNIT;
@@ -798,36 +857,7 @@ int sys_heap_init_checked(struct sys_heap *heap, void *mem, size_t bytes_in,
 		heap->heap = NULL;
 		return SYS_HEAP_INIT_TOO_SMALL;
 	}
-	if (end <= (heads_offset(&h) + CHUNK_UNIT - 1) / CHUNK_UNIT)
-		return init_reject(heap, SYS_HEAP_INIT_TOO_SMALL, quiet);
-	/* end_chunk decides the header width, so write it before anything else. */
-	wr32(&h, HDR_END_CHUNK, (uint32_t)end);
-	nb = (uint32_t)bucket_idx(&h, (uint32_t)end) + 1;
-	chunk0 = (heads_offset(&h) + 4 * nb + CHUNK_UNIT - 1) / CHUNK_UNIT + h.T;
-	if (chunk0 + min_chunk(&h) > end)
-		return init_reject(heap, SYS_HEAP_INIT_TOO_SMALL, quiet);
-
-	set_avail_buckets(&h, 0);
-	if (h.stats)
-		for (int i = STAT_FREE; i <= STAT_MAX; i++)
-			stat_set(&h, i, 0);
-	for (uint32_t b = 0; b < nb; b++)
-		set_bucket_head(&h, (int)b, 0);
-
-	set_chunk_size(&h, 0, chunk0);
-	set_left_size(&h, 0, 0);
-	set_chunk_used(&h, 0, true);
-	canary_write(&h, 0);
-
-	set_chunk_size(&h, chunk0, (uint32_t)end - chunk0);
-	set_left_size(&h, chunk0, chunk0);
-
-	set_chunk_size(&h, (uint32_t)end, 0);
-	set_left_size(&h, (uint32_t)end, (uint32_t)end - chunk0);
-	set_chunk_used(&h, (uint32_t)end, true);
-
-	free_list_add(&h, chunk0);
-	return SYS_HEAP_INIT_OK;
+	return lay_out(&h, heap, (uint32_t)end, quiet);
 }
 
 void sys_heap_init(struct sys_heap *heap, void *mem, size_t bytes)

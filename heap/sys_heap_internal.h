@@ -13,18 +13,23 @@
 
 #include "heap.h"
 
-#define CHUNK_UNIT 8u
+#define CHUNK_UNIT SYS_HEAP_CHUNK_UNIT
 #define CANARY_POISON 0xDEADBEEFu
 
 /* The accessors are the allocator's inner loop: keep them inline. */
 #define HZ_INLINE static inline __attribute__((always_inline))
 
-/* Chunk header fields, in field-width units from the chunk start. */
-enum chunk_field { LEFT_SIZE, SIZE_AND_USED, FREE_PREV, FREE_NEXT };
+/* Chunk header fields, in field-width units from the chunk start (heap.h). */
+enum chunk_field {
+	LEFT_SIZE = SYS_HEAP_LEFT_SIZE,
+	SIZE_AND_USED = SYS_HEAP_SIZE_AND_USED,
+	FREE_PREV = SYS_HEAP_FREE_PREV,
+	FREE_NEXT = SYS_HEAP_FREE_NEXT,
+};
 
 /* Heap header (chunk 0) byte offsets from S. */
-#define HDR_END_CHUNK 8u
-#define HDR_AVAIL 12u
+#define HDR_END_CHUNK SYS_HEAP_HDR_END_CHUNK
+#define HDR_AVAIL SYS_HEAP_HDR_AVAIL_BUCKETS
 #define HDR_STATS 16u
 
 struct hz {
@@ -46,8 +51,8 @@ struct hz {
 };
 
 /* Hand one failed check to the handler (returns if the handler does). */
-void hz_report(const char *name, const struct sys_heap *heap, uint32_t chunk,
-	       const char *where, uint64_t addr);
+void hz_report(enum sys_heap_check_id id, bool refused, const struct sys_heap *heap,
+	       uint32_t chunk, const char *where, uint64_t addr);
 
 /* Set up `h` for one public call. */
 void hz_open(struct hz *h, struct sys_heap *heap, const char *where, jmp_buf *jb);
@@ -56,13 +61,17 @@ void hz_open(struct hz *h, struct sys_heap *heap, const char *where, jmp_buf *jb
  * Report a failed check and stop the call. Returns only in a read-only walker
  * (jb == NULL), which never calls it.
  */
-_Noreturn void hz_fail(struct hz *h, const char *name, uint32_t chunk, uint64_t addr);
+_Noreturn void hz_fail(struct hz *h, enum sys_heap_check_id id, uint32_t chunk, uint64_t addr);
+
+/* Report that the call refused the caller's argument (the heap is as it was)
+ * and stop the call. */
+_Noreturn void hz_refuse(struct hz *h);
 
 /* An upstream CHECK(): fires only when internal checks are on. */
 static inline void hz_internal(struct hz *h, bool ok, uint32_t chunk)
 {
 	if (!ok && h->checks)
-		hz_fail(h, "internal", chunk, 0);
+		hz_fail(h, SYS_HEAP_CHECK_INTERNAL, chunk, 0);
 }
 
 uint8_t *hz_mem_slow(struct hz *h, uint64_t off, uint64_t len, bool write);

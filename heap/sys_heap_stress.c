@@ -53,7 +53,7 @@ int sys_heap_stress(void *(*alloc_fn)(void *arg, size_t bytes),
 
 	memset(result, 0, sizeof(*result));
 	if (total_bytes >= 0xffffffffu / 100 || (word_bits != 32 && word_bits != 64)) {
-		hz_report("caller error", NULL, 0, "sys_heap_stress", 0);
+		hz_report(SYS_HEAP_CHECK_CALLER_ERROR, true, NULL, 0, "sys_heap_stress", 0);
 		return -EINVAL;
 	}
 	/* A 64-bit host laying out a 32-bit target needs wider records. */

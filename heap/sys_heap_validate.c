@@ -69,7 +69,7 @@ bool hz_validate(struct hz *h)
 			/* Listed chunks are distinct ids below end until one repeats;
 			 * a repeat that is not the head loops forever upstream. */
 			if (n > end_chunk(h))
-				hz_fail(h, "endless loop", c, 0);
+				hz_fail(h, SYS_HEAP_CHECK_ENDLESS_LOOP, c, 0);
 			set_chunk_used(h, c, true);
 		}
 		if (empty != (n == 0))

@@ -17,8 +17,6 @@
 
 #include "sched_internal.h"
 
-static struct ll_env *g_env;
-
 /* ---- helpers used by the layouts ----------------------------------------- */
 
 int ll_env_add_partition(struct ll_env *env, void *start, size_t size, uint32_t attr)
@@ -313,7 +311,7 @@ int ll_env_create(const struct ll_env_config *cfg, struct ll_env **out)
 		ll_env_config_default(&def);
 		cfg = &def;
 	}
-	if (g_env || sim_current())
+	if (sim_current())
 		return -EBUSY;
 	layout = ll_layout_find(cfg->layout);
 	if (!layout)
@@ -328,8 +326,6 @@ int ll_env_create(const struct ll_env_config *cfg, struct ll_env **out)
 	}
 	env->cfg = *cfg;
 	env->layout = layout;
-	env->sc_alloc = env->sc_free = -1;
-	g_env = env;
 	err = build(env);
 	if (err) {
 		ll_env_destroy(env);
@@ -345,15 +341,8 @@ void ll_env_destroy(struct ll_env *env)
 		return;
 	ll_sched_destroy(env->sched);
 	sim_destroy(env->sim);
-	if (g_env == env)
-		g_env = NULL;
 	free(env->shadow);
 	free(env);
-}
-
-struct ll_env *ll_env_current(void)
-{
-	return g_env;
 }
 
 struct sim *ll_env_sim(const struct ll_env *env)
@@ -401,17 +390,6 @@ void *ll_env_heap_buffer(const struct ll_env *env, size_t *bytes)
 uint32_t *ll_env_user_heap_var(const struct ll_env *env)
 {
 	return env ? env->heap_var : NULL;
-}
-
-int ll_env_syscall_id(const struct ll_env *env, const char *name)
-{
-	if (!env || !name)
-		return -EINVAL;
-	if (!strcmp(name, "sof_heap_alloc"))
-		return env->sc_alloc;
-	if (!strcmp(name, "sof_heap_free"))
-		return env->sc_free;
-	return sim_syscall_lookup(env->sim, name);
 }
 
 void ll_env_heap_stats(const struct ll_env *env, struct ll_heap_stats *out)

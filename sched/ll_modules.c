@@ -240,18 +240,6 @@ int ll_module_stop(struct ll_env *env, struct ll_module *m)
 	return err ? -EIO : r.ret;
 }
 
-struct ll_task *ll_module_task(struct ll_module *m)
-{
-	return m ? &m->task : NULL;
-}
-
-void ll_module_stats_get(const struct ll_module *m, struct ll_module_stats *out)
-{
-	memset(out, 0, sizeof(*out));
-	if (m)
-		*out = m->st;
-}
-
 /* ---- the pipeline ---------------------------------------------------------- */
 
 enum { P_COPIER_A, P_COPIER_B, P_RESIZER, P_LEAKER, P_COUNT };

@@ -473,11 +473,6 @@ void ll_sched_stats_get(const struct ll_sched *s, struct ll_sched_stats *out)
 	out->ipc_thread_alive = alive(s, s->ipc);
 }
 
-struct sim *ll_sched_sim(const struct ll_sched *s)
-{
-	return s ? s->sim : NULL;
-}
-
 k_tid_t ll_sched_thread(const struct ll_sched *s)
 {
 	return s ? s->thread : NULL;
@@ -491,10 +486,4 @@ k_tid_t ll_sched_ipc_thread(const struct ll_sched *s)
 struct ll_sched_kdata *ll_sched_kdata(const struct ll_sched *s)
 {
 	return s ? s->kdata : NULL;
-}
-
-void ll_sched_foreach(const struct ll_sched *s, void (*fn)(struct ll_task *t, void *ctx), void *ctx)
-{
-	if (s)
-		ll_core_foreach(&s->core, fn, ctx);
 }

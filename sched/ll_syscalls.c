@@ -31,6 +31,9 @@
 
 #include "sched_internal.h"
 
+#define SYSCALL_ALLOC "sof_heap_alloc"
+#define SYSCALL_FREE "sof_heap_free"
+
 /* ---- the kernel's block bookkeeping (shadow) ------------------------------ */
 
 #define SH_EMPTY 0u
@@ -155,7 +158,7 @@ static void *kernel_alloc(struct ll_env *env, size_t align, size_t bytes)
 	void *p;
 
 	if (!env->oobk)
-		return k_heap_aligned_alloc(env->heap, align, bytes, K_NO_WAIT);
+		return sim_k_heap_sys_aligned_alloc(env->heap, align, bytes);
 	key = k_spin_lock(&env->oobk->lock);
 	/* a lock that reads as held is a deadlock on the target: stop there */
 	p = sim_syscall_aborted() ? NULL : oob_heap_aligned_alloc(&env->oob, align, bytes);
@@ -279,9 +282,9 @@ static bool is_ll_heap(const struct ll_env *env, uintptr_t heap)
 	       sim_host_to_target(env->sim, env->heap);
 }
 
-static int vrfy_alloc(uintptr_t a[SIM_SYSCALL_ARGS])
+static int vrfy_alloc(void *ctx, uintptr_t a[SIM_SYSCALL_ARGS])
 {
-	struct ll_env *env = ll_env_current();
+	struct ll_env *env = ctx;
 	uint32_t flags = (uint32_t)a[1];
 	size_t align = target_size(env, a[3]);
 
@@ -294,9 +297,9 @@ static int vrfy_alloc(uintptr_t a[SIM_SYSCALL_ARGS])
 	return 0;
 }
 
-static uintptr_t impl_alloc(uintptr_t a[SIM_SYSCALL_ARGS])
+static uintptr_t impl_alloc(void *ctx, uintptr_t a[SIM_SYSCALL_ARGS])
 {
-	struct ll_env *env = ll_env_current();
+	struct ll_env *env = ctx;
 	uint32_t flags = (uint32_t)a[1];
 	size_t bytes = target_size(env, a[2]), align = target_size(env, a[3]);
 	size_t mask = env->cfg.word_bits == 32 ? 0xffffffffu : SIZE_MAX;
@@ -331,9 +334,9 @@ static uintptr_t impl_alloc(uintptr_t a[SIM_SYSCALL_ARGS])
 
 /* Everything sys_heap (or oob_heap) may write: the object, its buffer, and
  * for oob the metadata. */
-static void heap_footprint(uintptr_t a[SIM_SYSCALL_ARGS], struct sim_footprint *fp)
+static void heap_footprint(void *ctx, uintptr_t a[SIM_SYSCALL_ARGS], struct sim_footprint *fp)
 {
-	struct ll_env *env = ll_env_current();
+	struct ll_env *env = ctx;
 
 	(void)a;
 	if (!env->oobk) {
@@ -347,9 +350,9 @@ static void heap_footprint(uintptr_t a[SIM_SYSCALL_ARGS], struct sim_footprint *
 
 /* ---- sof_heap_free ----------------------------------------------------------- */
 
-static int vrfy_free(uintptr_t a[SIM_SYSCALL_ARGS])
+static int vrfy_free(void *ctx, uintptr_t a[SIM_SYSCALL_ARGS])
 {
-	struct ll_env *env = ll_env_current();
+	struct ll_env *env = ctx;
 	void *ptr = (void *)a[1];
 	uint32_t start, bytes, uc;
 
@@ -369,9 +372,9 @@ static int vrfy_free(uintptr_t a[SIM_SYSCALL_ARGS])
 	return 0;
 }
 
-static uintptr_t impl_free(uintptr_t a[SIM_SYSCALL_ARGS])
+static uintptr_t impl_free(void *ctx, uintptr_t a[SIM_SYSCALL_ARGS])
 {
-	struct ll_env *env = ll_env_current();
+	struct ll_env *env = ctx;
 	uint8_t *ptr = (uint8_t *)a[1];
 	uint32_t size;
 	void *uc;
@@ -395,26 +398,42 @@ static uintptr_t impl_free(uintptr_t a[SIM_SYSCALL_ARGS])
 
 /* ---- user-side entry points --------------------------------------------------- */
 
+/* The syscalls are found by name on the running simulator, as SOF's stubs
+ * reach them by their fixed numbers. */
+static int syscall_id(const char *name)
+{
+	struct sim *s = sim_current();
+
+	return s ? sim_syscall_lookup(s, name) : -ENOENT;
+}
+
 void *sof_heap_alloc(struct k_heap *heap, uint32_t flags, size_t bytes, size_t align)
 {
-	struct ll_env *env = ll_env_current();
+	int id = syscall_id(SYSCALL_ALLOC);
 
-	if (!env || env->sc_alloc < 0)
+	if (id < 0)
 		return NULL;
-	return (void *)sim_syscall(env->sc_alloc, (uintptr_t)heap, flags, bytes, align, 0, 0);
+	return (void *)sim_syscall(id, (uintptr_t)heap, flags, bytes, align, 0, 0);
 }
 
 void sof_heap_free(struct k_heap *heap, void *ptr)
 {
-	struct ll_env *env = ll_env_current();
+	int id = syscall_id(SYSCALL_FREE);
 
-	if (env && env->sc_free >= 0)
-		sim_syscall(env->sc_free, (uintptr_t)heap, (uintptr_t)ptr, 0, 0, 0, 0);
+	if (id >= 0)
+		sim_syscall(id, (uintptr_t)heap, (uintptr_t)ptr, 0, 0, 0, 0);
+}
+
+struct ll_env *ll_env_of(const struct sim *sim)
+{
+	int id = sim ? sim_syscall_lookup(sim, SYSCALL_ALLOC) : -ENOENT;
+
+	return id >= 0 ? sim_syscall_ctx(sim, id) : NULL;
 }
 
 struct k_heap *zephyr_ll_user_heap(void)
 {
-	struct ll_env *env = ll_env_current();
+	struct ll_env *env = ll_env_of(sim_current());
 
 	if (!env)
 		return NULL;
@@ -424,21 +443,23 @@ struct k_heap *zephyr_ll_user_heap(void)
 int ll_syscalls_register(struct ll_env *env)
 {
 	struct sim_syscall_def def;
+	int id_alloc, id_free;
 
 	memset(&def, 0, sizeof(def));
-	def.name = "sof_heap_alloc";
+	def.ctx = env;
+	def.name = SYSCALL_ALLOC;
 	def.nargs = 4;
 	def.verify = vrfy_alloc;
 	def.impl = impl_alloc;
 	def.footprint = heap_footprint;
-	env->sc_alloc = sim_syscall_register(env->sim, &def);
+	id_alloc = sim_syscall_register(env->sim, &def);
 
-	def.name = "sof_heap_free";
+	def.name = SYSCALL_FREE;
 	def.nargs = 2;
 	def.verify = vrfy_free;
 	def.impl = impl_free;
-	env->sc_free = sim_syscall_register(env->sim, &def);
-	if (env->sc_alloc < 0)
-		return env->sc_alloc;
-	return env->sc_free < 0 ? env->sc_free : 0;
+	id_free = sim_syscall_register(env->sim, &def);
+	if (id_alloc < 0)
+		return id_alloc;
+	return id_free < 0 ? id_free : 0;
 }

@@ -116,13 +116,9 @@ struct ll_sched_stats {
 	bool ipc_thread_alive;
 };
 void ll_sched_stats_get(const struct ll_sched *s, struct ll_sched_stats *out);
-struct sim *ll_sched_sim(const struct ll_sched *s);
 k_tid_t ll_sched_thread(const struct ll_sched *s);
 k_tid_t ll_sched_ipc_thread(const struct ll_sched *s);
 struct ll_sched_kdata *ll_sched_kdata(const struct ll_sched *s);
-/* Visits the task list in order (tasks not yet run this tick). */
-void ll_sched_foreach(const struct ll_sched *s, void (*fn)(struct ll_task *t, void *ctx),
-		      void *ctx);
 
 /* ======================================================================== */
 /* SOF heap syscalls                                                          */
@@ -192,7 +188,8 @@ void ll_env_config_default(struct ll_env_config *cfg);
  */
 int ll_env_create(const struct ll_env_config *cfg, struct ll_env **out);
 void ll_env_destroy(struct ll_env *env);
-struct ll_env *ll_env_current(void);
+/* The env whose syscalls are registered on `sim` (NULL if none). */
+struct ll_env *ll_env_of(const struct sim *sim);
 
 struct sim *ll_env_sim(const struct ll_env *env);
 struct ll_sched *ll_env_sched(const struct ll_env *env);
@@ -207,7 +204,6 @@ struct sys_heap *ll_env_sys_heap(const struct ll_env *env);
 void *ll_env_heap_buffer(const struct ll_env *env, size_t *bytes);
 /* The user variable zephyr_ll_heap (a 32-bit target address). */
 uint32_t *ll_env_user_heap_var(const struct ll_env *env);
-int ll_env_syscall_id(const struct ll_env *env, const char *name);
 
 /* Kernel-side accounting of the syscalls (the kernel's own bookkeeping). */
 struct ll_heap_stats {
@@ -245,7 +241,6 @@ struct ll_module *ll_module_start(struct ll_env *env, enum ll_module_kind kind, 
 				  uint32_t seed);
 /* Cancels the task, frees it and the module's memory (IPC thread). 0 or -EIO. */
 int ll_module_stop(struct ll_env *env, struct ll_module *m);
-struct ll_task *ll_module_task(struct ll_module *m);
 
 /* Module-level counters (user-side view). */
 struct ll_module_stats {
@@ -255,7 +250,6 @@ struct ll_module_stats {
 	uint64_t frees;
 	uint64_t data_errors;     /* a module's own data changed under it */
 };
-void ll_module_stats_get(const struct ll_module *m, struct ll_module_stats *out);
 
 struct ll_pipeline_result {
 	uint64_t ticks;           /* ticks the pipeline ran (requested, unless stopped early) */

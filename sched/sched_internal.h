@@ -47,7 +47,6 @@ struct ll_env {
 	void *oob_meta;
 
 	struct ll_sched *sched;
-	int sc_alloc, sc_free;
 
 	struct ll_shadow *shadow;
 	struct ll_heap_stats stats;

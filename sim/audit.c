@@ -103,11 +103,19 @@ static void exposed_groups(const struct sim *s, const struct grant *g, const str
 	}
 }
 
-static uint32_t rd_field(const uint8_t *p, unsigned w)
+/* One chunk header at arena offset `off`: counted if a user can write it. */
+static void note_header(const struct sim *s, const struct grant *g, size_t off, unsigned bytes,
+			bool free_chunk, uint32_t *headers, uint32_t *frees, long *first_page)
 {
-	return w == 2 ? (uint32_t)p[0] | (uint32_t)p[1] << 8
-		      : (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
-				(uint32_t)p[3] << 24;
+	long p = exposed_page(s, g, off, bytes);
+
+	if (p < 0)
+		return;
+	(*headers)++;
+	if (free_chunk)
+		(*frees)++;
+	if (*first_page < 0)
+		*first_page = p;
 }
 
 /* The in-band metadata of a kernel-trusted heap lying in user-writable pages. */
@@ -117,19 +125,20 @@ static int audit_heap(const struct sim *s, const struct grant *g, const struct s
 	const struct sys_heap *hp = o->heap;
 	struct sys_heap_layout lay;
 	const uint8_t *S = hp->heap;
-	size_t soff, boff, hdr_off, end_off;
+	size_t soff, hdr_off;
 	enum sim_view v;
-	uint32_t c, headers = 0, frees = 0, steps = 0;
+	uint32_t headers = 0, frees = 0;
 	long pg;
 	struct sim_audit_item *it;
+	struct sys_heap_walk w;
+	struct sys_heap_chunk ch;
 
-	if (!S || !sim_locate(s, S, 1, &soff, &v) || !sim_locate(s, hp->init_mem, 1, &boff, &v))
+	if (!S || !sim_locate(s, S, 1, &soff, &v))
 		return 0;
 	sys_heap_layout_get(hp, &lay);
-	end_off = boff + hp->init_bytes;
 	/* The heap header: chunk 0 with end, avail_buckets and the bucket heads. */
 	hdr_off = soff;
-	pg = exposed_page(s, g, hdr_off, (size_t)lay.chunk0_units * 8);
+	pg = exposed_page(s, g, hdr_off, (size_t)lay.chunk0_units * SYS_HEAP_CHUNK_UNIT);
 	if (pg >= 0) {
 		it = new_item(a, cap);
 		if (!it)
@@ -140,32 +149,16 @@ static int audit_heap(const struct sim *s, const struct grant *g, const struct s
 			 "in-band heap header: end_chunk, avail_buckets, %u bucket heads",
 			 lay.nb_buckets);
 		it->taddr = SIM_CACHED_BASE + (sim_taddr_t)hdr_off;
-		it->bytes = (size_t)lay.chunk0_units * 8;
+		it->bytes = (size_t)lay.chunk0_units * SYS_HEAP_CHUNK_UNIT;
 		fill_grant(it, &g[pg]);
 	}
-	/* Chunk headers, walked read-only and bounded like the heap's own walkers. */
+	/* Chunk headers, from the heap's own read-only walk, and the end marker's. */
 	pg = -1;
-	for (c = lay.chunk0_units; c <= lay.end_chunk && steps <= lay.end_chunk; steps++) {
-		size_t off = soff + 8 * (size_t)c;
-		uint32_t sz_used, sz;
-		long p;
-
-		if (off + lay.hdr_bytes > end_off)
-			break;
-		sz_used = rd_field(s->backdoor + off + lay.field_bytes, lay.field_bytes);
-		sz = sz_used >> 1;
-		p = exposed_page(s, g, off, lay.hdr_bytes);
-		if (p >= 0) {
-			headers++;
-			if (!(sz_used & 1))
-				frees++;
-			if (pg < 0)
-				pg = p;
-		}
-		if (c == lay.end_chunk || sz == 0)
-			break;
-		c += sz;
-	}
+	for (sys_heap_walk_begin(&w, hp); sys_heap_walk_next(&w, &ch);)
+		note_header(s, g, soff + ch.offset, lay.hdr_bytes, !ch.used, &headers, &frees, &pg);
+	if (sys_heap_walk_complete(&w))
+		note_header(s, g, soff + (size_t)lay.end_chunk * SYS_HEAP_CHUNK_UNIT, lay.hdr_bytes,
+			    false, &headers, &frees, &pg);
 	if (pg >= 0) {
 		it = new_item(a, cap);
 		if (!it)
@@ -176,7 +169,8 @@ static int audit_heap(const struct sim *s, const struct grant *g, const struct s
 			 "%u in-band chunk headers (LEFT_SIZE, SIZE_AND_USED), %u free with "
 			 "FREE_PREV/FREE_NEXT links",
 			 headers, frees);
-		it->taddr = SIM_CACHED_BASE + (sim_taddr_t)(soff + 8 * (size_t)lay.chunk0_units);
+		it->taddr = SIM_CACHED_BASE +
+			   (sim_taddr_t)(soff + SYS_HEAP_CHUNK_UNIT * (size_t)lay.chunk0_units);
 		it->bytes = (size_t)headers * lay.hdr_bytes + (size_t)frees * 2 * lay.field_bytes;
 		fill_grant(it, &g[pg]);
 	}

@@ -99,7 +99,8 @@ static void chain(int sig, siginfo_t *si, void *uc)
 
 static bool fault_is_write(void *ucv, uint8_t rights)
 {
-#if defined(__x86_64__)
+#if defined(__x86_64__) || defined(__i386__)
+	/* The page-fault error code: bit 1 set for a write. */
 	const ucontext_t *uc = ucv;
 
 	(void)rights;

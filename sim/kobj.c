@@ -315,25 +315,6 @@ void k_object_access_grant(const void *obj, k_tid_t thread)
 		o->perms |= 1ull << (t->id - 1);
 }
 
-void k_object_access_revoke(const void *obj, k_tid_t thread)
-{
-	struct sim *s = g_sim;
-	struct sim_kobj *o = s ? sim_kobj_lookup_exact(s, obj) : NULL;
-	struct sim_thread *t = s ? sim_thread_of(s, thread) : NULL;
-
-	if (o && t)
-		o->perms &= ~(1ull << (t->id - 1));
-}
-
-void k_object_access_all_grant(const void *obj)
-{
-	struct sim *s = g_sim;
-	struct sim_kobj *o = s ? sim_kobj_lookup_exact(s, obj) : NULL;
-
-	if (o)
-		o->perms = ~0ull;
-}
-
 /* ---- naming addresses ------------------------------------------------------------ */
 
 void sim_region_label(const struct sim *s, size_t off, char *buf, size_t len)

@@ -94,17 +94,6 @@ void sim_trace_note(struct sim *s, const char *fmt, ...)
 	va_end(ap);
 }
 
-const struct sim_event *sim_events(const struct sim *s, size_t *count)
-{
-	*count = s->nevents;
-	return s->events;
-}
-
-void sim_events_clear(struct sim *s)
-{
-	s->nevents = 0;
-}
-
 void sim_set_event_hook(struct sim *s, sim_event_hook fn, void *ctx)
 {
 	s->event_hook = fn;
@@ -264,8 +253,6 @@ void sim_finding_add(struct sim *s, struct sim_finding *f)
 	sim_event(s, SIM_EV_FINDING, "%s", line);
 	/* A finding inside a syscall stops it: the caller is oopsed at the gate. */
 	sim_doom_current(s);
-	if (s->finding_hook)
-		s->finding_hook(f, s->finding_ctx);
 }
 
 void sim_report_finding(struct sim *s, const struct sim_finding *f)
@@ -281,17 +268,6 @@ const struct sim_finding *sim_findings(const struct sim *s, size_t *count)
 {
 	*count = s->nfindings;
 	return s->findings;
-}
-
-void sim_findings_clear(struct sim *s)
-{
-	s->nfindings = 0;
-}
-
-void sim_set_finding_hook(struct sim *s, sim_finding_hook fn, void *ctx)
-{
-	s->finding_hook = fn;
-	s->finding_ctx = ctx;
 }
 
 void sim_finding_format(const struct sim_finding *f, char *buf, size_t len)

@@ -291,7 +291,6 @@ enum sim_thread_state {
 	SIM_THREAD_OOPSED,    /* killed by a fault, failed syscall check or finding */
 	SIM_THREAD_ABORTED,   /* k_thread_abort */
 };
-const char *sim_thread_state_name(enum sim_thread_state s);
 
 typedef void (*k_thread_entry_t)(void *p1, void *p2, void *p3);
 
@@ -314,9 +313,6 @@ struct sim_thread_params {
  * K_INHERIT_PERMS, as in Zephyr).
  */
 k_tid_t sim_thread_create(struct sim *sim, const struct sim_thread_params *params);
-/* Zephyr-shaped wrapper (no stack argument: the sim allocates it). */
-k_tid_t k_thread_create_sim(const char *name, k_thread_entry_t entry, void *p1, void *p2,
-			    void *p3, int prio, uint32_t options, k_timeout_t delay);
 
 k_tid_t k_current_get(void);   /* NULL in the main (boot/scheduler) context */
 void k_yield(void);
@@ -365,11 +361,9 @@ enum sim_run_result {
 	SIM_RUN_TIME,      /* reached until_us */
 	SIM_RUN_BLOCKED,   /* threads alive but all pended forever, no timers */
 	SIM_RUN_BUDGET,    /* switch_budget exhausted (also a "hang" finding) */
-	SIM_RUN_STOPPED,   /* sim_stop() was called */
+	SIM_RUN_STOPPED,   /* a joined thread died, or sim_run was called from a thread */
 };
 enum sim_run_result sim_run(struct sim *sim, uint64_t until_us);
-/* Makes sim_run return after the current thread switches out. */
-void sim_stop(struct sim *sim);
 
 /*
  * Periodic virtual-time timer whose callback runs in kernel context (the
@@ -463,7 +457,13 @@ void k_heap_init(struct k_heap *h, void *mem, size_t bytes);
 /* As Zephyr: pend on the heap's wait queue until a free or the timeout. Not
  * syscalls (user mode touching a kernel k_heap faults, as on the target). */
 void *k_heap_alloc(struct k_heap *h, size_t bytes, k_timeout_t timeout);
+/* align must be 0 or a power of two: anything else is reported to the heap
+ * check handler as "caller error" (upstream's __ASSERT) and returns NULL. */
 void *k_heap_aligned_alloc(struct k_heap *h, size_t align, size_t bytes, k_timeout_t timeout);
+/* What SOF's heap syscalls run: sys_heap_aligned_alloc on the k_heap's heap
+ * under its lock, without k_heap_aligned_alloc's alignment check (the
+ * sys_heap reads a non-power-of-two align as an alignment plus a rewind). */
+void *sim_k_heap_sys_aligned_alloc(struct k_heap *h, size_t align, size_t bytes);
 void *k_heap_calloc(struct k_heap *h, size_t num, size_t size, k_timeout_t timeout);
 void *k_heap_realloc(struct k_heap *h, void *ptr, size_t bytes, k_timeout_t timeout);
 void k_heap_free(struct k_heap *h, void *ptr);
@@ -531,9 +531,6 @@ bool sim_kobj_find(const struct sim *sim, const void *p, struct sim_kobj_info *o
  */
 int k_object_validate(const void *obj, enum k_objects type, int init);
 void k_object_access_grant(const void *obj, k_tid_t thread);
-void k_object_access_revoke(const void *obj, k_tid_t thread);
-/* Grants every object to the thread (Zephyr's k_object_access_all_grant). */
-void k_object_access_all_grant(const void *obj);
 
 /* Describes an address for traces: "kernel+0x42c cached: k_heap ll_heap
  * +0x14 (lock.locked)" or "region ll_heap_buf+0x1f8 uncached: chunk 63
@@ -561,6 +558,8 @@ int sim_footprint_add(struct sim_footprint *fp, void *addr, size_t size);
 int sim_footprint_add_heap(struct sim_footprint *fp, struct k_heap *h);
 
 /*
+ * Each function gets the definition's `ctx` first (the state of the layer
+ * that registered the syscall, so it needs no global to find it).
  * verify: runs in kernel mode first; returns 0 to go on, or non-zero
  *   (use the K_SYSCALL_* helpers, which record why) to oops the caller.
  * impl: the implementation; its return value is the syscall's.
@@ -568,9 +567,9 @@ int sim_footprint_add_heap(struct sim_footprint *fp, struct k_heap *h);
  *   arguments to the static `writes`. It must not dereference them; ranges
  *   outside the arena are ignored.
  */
-typedef int (*sim_syscall_verify_fn)(uintptr_t args[SIM_SYSCALL_ARGS]);
-typedef uintptr_t (*sim_syscall_impl_fn)(uintptr_t args[SIM_SYSCALL_ARGS]);
-typedef void (*sim_syscall_footprint_fn)(uintptr_t args[SIM_SYSCALL_ARGS],
+typedef int (*sim_syscall_verify_fn)(void *ctx, uintptr_t args[SIM_SYSCALL_ARGS]);
+typedef uintptr_t (*sim_syscall_impl_fn)(void *ctx, uintptr_t args[SIM_SYSCALL_ARGS]);
+typedef void (*sim_syscall_footprint_fn)(void *ctx, uintptr_t args[SIM_SYSCALL_ARGS],
 					 struct sim_footprint *fp);
 
 struct sim_syscall_def {
@@ -580,6 +579,7 @@ struct sim_syscall_def {
 	sim_syscall_impl_fn impl;
 	struct sim_footprint writes;
 	sim_syscall_footprint_fn footprint;
+	void *ctx;                     /* passed to verify, impl and footprint */
 };
 
 /* Returns the syscall id (≥ 0), -EINVAL (missing name/impl), -EEXIST (name
@@ -587,6 +587,8 @@ struct sim_syscall_def {
  * registered by sim_create. */
 int sim_syscall_register(struct sim *sim, const struct sim_syscall_def *def);
 int sim_syscall_lookup(const struct sim *sim, const char *name);
+/* The `ctx` syscall `id` was registered with (NULL for an unknown id). */
+void *sim_syscall_ctx(const struct sim *sim, int id);
 
 /*
  * The gate. From a user thread: kernel mode, open the footprint (confined
@@ -599,8 +601,6 @@ int sim_syscall_lookup(const struct sim *sim, const char *name);
 uintptr_t sim_syscall(int id, uintptr_t a0, uintptr_t a1, uintptr_t a2, uintptr_t a3,
 		      uintptr_t a4, uintptr_t a5);
 uintptr_t sim_syscall_n(int id, unsigned nargs, const uintptr_t *args);
-/* Name of the syscall in progress on the current thread, or NULL. */
-const char *sim_syscall_current(void);
 /* True once a finding in this syscall has doomed it: implementations may stop early. */
 bool sim_syscall_aborted(void);
 
@@ -689,14 +689,15 @@ struct sim_finding {
 	char thread_name[SIM_NAME_MAX];
 	bool user;                     /* mode when it happened */
 	uint64_t time_us;
+	/* HEAP_CHECK and the heap's wild access: which check fired, and whether it
+	 * refused the caller's argument (heap unchanged) rather than found the
+	 * heap inconsistent. SYS_HEAP_CHECK_NONE for other findings. */
+	enum sys_heap_check_id heap_check;
+	bool heap_refused;
 };
 
 /* All findings so far (pointer valid until the next finding or sim_destroy). */
 const struct sim_finding *sim_findings(const struct sim *sim, size_t *count);
-void sim_findings_clear(struct sim *sim);
-/* Called for each new finding, after it is stored. */
-typedef void (*sim_finding_hook)(const struct sim_finding *f, void *ctx);
-void sim_set_finding_hook(struct sim *sim, sim_finding_hook fn, void *ctx);
 /* Lets a layer above report its own oracle's finding (e.g. VALIDATE). */
 void sim_report_finding(struct sim *sim, const struct sim_finding *f);
 /* One line (no newline) / a JSON object with stable key order. */
@@ -733,8 +734,6 @@ struct sim_event {
 	char text[160];
 };
 const char *sim_event_kind_name(enum sim_event_kind k);
-const struct sim_event *sim_events(const struct sim *sim, size_t *count);
-void sim_events_clear(struct sim *sim);
 typedef void (*sim_event_hook)(const struct sim_event *e, void *ctx);
 void sim_set_event_hook(struct sim *sim, sim_event_hook fn, void *ctx);
 /* Adds a NOTE event (printf-style) so layers above can interleave their steps. */

@@ -156,7 +156,6 @@ struct sim {
 	struct sim_thread *current;  /* NULL: main context */
 	uint64_t seq;
 	uint64_t now;
-	bool stop;
 	struct sim_thread *watch;  /* main-context join: stop when it dies */
 	bool watch_hit;
 	uint64_t switches_this_run;
@@ -184,8 +183,6 @@ struct sim {
 	/* findings and events */
 	struct sim_finding *findings;
 	size_t nfindings, findings_cap;
-	sim_finding_hook finding_hook;
-	void *finding_ctx;
 	struct sim_event *events;
 	size_t nevents, events_cap;
 	uint64_t ev_seq;

@@ -263,12 +263,9 @@ int sim_syscall_lookup(const struct sim *s, const char *name)
 	return -ENOENT;
 }
 
-const char *sim_syscall_current(void)
+void *sim_syscall_ctx(const struct sim *s, int id)
 {
-	struct sim *s = g_sim;
-
-	return s && s->current && s->current->sc_id >= 0 ? s->syscalls[s->current->sc_id].name
-							   : NULL;
+	return s && id >= 0 && (unsigned)id < s->nsyscalls ? s->syscalls[id].def.ctx : NULL;
 }
 
 bool sim_syscall_aborted(void)
@@ -312,7 +309,7 @@ uintptr_t sim_syscall_n(int id, unsigned nargs, const uintptr_t *in)
 		/* Kernel callers call the implementation directly, as z_impl_*. */
 		if (id < 0 || (unsigned)id >= s->nsyscalls)
 			return (uintptr_t)-ENOSYS;
-		return s->syscalls[id].def.impl(a);
+		return s->syscalls[id].def.impl(s->syscalls[id].def.ctx, a);
 	}
 	s->stats.syscalls++;
 	t->in_user_mode = false;
@@ -328,7 +325,7 @@ uintptr_t sim_syscall_n(int id, unsigned nargs, const uintptr_t *in)
 	t->vrfy_msg[0] = 0;
 	t->fp = sc->def.writes;
 	if (sc->def.footprint)
-		sc->def.footprint(a, &t->fp);
+		sc->def.footprint(sc->def.ctx, a, &t->fp);
 	/* Only the footprint is opened here; the kernel opens anything else it
 	 * touches through faults (lazily). */
 	if (s->protect) {
@@ -336,14 +333,14 @@ uintptr_t sim_syscall_n(int id, unsigned nargs, const uintptr_t *in)
 		t->windowed = true;
 		sim_window_begin(s, t);
 	}
-	if (sc->def.verify && sc->def.verify(a) != 0) {
+	if (sc->def.verify && sc->def.verify(sc->def.ctx, a) != 0) {
 		char msg[200];
 
 		sim_fmt(msg, sizeof(msg), "%s: %s", sc->name,
 			 t->vrfy_msg[0] ? t->vrfy_msg : "verification failed");
 		sim_thread_die(s, t, SIM_OOPS_SYSCALL_VERIFY, msg);
 	}
-	ret = sc->def.impl(a);
+	ret = sc->def.impl(sc->def.ctx, a);
 	if (t->windowed) {
 		sim_window_end(s, t);
 		t->windowed = t->confined = false;
@@ -451,54 +448,63 @@ int sim_vrfy(bool ok, const char *expr, const char *msg)
 static int id_sem_take, id_sem_give, id_sem_count, id_mutex_lock, id_mutex_unlock, id_yield,
 	id_sleep;
 
-static void fp_arg0_sem(uintptr_t a[SIM_SYSCALL_ARGS], struct sim_footprint *fp)
+static void fp_arg0_sem(void *ctx, uintptr_t a[SIM_SYSCALL_ARGS], struct sim_footprint *fp)
 {
+	(void)ctx;
 	sim_footprint_add(fp, (void *)a[0], sizeof(struct k_sem));
 }
-static void fp_arg0_mutex(uintptr_t a[SIM_SYSCALL_ARGS], struct sim_footprint *fp)
+static void fp_arg0_mutex(void *ctx, uintptr_t a[SIM_SYSCALL_ARGS], struct sim_footprint *fp)
 {
+	(void)ctx;
 	sim_footprint_add(fp, (void *)a[0], sizeof(struct k_mutex));
 }
-static int vrfy_sem(uintptr_t a[SIM_SYSCALL_ARGS])
+static int vrfy_sem(void *ctx, uintptr_t a[SIM_SYSCALL_ARGS])
 {
+	(void)ctx;
 	K_OOPS(K_SYSCALL_OBJ(a[0], K_OBJ_SEM));
 	return 0;
 }
-static int vrfy_mutex(uintptr_t a[SIM_SYSCALL_ARGS])
+static int vrfy_mutex(void *ctx, uintptr_t a[SIM_SYSCALL_ARGS])
 {
+	(void)ctx;
 	K_OOPS(K_SYSCALL_OBJ(a[0], K_OBJ_MUTEX));
 	return 0;
 }
-static uintptr_t impl_sem_take(uintptr_t a[SIM_SYSCALL_ARGS])
+static uintptr_t impl_sem_take(void *ctx, uintptr_t a[SIM_SYSCALL_ARGS])
 {
+	(void)ctx;
 	return (uintptr_t)(intptr_t)sim_k_sem_take((struct k_sem *)a[0], K_USEC((int64_t)a[1]));
 }
-static uintptr_t impl_sem_give(uintptr_t a[SIM_SYSCALL_ARGS])
+static uintptr_t impl_sem_give(void *ctx, uintptr_t a[SIM_SYSCALL_ARGS])
 {
+	(void)ctx;
 	sim_k_sem_give((struct k_sem *)a[0]);
 	return 0;
 }
-static uintptr_t impl_sem_count(uintptr_t a[SIM_SYSCALL_ARGS])
+static uintptr_t impl_sem_count(void *ctx, uintptr_t a[SIM_SYSCALL_ARGS])
 {
+	(void)ctx;
 	return ((struct k_sem *)a[0])->count;
 }
-static uintptr_t impl_mutex_lock(uintptr_t a[SIM_SYSCALL_ARGS])
+static uintptr_t impl_mutex_lock(void *ctx, uintptr_t a[SIM_SYSCALL_ARGS])
 {
+	(void)ctx;
 	return (uintptr_t)(intptr_t)sim_k_mutex_lock((struct k_mutex *)a[0], K_USEC((int64_t)a[1]));
 }
-static uintptr_t impl_mutex_unlock(uintptr_t a[SIM_SYSCALL_ARGS])
+static uintptr_t impl_mutex_unlock(void *ctx, uintptr_t a[SIM_SYSCALL_ARGS])
 {
+	(void)ctx;
 	return (uintptr_t)(intptr_t)sim_k_mutex_unlock((struct k_mutex *)a[0]);
 }
-static uintptr_t impl_yield(uintptr_t a[SIM_SYSCALL_ARGS])
+static uintptr_t impl_yield(void *ctx, uintptr_t a[SIM_SYSCALL_ARGS])
 {
 	(void)a;
-	sim_k_yield(g_sim);
+	sim_k_yield(ctx);
 	return 0;
 }
-static uintptr_t impl_sleep(uintptr_t a[SIM_SYSCALL_ARGS])
+static uintptr_t impl_sleep(void *ctx, uintptr_t a[SIM_SYSCALL_ARGS])
 {
-	sim_k_sleep(g_sim, K_USEC((int64_t)a[0]));
+	sim_k_sleep(ctx, K_USEC((int64_t)a[0]));
 	return 0;
 }
 
@@ -510,7 +516,7 @@ void sim_syscalls_builtin(struct sim *s)
 	do {                                                           \
 		memset(&d, 0, sizeof(d));                              \
 		d.name = nm, d.nargs = n, d.verify = v, d.impl = im;   \
-		d.footprint = fpfn;                                    \
+		d.footprint = fpfn, d.ctx = s;                         \
 		var = sim_syscall_register(s, &d);                     \
 	} while (0)
 	REG(id_sem_take, "k_sem_take", 2, vrfy_sem, impl_sem_take, fp_arg0_sem);

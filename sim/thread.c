@@ -15,18 +15,6 @@
 
 #include "sim_internal.h"
 
-static const char *const state_names[] = {
-	[SIM_THREAD_READY] = "ready",     [SIM_THREAD_RUNNING] = "running",
-	[SIM_THREAD_PENDED] = "pended",   [SIM_THREAD_SLEEPING] = "sleeping",
-	[SIM_THREAD_EXITED] = "exited",   [SIM_THREAD_OOPSED] = "oopsed",
-	[SIM_THREAD_ABORTED] = "aborted",
-};
-
-const char *sim_thread_state_name(enum sim_thread_state st)
-{
-	return st >= SIM_THREAD_READY && st <= SIM_THREAD_ABORTED ? state_names[st] : "?";
-}
-
 uint64_t sim_now_us(const struct sim *s)
 {
 	return s->now;
@@ -312,14 +300,6 @@ k_tid_t sim_thread_create(struct sim *s, const struct sim_thread_params *pp)
 		set_state(s, t, SIM_THREAD_READY);
 	}
 	return t->k;
-}
-
-k_tid_t k_thread_create_sim(const char *name, k_thread_entry_t entry, void *p1, void *p2,
-			    void *p3, int prio, uint32_t options, k_timeout_t delay)
-{
-	struct sim_thread_params pp = { name, entry, p1, p2, p3, prio, options, 0, NULL, delay };
-
-	return g_sim ? sim_thread_create(g_sim, &pp) : NULL;
 }
 
 k_tid_t k_current_get(void)
@@ -750,17 +730,11 @@ static bool timers_active(const struct sim *s)
 	return false;
 }
 
-void sim_stop(struct sim *s)
-{
-	s->stop = true;
-}
-
 enum sim_run_result sim_run(struct sim *s, uint64_t until)
 {
 	if (s->current)
 		return SIM_RUN_STOPPED; /* not from inside a thread */
 	sim_signals_ensure(s);
-	s->stop = false;
 	s->watch_hit = false;
 	s->switches_this_run = 0;
 	for (;;) {
@@ -768,8 +742,6 @@ enum sim_run_result sim_run(struct sim *s, uint64_t until)
 		uint64_t next;
 		bool alive;
 
-		if (s->stop)
-			return SIM_RUN_STOPPED;
 		if (s->watch && dead(s->watch)) {
 			s->watch_hit = true;
 			return SIM_RUN_STOPPED;

@@ -83,9 +83,9 @@ static bool catalogue_row(const struct atk_scenario *s, const char *path,
 
 	snprintf(r->name, sizeof(r->name), "%s", atk_scenario_name(s));
 	snprintf(r->about, sizeof(r->about), "%s", atk_scenario_about(s));
-	r->cells = calloc(ll_layout_count() * ATK_HARDENING_LEVELS, sizeof(*r->cells));
+	r->cells = calloc(ll_layout_count() * SYS_HEAP_HARDENING_LEVELS, sizeof(*r->cells));
 	for (size_t l = 0; r->cells && l < ll_layout_count(); l++)
-		for (int h = 0; h < ATK_HARDENING_LEVELS; h++) {
+		for (int h = 0; h < SYS_HEAP_HARDENING_LEVELS; h++) {
 			const char *ln = ll_layout_at(l)->name;
 			struct heapsim_cell *x = heapsim_cell_at(r, l, h);
 
@@ -186,7 +186,7 @@ void heapsim_catalogue_markdown(const struct heapsim_catalogue *c, FILE *out)
 		unsigned cnt[ATK_V_ERROR + 1] = { 0 };
 
 		for (size_t i = 0; i < c->n; i++)
-			for (int h = 0; h < ATK_HARDENING_LEVELS; h++)
+			for (int h = 0; h < SYS_HEAP_HARDENING_LEVELS; h++)
 				if (heapsim_cell_at(&c->rows[i], l, h)->ran)
 					cnt[heapsim_cell_at(&c->rows[i], l, h)->v.cls]++;
 		fprintf(out, "| %s%s | %u | %u | %u | %u | %u |\n", ll_layout_at(l)->name,
@@ -199,7 +199,7 @@ void heapsim_catalogue_markdown(const struct heapsim_catalogue *c, FILE *out)
 			     "|---|---|---|---|---|---|\n", ll_layout_at(l)->name);
 		for (size_t i = 0; i < c->n; i++) {
 			fprintf(out, "| %s |", c->rows[i].name);
-			for (int h = 0; h < ATK_HARDENING_LEVELS; h++) {
+			for (int h = 0; h < SYS_HEAP_HARDENING_LEVELS; h++) {
 				const struct heapsim_cell *x = heapsim_cell_at(&c->rows[i], l, h);
 				char b[160];
 
@@ -251,14 +251,14 @@ static void applies_where(const struct atk_scenario *s, char *layouts, size_t ll
 
 	layouts[0] = levels[0] = '\0';
 	for (size_t l = 0; l < ll_layout_count(); l++)
-		for (int h = 0; h < ATK_HARDENING_LEVELS; h++)
+		for (int h = 0; h < SYS_HEAP_HARDENING_LEVELS; h++)
 			if (atk_scenario_applies(s, ll_layout_at(l)->name, h)) {
 				n += (size_t)snprintf(layouts + n, n < ll ? ll - n : 0, "%s%s",
 						      n ? " " : "", ll_layout_at(l)->name);
 				break;
 			}
 	n = 0;
-	for (int h = 0; h < ATK_HARDENING_LEVELS; h++)
+	for (int h = 0; h < SYS_HEAP_HARDENING_LEVELS; h++)
 		for (size_t l = 0; l < ll_layout_count(); l++)
 			if (atk_scenario_applies(s, ll_layout_at(l)->name, h)) {
 				n += (size_t)snprintf(levels + n, n < hl ? hl - n : 0, "%s%s", n ? " " : "",
@@ -275,7 +275,7 @@ static bool pinned_pair_applies(const char *path, const struct atk_scenario *s,
 	char layouts[256], levels[96];
 
 	for (size_t l = 0; l < ll_layout_count(); l++)
-		for (int h = 0; h < ATK_HARDENING_LEVELS; h++)
+		for (int h = 0; h < SYS_HEAP_HARDENING_LEVELS; h++)
 			if ((!a->layout || !strcmp(a->layout, ll_layout_at(l)->name)) &&
 			    (a->hard < 0 || h == a->hard) && atk_scenario_applies(s, ll_layout_at(l)->name, h))
 				return true;
@@ -348,7 +348,7 @@ static int run_one_file(const char *path, const struct run_args *a)
 
 		if (a->layout && strcmp(a->layout, ln))
 			continue;
-		for (int h = 0; bad >= 0 && h < ATK_HARDENING_LEVELS; h++) {
+		for (int h = 0; bad >= 0 && h < SYS_HEAP_HARDENING_LEVELS; h++) {
 			int r;
 
 			if ((a->hard >= 0 && h != a->hard) || !atk_scenario_applies(s, ln, h))

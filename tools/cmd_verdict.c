@@ -106,10 +106,15 @@ static void save_crash(const char *out, const char *layout, struct layout_result
 	fuzz_record_save(prefix, &r->fz.finding);
 }
 
+static bool layout_has_findings(const struct layout_result *r)
+{
+	return r->audit_items || r->cat[ATK_V_EXPLOITABLE] || r->cat[ATK_V_CORRUPTED] ||
+	       r->fz.found;
+}
+
 static const char *layout_verdict(const struct ll_layout *l, const struct layout_result *r)
 {
-	bool bad = r->audit_items || r->cat[ATK_V_EXPLOITABLE] || r->cat[ATK_V_CORRUPTED] ||
-		   r->fz.found;
+	bool bad = layout_has_findings(r);
 
 	if (l->vulnerable)
 		return bad ? "VULNERABLE (as declared)" : "no finding (declared vulnerable)";
@@ -226,7 +231,7 @@ static int stage_catalogue(const char *cat_dir, const struct atk_budget *budget,
 	}
 	for (size_t i = 0; i < cat.n; i++)
 		for (size_t l = 0; l < nl; l++)
-			for (int h = 0; h < ATK_HARDENING_LEVELS; h++)
+			for (int h = 0; h < SYS_HEAP_HARDENING_LEVELS; h++)
 				if (heapsim_cell_at(&cat.rows[i], l, h)->ran)
 					res[l].cat[heapsim_cell_at(&cat.rows[i], l, h)->v.cls]++;
 	for (size_t l = 0; l < nl; l++)
@@ -297,7 +302,7 @@ static bool stage_table(const struct layout_result *res, size_t nl)
 			snprintf(fz, sizeof(fz), "clean, %lu execs", res[l].fz.execs);
 		printf("| %s | %zu | %u / %u | %s | %s |\n", ll_layout_at(l)->name, res[l].audit_items,
 		       res[l].cat[ATK_V_EXPLOITABLE], res[l].cat[ATK_V_CORRUPTED], fz, verdict);
-		if (!ll_layout_at(l)->vulnerable && strncmp(verdict, "SAFE", 4))
+		if (!ll_layout_at(l)->vulnerable && layout_has_findings(&res[l]))
 			as_declared = false;
 	}
 	return as_declared;

@@ -48,12 +48,12 @@ struct heapsim_cell {
 struct heapsim_catalogue_row {
 	char name[64];
 	char about[256];
-	struct heapsim_cell *cells; /* ll_layout_count() × ATK_HARDENING_LEVELS */
+	struct heapsim_cell *cells; /* ll_layout_count() × SYS_HEAP_HARDENING_LEVELS */
 };
 static inline struct heapsim_cell *heapsim_cell_at(const struct heapsim_catalogue_row *r,
 						   size_t layout, int hardening)
 {
-	return &r->cells[layout * ATK_HARDENING_LEVELS + (size_t)hardening];
+	return &r->cells[layout * SYS_HEAP_HARDENING_LEVELS + (size_t)hardening];
 }
 struct heapsim_catalogue {
 	size_t n;

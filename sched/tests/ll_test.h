@@ -65,7 +65,7 @@ static inline void ll_test_print_findings(struct ll_env *env)
 static inline int ll_test_teardown(void **state)
 {
 	(void)state;
-	ll_env_destroy(ll_env_current());
+	ll_env_destroy(ll_env_of(sim_current()));
 	return 0;
 }
 

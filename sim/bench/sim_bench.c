@@ -30,22 +30,26 @@ static double now_s(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
-static uintptr_t impl_nop(uintptr_t a[SIM_SYSCALL_ARGS])
+static uintptr_t impl_nop(void *ctx, uintptr_t a[SIM_SYSCALL_ARGS])
 {
+	(void)ctx;
 	(void)a;
 	return 0;
 }
-static int vrfy_heap(uintptr_t a[SIM_SYSCALL_ARGS])
+static int vrfy_heap(void *ctx, uintptr_t a[SIM_SYSCALL_ARGS])
 {
+	(void)ctx;
 	K_OOPS(K_SYSCALL_OBJ(a[0], K_OBJ_HEAP));
 	return 0;
 }
-static uintptr_t impl_alloc(uintptr_t a[SIM_SYSCALL_ARGS])
+static uintptr_t impl_alloc(void *ctx, uintptr_t a[SIM_SYSCALL_ARGS])
 {
+	(void)ctx;
 	return (uintptr_t)k_heap_alloc((struct k_heap *)a[0], a[1], K_NO_WAIT);
 }
-static uintptr_t impl_free(uintptr_t a[SIM_SYSCALL_ARGS])
+static uintptr_t impl_free(void *ctx, uintptr_t a[SIM_SYSCALL_ARGS])
 {
+	(void)ctx;
 	k_heap_free((struct k_heap *)a[0], (void *)a[1]);
 	return 0;
 }

@@ -394,9 +394,9 @@ static void deep_user(void *a, void *b, void *c)
 	sink = (uint8_t)recurse(DEPTH_PAST_ANY_STACK);
 }
 
-static uintptr_t impl_deep(uintptr_t a[SIM_SYSCALL_ARGS])
+static uintptr_t impl_deep(void *ctx, uintptr_t a[SIM_SYSCALL_ARGS])
 {
-	(void)a;
+	(void)ctx, (void)a;
 	return recurse(DEPTH_PAST_ANY_STACK);
 }
 

@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/mman.h>
+#include <unistd.h>
 
 #include "simtest.h"
 
@@ -14,21 +15,25 @@ static volatile uint64_t at[8];
 
 #define HEAP_BYTES 4096
 
-static int vrfy_heap(uintptr_t a[SIM_SYSCALL_ARGS])
+static int vrfy_heap(void *ctx, uintptr_t a[SIM_SYSCALL_ARGS])
 {
+	(void)ctx;
 	K_OOPS(K_SYSCALL_OBJ(a[0], K_OBJ_HEAP));
 	return 0;
 }
-static void fp_heap(uintptr_t a[SIM_SYSCALL_ARGS], struct sim_footprint *fp)
+static void fp_heap(void *ctx, uintptr_t a[SIM_SYSCALL_ARGS], struct sim_footprint *fp)
 {
+	(void)ctx;
 	sim_footprint_add_heap(fp, (struct k_heap *)a[0]);
 }
-static uintptr_t impl_alloc(uintptr_t a[SIM_SYSCALL_ARGS])
+static uintptr_t impl_alloc(void *ctx, uintptr_t a[SIM_SYSCALL_ARGS])
 {
+	(void)ctx;
 	return (uintptr_t)k_heap_alloc((struct k_heap *)a[0], a[1], K_USEC((int64_t)a[2]));
 }
-static uintptr_t impl_free(uintptr_t a[SIM_SYSCALL_ARGS])
+static uintptr_t impl_free(void *ctx, uintptr_t a[SIM_SYSCALL_ARGS])
 {
+	(void)ctx;
 	k_heap_free((struct k_heap *)a[0], (void *)a[1]);
 	return 0;
 }
@@ -142,6 +147,60 @@ static void test_no_wait_and_main_context(void **state)
 		assert_int_equal(k_heap_init_cfg(&host, kbuf, HEAP_BYTES, NULL, NULL), -EINVAL);
 		assert_int_equal(k_heap_init_cfg(kh, (void *)&host, sizeof(host), NULL, NULL), -EINVAL);
 	}
+	fx_fini(&F);
+}
+
+/* Upstream asserts on a non-power-of-two alignment in k_heap_aligned_alloc;
+ * SOF's syscall path calls sys_heap_aligned_alloc, which reads 24 as "16,
+ * rewound by 8". A k_heap_init that cannot use its buffer says so. */
+static void test_bad_alignment_and_unusable_init(void **state)
+{
+	const struct sim_finding *fs;
+	struct k_heap *outside;
+	char msg[512] = "";
+	size_t n;
+	void *p;
+
+	(void)state;
+	setup_kernel_heap(NULL);
+	assert_null(k_heap_aligned_alloc(kh, 24, 16, K_NO_WAIT));
+	fs = sim_findings(F.s, &n);
+	assert_int_equal(n, 1);
+	assert_int_equal(fs[0].kind, SIM_FINDING_HEAP_CHECK);
+	assert_non_null(strstr(fs[0].message, "caller error"));
+	assert_non_null(strstr(fs[0].message, "k_heap_aligned_alloc"));
+
+	p = sim_k_heap_sys_aligned_alloc(kh, 24, 16);
+	assert_non_null(p);
+	assert_int_equal((sim_host_to_target(F.s, p) + 8) % 16, 0);
+	assert_non_null(k_heap_aligned_alloc(kh, 0, 16, K_NO_WAIT));
+	sim_findings(F.s, &n);
+	assert_int_equal(n, 1); /* nothing after the caller error */
+
+	/* a buffer outside the arena: said on stderr, then every call is a fault */
+	outside = sim_kobj_alloc(F.s, sizeof(*outside), 8, "outside_heap");
+	{
+		FILE *f = tmpfile();
+		int saved = dup(2);
+
+		assert_non_null(f);
+		fflush(stderr);
+		dup2(fileno(f), 2);
+		k_heap_init(outside, msg, sizeof(msg));
+		fflush(stderr);
+		dup2(saved, 2);
+		close(saved);
+		rewind(f);
+		assert_non_null(fgets(msg, sizeof(msg), f));
+		fclose(f);
+	}
+	assert_non_null(strstr(msg, "k_heap_init"));
+	assert_non_null(strstr(msg, "not in the simulator's arena"));
+	assert_null(k_heap_alloc(outside, 16, K_NO_WAIT));
+	fs = sim_findings(F.s, &n);
+	assert_int_equal(n, 2); /* the caller error above, then this one */
+	assert_int_equal(fs[1].kind, SIM_FINDING_KERNEL_FAULT);
+	assert_non_null(strstr(fs[1].message, "not a k_heap"));
 	fx_fini(&F);
 }
 
@@ -491,6 +550,7 @@ int main(void)
 		cmocka_unit_test(test_blocking_alloc_wakes_on_free),
 		cmocka_unit_test(test_blocking_alloc_times_out_on_virtual_time),
 		cmocka_unit_test(test_no_wait_and_main_context),
+		cmocka_unit_test(test_bad_alignment_and_unusable_init),
 		cmocka_unit_test(test_syscall_pends_inside_confinement),
 		cmocka_unit_test(test_user_held_spinlock_hangs_kernel),
 		cmocka_unit_test(test_user_forged_heap_pointer),

@@ -11,53 +11,62 @@ static volatile int progress;
 
 /* ---- syscalls under test ------------------------------------------------------- */
 
-static int vrfy_touch(uintptr_t a[SIM_SYSCALL_ARGS])
+static int vrfy_touch(void *ctx, uintptr_t a[SIM_SYSCALL_ARGS])
 {
+	(void)ctx;
 	K_OOPS(K_SYSCALL_OBJ(a[0], K_OBJ_DATA));
 	return 0;
 }
-static uintptr_t impl_touch(uintptr_t a[SIM_SYSCALL_ARGS])
+static uintptr_t impl_touch(void *ctx, uintptr_t a[SIM_SYSCALL_ARGS])
 {
+	(void)ctx;
 	((uint8_t *)a[0])[0] = (uint8_t)a[1];
 	return 0x600d;
 }
-static void fp_touch(uintptr_t a[SIM_SYSCALL_ARGS], struct sim_footprint *fp)
+static void fp_touch(void *ctx, uintptr_t a[SIM_SYSCALL_ARGS], struct sim_footprint *fp)
 {
+	(void)ctx;
 	sim_footprint_add(fp, (void *)a[0], 1);
 }
 
-static int vrfy_read(uintptr_t a[SIM_SYSCALL_ARGS])
+static int vrfy_read(void *ctx, uintptr_t a[SIM_SYSCALL_ARGS])
 {
+	(void)ctx;
 	K_OOPS(K_SYSCALL_MEMORY_READ(a[0], a[1]));
 	return 0;
 }
-static uintptr_t impl_read(uintptr_t a[SIM_SYSCALL_ARGS])
+static uintptr_t impl_read(void *ctx, uintptr_t a[SIM_SYSCALL_ARGS])
 {
 	uintptr_t sum = 0;
 
+	(void)ctx;
 	for (size_t i = 0; i < a[1]; i++)
 		sum += ((uint8_t *)a[0])[i];
 	return sum;
 }
-static int vrfy_write(uintptr_t a[SIM_SYSCALL_ARGS])
+static int vrfy_write(void *ctx, uintptr_t a[SIM_SYSCALL_ARGS])
 {
+	(void)ctx;
 	K_OOPS(K_SYSCALL_MEMORY_WRITE(a[0], a[1]));
 	K_OOPS(K_SYSCALL_VERIFY_MSG(a[1] <= 64, "length above 64"));
 	return 0;
 }
-static uintptr_t impl_write(uintptr_t a[SIM_SYSCALL_ARGS])
+static uintptr_t impl_write(void *ctx, uintptr_t a[SIM_SYSCALL_ARGS])
 {
+	(void)ctx;
 	memset((void *)a[0], 0xee, a[1]);
 	return 0;
 }
-static void fp_write(uintptr_t a[SIM_SYSCALL_ARGS], struct sim_footprint *fp)
+static void fp_write(void *ctx, uintptr_t a[SIM_SYSCALL_ARGS], struct sim_footprint *fp)
 {
+	(void)ctx;
 	sim_footprint_add(fp, (void *)a[0], a[1]);
 }
 
 /* Declares obj_a as its footprint but also writes obj_b (same page) and obj_far. */
-static uintptr_t impl_buggy(uintptr_t a[SIM_SYSCALL_ARGS])
+static uintptr_t impl_buggy(void *ctx, uintptr_t a[SIM_SYSCALL_ARGS])
 {
+	(void)ctx;
 	(void)a;
 	obj_a[0] = 0x11;
 	obj_b[2] = 0x22;
@@ -65,8 +74,9 @@ static uintptr_t impl_buggy(uintptr_t a[SIM_SYSCALL_ARGS])
 	obj_far[5] = 0x44;
 	return 0;
 }
-static uintptr_t impl_good(uintptr_t a[SIM_SYSCALL_ARGS])
+static uintptr_t impl_good(void *ctx, uintptr_t a[SIM_SYSCALL_ARGS])
 {
+	(void)ctx;
 	(void)a;
 	memset(obj_a, 0x55, 16);
 	return 0;
@@ -151,6 +161,29 @@ static void assert_oops(k_tid_t t, int reason, const char *text)
 	assert_int_equal(o.reason, reason);
 	if (text && !strstr(o.message, text))
 		fail_msg("oops message \"%s\" lacks \"%s\"", o.message, text);
+}
+
+/* Records which ctx each of a syscall's functions received. */
+struct ctx_probe {
+	void *verify, *footprint, *impl;
+};
+static int vrfy_probe(void *ctx, uintptr_t a[SIM_SYSCALL_ARGS])
+{
+	(void)a;
+	((struct ctx_probe *)ctx)->verify = ctx;
+	return 0;
+}
+static void fp_probe(void *ctx, uintptr_t a[SIM_SYSCALL_ARGS], struct sim_footprint *fp)
+{
+	(void)a;
+	(void)fp;
+	((struct ctx_probe *)ctx)->footprint = ctx;
+}
+static uintptr_t impl_probe(void *ctx, uintptr_t a[SIM_SYSCALL_ARGS])
+{
+	(void)a;
+	((struct ctx_probe *)ctx)->impl = ctx;
+	return (uintptr_t)ctx;
 }
 
 /* ---- tests ------------------------------------------------------------------------ */
@@ -462,6 +495,46 @@ static void test_kernel_caller_skips_gate(void **state)
 	fx_fini(&F);
 }
 
+/* Each registered syscall hands its own ctx to verify, footprint and impl,
+ * through the gate and on the kernel's direct path. */
+static void test_definition_ctx_reaches_each_function(void **state)
+{
+	struct ctx_probe one = { 0 }, two = { 0 };
+	struct sim_syscall_def d;
+	int id_one, id_two;
+	k_tid_t t;
+
+	(void)state;
+	setup_syscalls();
+	memset(&d, 0, sizeof(d));
+	d.name = "probe_one", d.verify = vrfy_probe, d.impl = impl_probe, d.footprint = fp_probe;
+	d.ctx = &one;
+	id_one = sim_syscall_register(F.s, &d);
+	d.name = "probe_two", d.ctx = &two;
+	id_two = sim_syscall_register(F.s, &d);
+	assert_true(id_one >= 0 && id_two >= 0);
+	assert_ptr_equal(sim_syscall_ctx(F.s, id_one), &one);
+	assert_ptr_equal(sim_syscall_ctx(F.s, id_two), &two);
+	assert_null(sim_syscall_ctx(F.s, -1));
+	assert_null(sim_syscall_ctx(F.s, 64));
+
+	t = caller("u", id_two, NULL, 0, 5);
+	assert_int_equal(sim_run(F.s, UINT64_MAX), SIM_RUN_IDLE);
+	assert_int_equal(sim_thread_state(F.s, t), SIM_THREAD_EXITED);
+	assert_ptr_equal((void *)results[0], &two);
+	assert_ptr_equal(two.verify, &two);
+	assert_ptr_equal(two.footprint, &two);
+	assert_ptr_equal(two.impl, &two);
+	assert_null(one.verify);
+	assert_null(one.impl);
+
+	/* main context: the implementation directly, with its ctx */
+	assert_ptr_equal((void *)sim_syscall(id_one, 0, 0, 0, 0, 0, 0), &one);
+	assert_ptr_equal(one.impl, &one);
+	assert_null(one.verify);
+	fx_fini(&F);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -476,6 +549,7 @@ int main(void)
 		cmocka_unit_test(test_kernel_objects_from_user_mode),
 		cmocka_unit_test(test_supervisor_only_calls),
 		cmocka_unit_test(test_kernel_caller_skips_gate),
+		cmocka_unit_test(test_definition_ctx_reaches_each_function),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -370,6 +370,8 @@ static void record_check(const struct sys_heap_check *check, void *ctx)
 	if (!pt_checks.count) {
 		pt_checks.first = check->name;
 		pt_checks.first_chunk = check->chunk;
+		pt_checks.first_id = check->id;
+		pt_checks.first_refused = check->refused;
 	}
 	pt_checks.last = check->name;
 	pt_checks.count++;

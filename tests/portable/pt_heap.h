@@ -123,6 +123,8 @@ struct pt_check_log {
 	const char *first;
 	const char *last;
 	uint32_t first_chunk;
+	enum sys_heap_check_id first_id;
+	bool first_refused;
 };
 extern struct pt_check_log pt_checks;
 void pt_record_checks(void);

@@ -19,6 +19,7 @@
 	X(heap_strict)                                                        \
 	X(heap_hardening)                                                     \
 	X(heap_stress)                                                        \
+	X(heap_view)                                                          \
 	X(alloc_generic)                                                      \
 	X(oob_heap)
 

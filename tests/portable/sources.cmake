@@ -22,7 +22,8 @@ set(HEAPSIM_PORTABLE_SOURCES
   ${CMAKE_CURRENT_LIST_DIR}/check_hardening.c
   ${CMAKE_CURRENT_LIST_DIR}/check_stress.c
   ${CMAKE_CURRENT_LIST_DIR}/check_generic.c
+  ${CMAKE_CURRENT_LIST_DIR}/check_view.c
   ${CMAKE_CURRENT_LIST_DIR}/check_oob.c)
 # Suite names, one ctest each on the host (keep in step with ptest_suites.h).
 set(HEAPSIM_PORTABLE_SUITES heap_init heap_place heap_merge heap_bucket heap_aligned
-  heap_realloc heap_stats heap_validate heap_strict heap_hardening heap_stress alloc_generic oob_heap)
+  heap_realloc heap_stats heap_validate heap_strict heap_hardening heap_stress heap_view alloc_generic oob_heap)
