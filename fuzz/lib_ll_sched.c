@@ -89,6 +89,7 @@ static bool finding(struct llrun *r, enum sim_finding_kind k, const char *fmt, .
 	snprintf(f->layout, sizeof(f->layout), "%s", ll_env_config(r->env)->layout);
 	snprintf(f->hardening, sizeof(f->hardening), "%s",
 		 sys_heap_hardening_name(ll_env_config(r->env)->hardening));
+	f->word_bits = ll_env_config(r->env)->word_bits;
 	va_start(ap, fmt);
 	vsnprintf(f->message, sizeof(f->message), fmt, ap);
 	va_end(ap);

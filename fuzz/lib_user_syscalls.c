@@ -170,7 +170,7 @@ void fuzz_user_syscalls_run(const uint8_t *d, size_t n, const struct fuzz_opts *
 	memset(&cfg, 0, sizeof(cfg));
 	cfg.layout = o->layout ? o->layout : ll_layout_at(l % ll_layout_count())->name;
 	cfg.hardening = o->hardening >= 0 ? o->hardening : (c & 7) % SYS_HEAP_HARDENING_LEVELS;
-	cfg.word_bits = c & 0x80 ? 64 : 32;
+	cfg.word_bits = o->word_bits ? o->word_bits : c & 0x80 ? 64 : 32;
 	cfg.heap_bytes = heap_sizes[(c >> 3) & 3];
 	cfg.protect_off = o->protect_off;
 	cfg.trace = o->trace;

@@ -214,11 +214,19 @@ static bool first_kobj(const struct ll_env *env, const uint8_t *from, const uint
 static void report_cache_overrun(struct ll_env *env, const uint8_t *ptr, size_t len)
 {
 	const uint8_t *end = (const uint8_t *)env->buf + env->buf_bytes, *at = end;
-	uintptr_t e = (uintptr_t)end, p = (uintptr_t)ptr;
-	/* A forged length can be near SIZE_MAX: stay in integers, saturate, and
-	 * scan no further than the arena could reach. */
-	size_t past = p <= e ? len - (size_t)(e - p)
-			     : (len > SIZE_MAX - (size_t)(p - e) ? SIZE_MAX : len + (size_t)(p - e));
+	/* ptr passed the syscall's check: in the buffer (or past its end). A
+	 * forged length can be near SIZE_MAX: stay in integers (offsets from the
+	 * buffer, not host addresses), saturate, and scan no further than the
+	 * arena could reach. */
+	size_t off = (size_t)((uintptr_t)ptr - (uintptr_t)env->buf), beyond;
+	size_t past;
+
+	if (off <= env->buf_bytes) {
+		past = len - (env->buf_bytes - off);
+	} else {
+		beyond = off - env->buf_bytes;
+		past = len > SIZE_MAX - beyond ? SIZE_MAX : len + beyond;
+	}
 	size_t scan = past < sim_arena_size(env->sim) ? past : sim_arena_size(env->sim);
 	struct sim_kobj_info info;
 	struct sim_finding f;
@@ -255,9 +263,11 @@ static void report_cache_overrun(struct ll_env *env, const uint8_t *ptr, size_t 
 /* sys_cache_data_flush_and_invd_range(ptr, len), privileged. */
 static void cache_flush_invalidate(struct ll_env *env, uint8_t *ptr, size_t len)
 {
-	const uint8_t *start = env->buf, *end = start + env->buf_bytes;
+	/* the offset from the buffer (a pointer below it wraps to a huge one):
+	 * comparisons of offsets, never of host addresses */
+	size_t at = (size_t)((uintptr_t)ptr - (uintptr_t)env->buf);
 
-	if (ptr < start || len > (size_t)(end - ptr))
+	if (at > env->buf_bytes || len > env->buf_bytes - at)
 		report_cache_overrun(env, ptr, len);
 }
 
@@ -265,8 +275,11 @@ static void cache_flush_invalidate(struct ll_env *env, uint8_t *ptr, size_t len)
 
 static bool is_ll_heap(const struct ll_env *env, uintptr_t heap)
 {
-	/* zephyr_ll_user_heap_verify: the one real heap, by address */
-	return heap == (uintptr_t)env->heap;
+	/* zephyr_ll_user_heap_verify: the one real heap, by address — compared
+	 * as target addresses (arena offsets), so the comparison a fuzzer traces
+	 * holds no host pointer */
+	return sim_host_to_target(env->sim, (const void *)heap) ==
+	       sim_host_to_target(env->sim, env->heap);
 }
 
 static int vrfy_alloc(void *ctx, uintptr_t a[SIM_SYSCALL_ARGS])

@@ -3,10 +3,12 @@
  *
  * Shrinks a crash input with libFuzzer's -minimize_crash, run on the fuzz
  * preset's binary of the target (build/fuzz/fuzz/T, found next to this
- * build tree; --fuzzer names it). The layout is pinned as for replay
- * (--layout, $HEAPSIM_LAYOUT, the finding record beside FILE). The result is
- * replayed in-process to check it still shows a finding, and its record is
- * written beside it so `heapsim replay` pins the same layout.
+ * build tree; --fuzzer names it). What decides the verdict is pinned as for
+ * replay: layout, hardening, oracle set and word mode from the finding record
+ * beside FILE, each overridden by its option or environment variable. The
+ * result is replayed in-process with the same settings to check it still
+ * shows a finding, and its record is written beside it so `heapsim replay`
+ * pins them again.
  * Exit: 0 minimized and reproduced, 1 the result no longer reproduces,
  * 2 usage, no libFuzzer build, or libFuzzer failed.
  */
@@ -28,12 +30,15 @@
 static void help(FILE *out)
 {
 	fprintf(out,
-		"usage: heapsim minimize FILE [--target T] [--layout L] [--seconds N] [--out FILE2]\n"
+		"usage: heapsim minimize FILE [--target T] [--layout L] [--hardening H]\n"
+		"                             [--oracle all|escape] [--seconds N] [--out FILE2]\n"
 		"                             [--fuzzer PATH] [--json]\n\n"
 		"Shrinks a crash input with libFuzzer's -minimize_crash (needs the fuzz preset:\n"
 		"cmake --preset fuzz && cmake --build --preset fuzz), then replays the result.\n"
 		"  --target T    the fuzz target (default: from the record beside FILE)\n"
 		"  --layout L    pin the layout (default: $HEAPSIM_LAYOUT, the record)\n"
+		"  --hardening H pin the hardening (default: $HEAPSIM_HARDENING, the record)\n"
+		"  --oracle all|escape  the oracle set (default: $HEAPSIM_ORACLE, the record)\n"
 		"  --seconds N   minimization time (default 60)\n"
 		"  --out FILE2   where the result goes (default FILE.min)\n"
 		"  --fuzzer PATH the libFuzzer binary (default build/fuzz/fuzz/T)\n"
@@ -76,8 +81,14 @@ static bool default_fuzzer(const char *target, char *out, size_t len)
 	return access(out, X_OK) == 0;
 }
 
-static int run_libfuzzer(const char *bin, const char *layout, const char *in, const char *out,
-			 unsigned long secs, bool quiet_stdout)
+/* What a run of the input is pinned to (NULL / 0: the input chooses). */
+struct minimize_pins {
+	const char *layout, *hardening, *oracle;
+	unsigned word_bits;
+};
+
+static int run_libfuzzer(const char *bin, const struct minimize_pins *pin, const char *in,
+			 const char *out, unsigned long secs, bool quiet_stdout)
 {
 	char t[64], art[PATH_MAX + 32];
 	pid_t pid;
@@ -89,8 +100,14 @@ static int run_libfuzzer(const char *bin, const char *layout, const char *in, co
 	if (pid < 0)
 		return -1;
 	if (pid == 0) {
-		if (layout)
-			setenv("HEAPSIM_LAYOUT", layout, 1);
+		char word[8];
+
+		snprintf(word, sizeof(word), "%u", pin->word_bits);
+		/* the target reads them in LLVMFuzzerInitialize; "" unpins */
+		setenv("HEAPSIM_LAYOUT", pin->layout ? pin->layout : "", 1);
+		setenv("HEAPSIM_HARDENING", pin->hardening ? pin->hardening : "", 1);
+		setenv("HEAPSIM_ORACLE", pin->oracle ? pin->oracle : "", 1);
+		setenv("HEAPSIM_WORD_BITS", pin->word_bits ? word : "", 1);
 		if (quiet_stdout)
 			dup2(2, 1); /* stdout carries the JSON document */
 		execl(bin, bin, "-minimize_crash=1", t, art, in, (char *)NULL);
@@ -103,7 +120,7 @@ static int run_libfuzzer(const char *bin, const char *layout, const char *in, co
 
 /* What the command line asked for. */
 struct minimize_args {
-	const char *file, *target, *layout, *out, *fuzzer;
+	const char *file, *target, *layout, *hardening, *oracle, *out, *fuzzer;
 	uint64_t seconds;
 	bool json;
 };
@@ -113,6 +130,8 @@ static int minimize_parse(int argc, char **argv, struct minimize_args *a)
 {
 	static const struct option opts[] = { { "target", required_argument, NULL, 't' },
 					      { "layout", required_argument, NULL, 'L' },
+					      { "hardening", required_argument, NULL, 'H' },
+					      { "oracle", required_argument, NULL, 'O' },
 					      { "out", required_argument, NULL, 'o' },
 					      { "fuzzer", required_argument, NULL, 'f' },
 					      { "seconds", required_argument, NULL, 's' },
@@ -131,6 +150,8 @@ static int minimize_parse(int argc, char **argv, struct minimize_args *a)
 			return HEAPSIM_EXIT_CLEAN;
 		case 't': a->target = v; break;
 		case 'L': a->layout = v; break;
+		case 'H': a->hardening = v; break;
+		case 'O': a->oracle = v; break;
 		case 'o': a->out = v; break;
 		case 'f': a->fuzzer = v; break;
 		case 'j': a->json = true; break;
@@ -191,14 +212,18 @@ static bool clear_result(const char *file, const char *out)
 
 /* Replays the result in-process; a finding's record goes beside it so
  * `heapsim replay` pins the same layout. */
-static bool check_result(const struct fuzz_target *t, const char *layout, const char *out,
-			 const uint8_t *d, size_t m, size_t from, FILE *txt)
+static bool check_result(const struct fuzz_target *t, const struct minimize_pins *pin,
+			 const char *out, const uint8_t *d, size_t m, size_t from, FILE *txt)
 {
 	struct fuzz_opts o;
 	struct fuzz_result res;
 
 	fuzz_opts_default(&o);
-	o.layout = fuzz_target_layout(t, layout);
+	o.layout = fuzz_target_layout(t, pin->layout);
+	if (pin->hardening)
+		o.hardening = sys_heap_hardening_parse(pin->hardening);
+	o.escape_only = pin->oracle && !strcmp(pin->oracle, "escape");
+	o.word_bits = pin->word_bits;
 	fuzz_run(t, d, m, &o, &res);
 	if (res.found) {
 		char prefix[PATH_MAX + 1], *dup = strdup(out);
@@ -214,13 +239,43 @@ static bool check_result(const struct fuzz_target *t, const char *layout, const 
 	return res.found;
 }
 
+static bool oracle_known(const char *name)
+{
+	return !strcmp(name, "all") || !strcmp(name, "escape");
+}
+
+/* Option, environment, record (cli_pick), as replay; false after saying
+ * which value is unknown. */
+static bool minimize_pin(const struct minimize_args *a, const struct cli_record *rec,
+			 struct minimize_pins *pin)
+{
+	pin->layout = cli_pick(a->layout, "HEAPSIM_LAYOUT", rec->layout, cli_layout_known);
+	pin->hardening = cli_pick(a->hardening, "HEAPSIM_HARDENING", rec->hardening,
+				  cli_hardening_known);
+	pin->oracle = cli_pick(a->oracle, "HEAPSIM_ORACLE", rec->oracle, oracle_known);
+	pin->word_bits = rec->word_bits == 32 || rec->word_bits == 64 ? rec->word_bits : 0;
+	if (pin->layout && !ll_layout_find(pin->layout)) {
+		fprintf(stderr, "heapsim minimize: unknown layout '%s'\n", pin->layout);
+		return false;
+	}
+	if (pin->hardening && !cli_hardening_known(pin->hardening)) {
+		fprintf(stderr, "heapsim minimize: unknown hardening '%s'\n", pin->hardening);
+		return false;
+	}
+	if (pin->oracle && !oracle_known(pin->oracle)) {
+		fprintf(stderr, "heapsim minimize: unknown oracle set '%s' (all, escape)\n", pin->oracle);
+		return false;
+	}
+	return true;
+}
+
 int heapsim_cmd_minimize(int argc, char **argv)
 {
 	struct minimize_args a = { 0 };
 	char bin[PATH_MAX], outbuf[PATH_MAX];
 	const struct fuzz_target *t;
 	struct cli_record rec;
-	const char *layout;
+	struct minimize_pins pin;
 	FILE *txt;
 	bool found;
 	uint8_t *d;
@@ -233,18 +288,18 @@ int heapsim_cmd_minimize(int argc, char **argv)
 	d = cli_read_input("minimize", a.file, &n);
 	if (!d)
 		return HEAPSIM_EXIT_USAGE;
-	cli_record_read(a.file, d, n, &rec);
+	if (!cli_record_read("minimize", a.file, d, n, &rec)) {
+		free(d);
+		return HEAPSIM_EXIT_USAGE;
+	}
 	free(d);
 	t = fuzz_target_find(a.target ? a.target : rec.target);
 	if (!t) {
 		fprintf(stderr, "heapsim minimize: %s target (use --target)\n", a.target ? "unknown" : "no");
 		return HEAPSIM_EXIT_USAGE;
 	}
-	layout = cli_pick(a.layout, "HEAPSIM_LAYOUT", rec.layout, cli_layout_known);
-	if (layout && !ll_layout_find(layout)) {
-		fprintf(stderr, "heapsim minimize: unknown layout '%s'\n", layout);
+	if (!minimize_pin(&a, &rec, &pin))
 		return HEAPSIM_EXIT_USAGE;
-	}
 	if (!find_fuzzer(t, a.fuzzer, bin, sizeof(bin)))
 		return HEAPSIM_EXIT_USAGE;
 	if (!a.out) {
@@ -253,16 +308,18 @@ int heapsim_cmd_minimize(int argc, char **argv)
 	}
 	if (!clear_result(a.file, a.out))
 		return HEAPSIM_EXIT_USAGE;
-	fprintf(txt, "minimizing %s with %s%s%s for up to %llu s\n", a.file, bin,
-		layout ? ", layout " : "", layout ? layout : "", (unsigned long long)a.seconds);
+	fprintf(txt, "minimizing %s with %s, layout %s, hardening %s, oracles %s for up to %llu s\n",
+		a.file, bin, pin.layout ? pin.layout : "from the input",
+		pin.hardening ? pin.hardening : "from the input", pin.oracle ? pin.oracle : "all",
+		(unsigned long long)a.seconds);
 	fflush(txt);
-	r = run_libfuzzer(bin, layout, a.file, a.out, (unsigned long)a.seconds, a.json);
+	r = run_libfuzzer(bin, &pin, a.file, a.out, (unsigned long)a.seconds, a.json);
 	d = cli_read_file(a.out, HEAPSIM_INPUT_MAX, &m);
 	if (!d) {
 		fprintf(stderr, "heapsim minimize: libFuzzer wrote no result (exit %d)\n", r);
 		return HEAPSIM_EXIT_USAGE;
 	}
-	found = check_result(t, layout, a.out, d, m, n, txt);
+	found = check_result(t, &pin, a.out, d, m, n, txt);
 	r = found ? HEAPSIM_EXIT_CLEAN : HEAPSIM_EXIT_FINDINGS;
 	free(d);
 	if (a.json) {
@@ -272,11 +329,16 @@ int heapsim_cmd_minimize(int argc, char **argv)
 		printf(",\"target\":");
 		cli_json_string(stdout, t->name);
 		printf(",\"layout\":");
-		if (layout)
-			cli_json_string(stdout, layout);
+		if (pin.layout)
+			cli_json_string(stdout, pin.layout);
 		else
 			printf("null");
-		printf(",\"output\":");
+		printf(",\"hardening\":");
+		if (pin.hardening)
+			cli_json_string(stdout, pin.hardening);
+		else
+			printf("null");
+		printf(",\"oracle\":\"%s\",\"output\":", pin.oracle ? pin.oracle : "all");
 		cli_json_string(stdout, a.out);
 		printf(",\"bytes_before\":%zu,\"bytes_after\":%zu,\"reproduces\":%s", n, m,
 		       found ? "true" : "false");
