@@ -46,6 +46,11 @@ struct atk_finding {
 	char layout[32];        /* LL heap layout, or allocator for heap_ops */
 	char hardening[16];
 	char profile[16];       /* build profile it holds under (heap.h): "debug", ... */
+	/* The rest of what decides the verdict, so a replay can pin it: */
+	char oracle[8];         /* "all" or "escape" (the run's oracle set) */
+	unsigned word_bits;     /* heap word mode, 32 or 64 (0: no heap, e.g. a parser) */
+	bool seeded;            /* a random driver made the input: */
+	uint64_t seed;          /* its seed */
 	long op;                /* index of the decoded operation, -1: none */
 	char message[256];
 	char syscall[48];
@@ -102,6 +107,11 @@ enum {
 	ATK_FIELD_PREV = SYS_HEAP_FREE_PREV,
 	ATK_FIELD_NEXT = SYS_HEAP_FREE_NEXT,
 };
+
+/* |off| of an address, and an absolute address, at most this: target
+ * addresses are 32 bits, so a larger offset could name nothing (scenario
+ * files past it are refused with "offset out of range"). */
+#define ATK_OFFSET_MAX UINT64_C(0xffffffff)
 
 struct atk_addr {
 	enum atk_base base;
@@ -256,7 +266,26 @@ struct atk_verdict {
 /* "blocked", "detected:double free", "exploitable:confinement", ... */
 void atk_verdict_format(const struct atk_verdict *v, char *buf, size_t len);
 
-/* Runs the scenario on one layout and hardening level. trace: numbered steps. */
+/*
+ * What one run of a scenario (one layout × hardening) may cost: LL ticks in
+ * all (its `tick` steps; checked before anything runs) and wall seconds
+ * (checked between steps). 0: no limit. A run over budget ends with verdict
+ * ATK_V_ERROR, by "budget", and atk_scenario_run returns -E2BIG (ticks) or
+ * -ETIME (seconds): the caller reports "budget exceeded", never a verdict.
+ */
+struct atk_budget {
+	unsigned long ticks;
+	double seconds;
+};
+#define ATK_BUDGET_TICKS_DEFAULT 10000ul   /* ~2-40 s of simulated LL ticks */
+#define ATK_BUDGET_SECONDS_DEFAULT 60.0
+/* Parsed scenarios start with the defaults. */
+void atk_scenario_set_budget(struct atk_scenario *s, const struct atk_budget *b);
+/* Is v a run that hit its budget? */
+bool atk_verdict_over_budget(const struct atk_verdict *v);
+
+/* Runs the scenario on one layout and hardening level. trace: numbered steps.
+ * 0, a setup error (negative errno), or -E2BIG / -ETIME over budget. */
 int atk_scenario_run(const struct atk_scenario *s, const char *layout, int hardening,
 		      FILE *trace, struct atk_verdict *out);
 

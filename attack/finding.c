@@ -53,7 +53,13 @@ void atk_finding_json(const struct atk_finding *f, FILE *out)
 	json_str(out, "target", f->target, true);
 	json_str(out, "layout", f->layout, true);
 	json_str(out, "hardening", f->hardening, true);
+	json_str(out, "oracle", f->oracle[0] ? f->oracle : "all", true);
+	fprintf(out, "\"word_bits\":%u,", f->word_bits);
 	json_str(out, "profile", f->profile, true);
+	if (f->seeded)
+		fprintf(out, "\"seed\":%llu,", (unsigned long long)f->seed);
+	else
+		fprintf(out, "\"seed\":null,");
 	fprintf(out, "\"op\":%ld,", f->op);
 	json_str(out, "message", f->message, true);
 	json_str(out, "syscall", f->syscall, true);

@@ -18,6 +18,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "attack.h"
 
@@ -77,6 +78,7 @@ struct atk_scenario {
 	char vars[SC_MAX_VARS][24];
 	size_t nvars;
 	bool fuzz_oracles;        /* `oracles fuzzer`: the fuzz_user_syscalls harness's rules */
+	struct atk_budget budget;
 };
 
 /* The variables of the run in progress (runs are one at a time). */
@@ -255,7 +257,11 @@ static int parse_heap_base(struct parser *p, const char **sp, struct atk_addr *a
 		a->base = ATK_BASE_NULL;
 	} else if (isdigit((unsigned char)**sp)) {
 		if (!lead_num(sp, &n))
-			return fail(p, "bad address number"), -1;
+			return fail(p, errno == ERANGE ? "offset out of range: address past 2^64"
+						       : "bad address number"), -1;
+		if (n > ATK_OFFSET_MAX)
+			return fail(p, "offset out of range: %llu is not a 32-bit target address",
+				    (unsigned long long)n), -1;
 		a->base = ATK_BASE_ABS;
 		a->off = (int64_t)n;
 	} else if ((slot = slot_letter(sp)) >= 0) {
@@ -373,6 +379,24 @@ static int parse_kernel_base(struct parser *p, const char **sp, struct atk_addr 
 	return 1;
 }
 
+/*
+ * off ± n, or false when the sum leaves ±ATK_OFFSET_MAX: target addresses
+ * are 32 bits, so a larger offset names nothing, and checking here keeps
+ * the arithmetic defined (no int64 overflow, no silent wrap onto a region).
+ */
+static bool add_offset(int64_t *off, uint64_t n, bool neg)
+{
+	int64_t r;
+
+	if (n > ATK_OFFSET_MAX)
+		return false;
+	r = neg ? *off - (int64_t)n : *off + (int64_t)n; /* both within ±2^33: no overflow */
+	if (r > (int64_t)ATK_OFFSET_MAX || r < -(int64_t)ATK_OFFSET_MAX)
+		return false;
+	*off = r;
+	return true;
+}
+
 /* BASE[+N|-N...][@cached|@uncached] */
 static bool parse_addr_at(struct parser *p, const char **sp, struct atk_addr *a)
 {
@@ -392,9 +416,16 @@ static bool parse_addr_at(struct parser *p, const char **sp, struct atk_addr *a)
 	while (*s == '+' || *s == '-') {
 		bool neg = *s++ == '-';
 
-		if (!lead_num(&s, &n))
+		if (!lead_num(&s, &n)) {
+			/* strtoull's ERANGE: a number past 2^64 is out of range, not junk */
+			if (isdigit((unsigned char)*s) && errno == ERANGE)
+				return fail(p, "offset out of range (at most ±0x%llx)",
+					    (unsigned long long)ATK_OFFSET_MAX);
 			return fail(p, "bad offset in address");
-		a->off += neg ? -(int64_t)n : (int64_t)n;
+		}
+		if (!add_offset(&a->off, n, neg))
+			return fail(p, "offset out of range (at most ±0x%llx)",
+				    (unsigned long long)ATK_OFFSET_MAX);
 	}
 	if (eat(&s, "@cached"))
 		a->view = ATK_VIEW_CACHED;
@@ -975,6 +1006,7 @@ struct atk_scenario *atk_scenario_parse(const char *text, size_t len, char *err,
 		fail(&p, "no 'scenario NAME' line");
 	if (!p.failed && !s->nacts)
 		fail(&p, "no steps");
+	s->budget = (struct atk_budget){ ATK_BUDGET_TICKS_DEFAULT, ATK_BUDGET_SECONDS_DEFAULT };
 	if (p.failed) {
 		atk_scenario_free(s);
 		return NULL;
@@ -1023,6 +1055,16 @@ unsigned long atk_scenario_ticks(const struct atk_scenario *s)
 		if (s->acts[i].kind == ATK_ACT_TICK)
 			n += s->acts[i].ticks;
 	return n;
+}
+
+void atk_scenario_set_budget(struct atk_scenario *s, const struct atk_budget *b)
+{
+	s->budget = *b;
+}
+
+bool atk_verdict_over_budget(const struct atk_verdict *v)
+{
+	return v->cls == ATK_V_ERROR && !strcmp(v->by, "budget");
 }
 
 bool atk_scenario_applies(const struct atk_scenario *s, const char *layout, int hardening)
@@ -1127,6 +1169,14 @@ bool atk_verdict_matches(const struct atk_verdict *v, const char *expect)
 	return !strcmp(want, got);
 }
 
+static double now_seconds(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
 static void verdict_set(struct atk_verdict *v, enum atk_verdict_class c, const char *by,
 			const char *detail)
 {
@@ -1150,9 +1200,19 @@ int atk_scenario_run_observed(const struct atk_scenario *s, const char *layout, 
 	struct atk_event ev;
 	struct atk_session *u;
 	unsigned skipped = 0;
+	unsigned long ticks = atk_scenario_ticks(s);
+	double started = now_seconds();
+	char why[160];
 	int err;
 
 	memset(out, 0, sizeof(*out));
+	/* the cost is known before the first step: refuse, do not start */
+	if (s->budget.ticks && ticks > s->budget.ticks) {
+		snprintf(why, sizeof(why), "%lu LL ticks asked for, over the budget of %lu", ticks,
+			 s->budget.ticks);
+		verdict_set(out, ATK_V_ERROR, "budget", why);
+		return -E2BIG;
+	}
 	memset(&cfg, 0, sizeof(cfg));
 	cfg.layout = layout;
 	cfg.hardening = hardening;
@@ -1172,6 +1232,13 @@ int atk_scenario_run_observed(const struct atk_scenario *s, const char *layout, 
 	for (size_t i = 0; i < s->nacts; i++) {
 		enum atk_verdict_class stop = 0;
 
+		if (s->budget.seconds > 0 && now_seconds() - started > s->budget.seconds) {
+			snprintf(why, sizeof(why), "stopped before line %u: over the budget of %g s",
+				 s->line_of[i], s->budget.seconds);
+			verdict_set(out, ATK_V_ERROR, "budget", why);
+			atk_session_close(u);
+			return -ETIME;
+		}
 		if (s->read_of[i] >= 0) {
 			const struct sc_read *r = &s->reads[s->read_of[i]];
 			int rc = atk_session_user_read(u, &r->at, r->width, &run_vars.val[r->var]);

@@ -656,6 +656,7 @@ static void event_set(struct atk_session *u, struct atk_event *ev, enum atk_even
 		 sys_heap_profile_name(ll_env_config(u->env)->profile));
 	snprintf(ev->f.hardening, sizeof(ev->f.hardening), "%s",
 		 sys_heap_hardening_name((enum sys_heap_hardening)u->cfg.hardening));
+	ev->f.word_bits = ll_env_config(u->env)->word_bits;
 }
 
 /* The first new finding the simulator raised in this step decides. */
@@ -738,16 +739,25 @@ static bool kobj_changed(struct atk_session *u, uint8_t *p, const uint8_t *old, 
 
 /* The allocator handed out a block that overlaps a live one, or lies
  * outside its buffer: the user now owns memory it must not. */
+/* p's offset from the (uncached) heap buffer; below it wraps to a huge value */
+static inline size_t buf_off(const struct atk_session *u, const void *p)
+{
+	return (size_t)((uintptr_t)p - (uintptr_t)u->buf_uc);
+}
+
 static bool bad_block(struct atk_session *u, int s, struct atk_event *ev)
 {
 	uint8_t *p = sim_uncached(u->sim, u->slot[s]);
 	size_t n = u->req[s] ? u->req[s] : 1;
+	/* offsets from the buffer, not host addresses, in every comparison:
+	 * what a fuzzer traces must not change from one run to the next */
+	size_t at = buf_off(u, p);
 
 	memset(&ev->f, 0, sizeof(ev->f));
 	ev->f.kind = SIM_FINDING_OTHER;
 	snprintf(ev->f.syscall, sizeof(ev->f.syscall), "sof_heap_alloc");
 	snprintf(ev->f.object, sizeof(ev->f.object), "ll_heap");
-	if (!p || p < u->buf_uc || n > u->buf_bytes || (size_t)(p - u->buf_uc) > u->buf_bytes - n) {
+	if (!p || n > u->buf_bytes || at > u->buf_bytes - n) {
 		char where[160];
 
 		describe(u, u->slot[s], where, sizeof(where));
@@ -761,7 +771,7 @@ static bool bad_block(struct atk_session *u, int s, struct atk_event *ev)
 		uint8_t *q = u->live[i] ? sim_uncached(u->sim, u->slot[i]) : NULL;
 		size_t m = u->req[i] ? u->req[i] : 1;
 
-		if (i == s || !q || !(p < q + m && q < p + n))
+		if (i == s || !q || !(at < buf_off(u, q) + m && buf_off(u, q) < at + n))
 			continue;
 		snprintf(ev->f.message, sizeof(ev->f.message),
 			 "sof_heap_alloc returned heap+0x%zx (%zu bytes), overlapping live block "

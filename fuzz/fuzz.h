@@ -65,6 +65,7 @@ void fuzz_sha1_hex(const uint8_t *p, size_t n, char out[41]);
 struct fuzz_opts {
 	const char *layout;     /* NULL: the input chooses */
 	int hardening;          /* enum sys_heap_hardening, -1: the input chooses */
+	unsigned word_bits;     /* heap word mode 32 or 64, 0: the input chooses */
 	FILE *trace;            /* non-NULL: print a numbered, readable trace */
 	bool protect_off;       /* sim: no page-rights switching (benchmark baseline) */
 	bool kread_off;         /* sim: no kernel-reads-user oracle (benchmark baseline) */
@@ -147,7 +148,8 @@ void fuzz_user_syscalls_observe(const struct fuzz_observer *obs);
  * LLVMFuzzerInitialize: takes the layout from -layout=NAME (argv) or the
  * HEAPSIM_LAYOUT environment variable, the hardening from -hardening=LEVEL or
  * HEAPSIM_HARDENING, escape-only oracles from -oracle=escape or
- * HEAPSIM_ORACLE=escape. Unknown names: message and exit(2).
+ * HEAPSIM_ORACLE=escape, the heap word mode from -word_bits=32|64 or
+ * HEAPSIM_WORD_BITS. Unknown names: message and exit(2).
  * -heapsim_options=1 prints the target's libFuzzer options file (max_len and
  * dictionary, from fuzz_targets[]) and exits 0: scripts take them from there.
  */

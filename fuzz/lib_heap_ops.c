@@ -174,13 +174,23 @@ static bool intact(struct hops *h, int s, const char *what)
 	return true;
 }
 
+/* Where p lies from the chunk area's start, in unsigned arithmetic (a
+ * pointer below it wraps to a huge offset). Comparisons the fuzzer traces
+ * then hold offsets, never host addresses: a campaign's dictionary, and so
+ * the campaign, is the same on every run with one -seed. */
+static inline size_t area_off(const struct hops *h, const uint8_t *p)
+{
+	return (size_t)((uintptr_t)p - (uintptr_t)h->lo);
+}
+
 static bool placed_ok(struct hops *h, int s, const char *what)
 {
 	struct blk *b = &h->b[s];
+	size_t area = area_off(h, h->hi), at = area_off(h, b->p);
 
-	if (b->p < h->lo || b->p > h->hi || b->req > (size_t)(h->hi - b->p))
+	if (at > area || b->req > area - at)
 		return mismatch(h, "%s: block heap+0x%zx (+%zu) outside the chunk area", what,
-				(size_t)(b->p - h->mem), b->req);
+				(size_t)((uintptr_t)b->p - (uintptr_t)h->mem), b->req);
 	if (b->usable < b->req)
 		return mismatch(h, "%s: usable size %zu < requested %zu", what, b->usable, b->req);
 	for (int i = 0; i < NSLOTS; i++) {
@@ -188,7 +198,7 @@ static bool placed_ok(struct hops *h, int s, const char *what)
 
 		if (i == s || !o->p)
 			continue;
-		if (b->p < o->p + o->req && o->p < b->p + b->req)
+		if (at < area_off(h, o->p) + o->req && area_off(h, o->p) < at + b->req)
 			return mismatch(h, "%s: block heap+0x%zx+%zu overlaps slot %d heap+0x%zx+%zu",
 					what, (size_t)(b->p - h->mem), b->req, i,
 					(size_t)(o->p - h->mem), o->req);
@@ -471,7 +481,7 @@ static bool setup(struct hops *h, struct fuzz_in *in, const struct fuzz_opts *o)
 	h->oob = o->layout ? !strcmp(o->layout, "oob") : (f >> 7) & 1;
 	h->bytes = 32 + (size_t)(sz & 0x7fff) * ((sz & 0x8000) ? 2 : 1);
 	sys_heap_config_default(&cfg);
-	cfg.word_bits = (f & 1) ? 64 : 32;
+	cfg.word_bits = o->word_bits ? o->word_bits : (f & 1) ? 64 : 32;
 	cfg.hardening = (enum sys_heap_hardening)hard;
 	cfg.runtime_stats = (f >> 4) & 1;
 	cfg.size_mode = ((f >> 5) & 3) == 3 ? SYS_HEAP_SIZE_AUTO : (enum sys_heap_size_mode)((f >> 5) & 3);
@@ -485,6 +495,7 @@ static bool setup(struct hops *h, struct fuzz_in *in, const struct fuzz_opts *o)
 	/* the input's internal-checks bit stands in for asserts at any level */
 	snprintf(h->res->finding.profile, sizeof(h->res->finding.profile), "%s",
 		 sys_heap_profile_name(SYS_HEAP_PROFILE_DEBUG));
+	h->res->finding.word_bits = cfg.word_bits;
 	snprintf(h->res->finding.layout, sizeof(h->res->finding.layout), "%s",
 		 h->oob ? "oob" : cfg.word_bits == 64 ? "sys_heap-64" : "sys_heap-32");
 	/* Exactly `bytes`, page-aligned: ASan's redzone starts right after. */

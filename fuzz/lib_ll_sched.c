@@ -91,6 +91,7 @@ static bool finding(struct llrun *r, enum sim_finding_kind k, const char *fmt, .
 		 sys_heap_hardening_name(ll_env_config(r->env)->hardening));
 	snprintf(f->profile, sizeof(f->profile), "%s",
 		 sys_heap_profile_name(ll_env_config(r->env)->profile));
+	f->word_bits = ll_env_config(r->env)->word_bits;
 	va_start(ap, fmt);
 	vsnprintf(f->message, sizeof(f->message), fmt, ap);
 	va_end(ap);

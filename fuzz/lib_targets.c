@@ -2,6 +2,7 @@
  * The target table, one run of one input, the libFuzzer glue shared by the
  * thin target files, and the random driver used where libFuzzer is absent.
  */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -58,6 +59,8 @@ void fuzz_run(const struct fuzz_target *t, const uint8_t *data, size_t size,
 	snprintf(f->target, sizeof(f->target), "%s", t->name);
 	if (!f->layout[0] && o->layout)
 		snprintf(f->layout, sizeof(f->layout), "%s", o->layout);
+	/* the oracle set decides which event is the finding: a replay pins it */
+	snprintf(f->oracle, sizeof(f->oracle), "%s", o->escape_only ? "escape" : "all");
 	l = ll_layout_find(f->layout);
 	/* Only what the simulator sees counts as a design flaw; a model
 	 * mismatch or harness error is a bug on any layout. */
@@ -72,6 +75,9 @@ static const char *lf_keep_identity; /* HEAPSIM_KEEP_IDENTITY: minimisation keep
 static bool lf_keep_class_only;
 static const char *lf_prefix = "";
 static bool lf_save_input;
+/* the campaign's -seed, for the record (the input alone replays it) */
+static bool lf_seeded;
+static uint64_t lf_seed;
 
 static const char *flag_value(const char *arg, const char *name)
 {
@@ -90,7 +96,7 @@ int fuzz_lf_init(const struct fuzz_target *t, int *argc, char ***argv)
 {
 	const char *target = t->name;
 	const char *layout = getenv("HEAPSIM_LAYOUT"), *hard = getenv("HEAPSIM_HARDENING");
-	const char *oracle = getenv("HEAPSIM_ORACLE");
+	const char *oracle = getenv("HEAPSIM_ORACLE"), *word = getenv("HEAPSIM_WORD_BITS");
 
 	for (int i = 1; argc && argv && i < *argc; i++) {
 		const char *v;
@@ -103,6 +109,15 @@ int fuzz_lf_init(const struct fuzz_target *t, int *argc, char ***argv)
 			lf_prefix = v;
 		else if ((v = flag_value((*argv)[i], "-oracle")))
 			oracle = v;
+		else if ((v = flag_value((*argv)[i], "-word_bits")))
+			word = v;
+		else if ((v = flag_value((*argv)[i], "-seed"))) {
+			char *end;
+
+			errno = 0;
+			lf_seed = strtoull(v, &end, 0);
+			lf_seeded = *v && !*end && !errno;
+		}
 		else if ((v = flag_value((*argv)[i], "-heapsim_options")) && strcmp(v, "0")) {
 			print_options(t);
 			exit(0);
@@ -123,6 +138,11 @@ int fuzz_lf_init(const struct fuzz_target *t, int *argc, char ***argv)
 	lf_opts.escape_only = oracle && !strcmp(oracle, "escape");
 	lf_keep_identity = getenv("HEAPSIM_KEEP_IDENTITY");
 	lf_keep_class_only = getenv("HEAPSIM_KEEP_CLASS_ONLY") && !strcmp(getenv("HEAPSIM_KEEP_CLASS_ONLY"), "1");
+	if (word && *word && strcmp(word, "32") && strcmp(word, "64")) {
+		fprintf(stderr, "%s: bad word mode '%s' (32 or 64)\n", target, word);
+		exit(2);
+	}
+	lf_opts.word_bits = word && *word ? (unsigned)atoi(word) : 0;
 	/* HEAPSIM_TRACE=1: print each run's readable trace on stderr. */
 	if (getenv("HEAPSIM_TRACE") && *getenv("HEAPSIM_TRACE") && strcmp(getenv("HEAPSIM_TRACE"), "0"))
 		lf_opts.trace = stderr;
@@ -194,6 +214,8 @@ int fuzz_lf_run(const struct fuzz_target *t, const uint8_t *data, size_t size)
 		if (strcmp(id, lf_keep_identity))
 			return 0; /* another bug: not the one being minimised */
 	}
+	res.finding.seeded = lf_seeded;
+	res.finding.seed = lf_seed;
 	atk_finding_print(&res.finding, stderr);
 	fprintf(stderr, "==heapsim==   found at input %lu of this process\n", inputs);
 	fprintf(stderr, "HEAPSIM-FINDING-JSON: ");
@@ -281,6 +303,8 @@ void fuzz_drive(const struct fuzz_target *t, const struct fuzz_opts *o, uint64_t
 		if (res.found) {
 			st->found = true;
 			st->finding = res.finding;
+			st->finding.seeded = true;
+			st->finding.seed = seed;
 			st->crash = malloc(len);
 			if (st->crash) {
 				memcpy(st->crash, buf, len);

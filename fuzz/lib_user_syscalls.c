@@ -233,8 +233,9 @@ void fuzz_user_syscalls_run(const uint8_t *d, size_t n, const struct fuzz_opts *
 		return;
 	}
 	sof = ll_layout_find(cfg.layout)->sof_main;
-	/* SOF's DSPs are 32-bit: the SOF-main layouts fuzz 32-bit heaps only */
-	cfg.word_bits = c & 0x80 && !sof ? 64 : 32;
+	/* SOF's DSPs are 32-bit: the SOF-main layouts fuzz 32-bit heaps only;
+	 * elsewhere a pinned word mode (a record's) wins over the input's bit */
+	cfg.word_bits = sof ? 32 : o->word_bits ? o->word_bits : c & 0x80 ? 64 : 32;
 	cfg.heap_bytes = heap_sizes[(c >> 3) & 3];
 	cfg.protect_off = o->protect_off;
 	cfg.kread_off = o->kread_off;

@@ -10,25 +10,46 @@
  * '-flag=value' arguments are ignored, as libFuzzer warns and goes on.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "fuzz.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
+/* A regular file, opened without blocking: a FIFO or device is refused at
+ * once instead of waiting for a writer or reading forever. */
+static FILE *open_regular(const char *path)
+{
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	struct stat st;
+
+	if (fd < 0)
+		return NULL;
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		errno = S_ISDIR(st.st_mode) ? EISDIR : ENODEV;
+		return NULL;
+	}
+	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+	return fdopen(fd, "rb");
+}
+
 static int run_file(const char *path)
 {
-	FILE *in = fopen(path, "rb");
+	FILE *in = open_regular(path);
 	uint8_t *buf = NULL;
 	size_t len = 0, cap = 0, got;
 
 	if (!in) {
-		fprintf(stderr, "cannot open %s: %s\n", path, strerror(errno));
+		fprintf(stderr, "cannot open %s: %s\n", path,
+			errno == ENODEV ? "not a regular file" : strerror(errno));
 		return 2;
 	}
 	do {

@@ -84,10 +84,13 @@ static size_t token(const char **p, const char *end, const char **tok)
 	return (size_t)(s - *tok);
 }
 
-static bool parse_number(const char *t, size_t n, size_t *out)
+/* NULL and *out set, or why the token is not a size: checked arithmetic, so
+ * a number past size_t is refused, never wrapped. */
+static const char *parse_number(const char *t, size_t n, size_t *out)
 {
 	unsigned base = 10;
 	size_t v = 0;
+	bool overflow = false;
 
 	if (n > 2 && t[0] == '0' && (t[1] == 'x' || t[1] == 'X')) {
 		base = 16;
@@ -95,7 +98,7 @@ static bool parse_number(const char *t, size_t n, size_t *out)
 		n -= 2;
 	}
 	if (n == 0)
-		return false;
+		return "not a number (decimal or 0x hex)";
 	for (size_t i = 0; i < n; i++) {
 		char c = t[i];
 		unsigned d;
@@ -105,13 +108,16 @@ static bool parse_number(const char *t, size_t n, size_t *out)
 		else if (base == 16 && (c | 0x20) >= 'a' && (c | 0x20) <= 'f')
 			d = (unsigned)((c | 0x20) - 'a' + 10);
 		else
-			return false;
+			return "not a number (decimal or 0x hex)";
 		if (v > (SIZE_MAX - d) / base)
-			return false;
-		v = v * base + d;
+			overflow = true; /* the rest must still be digits */
+		else
+			v = v * base + d;
 	}
+	if (overflow)
+		return "number out of range (more than size_t holds)";
 	*out = v;
-	return true;
+	return NULL;
 }
 
 struct op_syntax {
@@ -148,8 +154,10 @@ static const char *parse_line(const char *p, const char *end, size_t slots_so_fa
 		n = token(&p, end, &tok);
 		if (n == 0)
 			return "missing argument";
-		if (!parse_number(tok, n, &op->arg[i]))
-			return "not a number (decimal or 0x hex, fitting size_t)";
+		const char *why = parse_number(tok, n, &op->arg[i]);
+
+		if (why)
+			return why;
 	}
 	if (token(&p, end, &tok) != 0)
 		return "unexpected text after the arguments";

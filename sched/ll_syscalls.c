@@ -243,8 +243,11 @@ static void kernel_free(struct ll_env *env, uint8_t *ptr)
 
 static bool is_ll_heap(const struct ll_env *env, uintptr_t heap)
 {
-	/* zephyr_ll_user_heap_verify: the one real heap, by address */
-	return heap == (uintptr_t)env->heap;
+	/* zephyr_ll_user_heap_verify: the one real heap, by address — compared
+	 * as target addresses (arena offsets), so the comparison a fuzzer traces
+	 * holds no host pointer */
+	return sim_host_to_target(env->sim, (const void *)heap) ==
+	       sim_host_to_target(env->sim, env->heap);
 }
 
 static int vrfy_alloc(void *ctx, uintptr_t a[SIM_SYSCALL_ARGS])

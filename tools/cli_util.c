@@ -1,10 +1,13 @@
 /* Option helpers shared by the heapsim commands. */
 #include <errno.h>
 #include <libgen.h>
+#include <signal.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <fcntl.h>
+#include <unistd.h>
 
 #include "fuzz.h"
 #include "heapsim.h"
@@ -201,26 +204,130 @@ const char *cli_profile_text(const struct ll_env_config *cfg, char *buf, size_t 
 	return buf;
 }
 
+int cli_budget_option(const char *cmd, int opt, const char *v, struct atk_budget *b)
+{
+	uint64_t n;
+
+	switch (opt) {
+	case 'T':
+		if (!cli_parse_u64(v, &n) || n > ULONG_MAX) {
+			fprintf(stderr, "heapsim %s: bad --budget-ticks '%s' (LL ticks per run, 0: "
+					"no limit): number out of range or not a number\n", cmd, v);
+			return -1;
+		}
+		b->ticks = (unsigned long)n;
+		return 1;
+	case 'D':
+		if (!cli_parse_u64(v, &n) || n > 7 * 86400) {
+			fprintf(stderr, "heapsim %s: bad --budget-seconds '%s' (0..604800, 0: no "
+					"limit)\n", cmd, v);
+			return -1;
+		}
+		b->seconds = (double)n;
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+void cli_budget_help(FILE *out)
+{
+	fprintf(out,
+		"  --budget-ticks N     LL ticks one scenario run may ask for (default %lu;\n"
+		"                       0: no limit)\n"
+		"  --budget-seconds S   wall time of one scenario run (default %.0f; 0: no limit)\n"
+		"                       a run over budget is exit 2 \"budget exceeded\"\n",
+		ATK_BUDGET_TICKS_DEFAULT, ATK_BUDGET_SECONDS_DEFAULT);
+}
+
+static char watchdog_msg[160];
+
+static void watchdog_fired(int sig)
+{
+	ssize_t n = write(STDERR_FILENO, watchdog_msg, strlen(watchdog_msg));
+
+	(void)sig;
+	(void)n;
+	_exit(HEAPSIM_EXIT_USAGE);
+}
+
+void cli_watchdog(const char *cmd, unsigned seconds)
+{
+	struct sigaction sa;
+
+	if (!seconds)
+		return;
+	snprintf(watchdog_msg, sizeof(watchdog_msg),
+		 "heapsim %s: budget exceeded: still running after %u s (raise it with "
+		 "--budget-seconds)\n", cmd, seconds);
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = watchdog_fired;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGALRM, &sa, NULL);
+	alarm(seconds);
+}
+
 void cli_json_string(FILE *out, const char *s)
 {
 	sim_json_string(out, s);
 }
 
+FILE *cli_open_input(const char *path)
+{
+	/* O_NONBLOCK: opening a FIFO must not wait for a writer; the check
+	 * below refuses it before anything reads */
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	struct stat st;
+	FILE *in;
+
+	if (fd < 0)
+		return NULL;
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		int err = errno;
+
+		if (S_ISDIR(st.st_mode))
+			err = EISDIR;
+		else if (!S_ISREG(st.st_mode))
+			err = CLI_ENOTREG;
+		close(fd);
+		errno = err;
+		return NULL;
+	}
+	/* a regular file never blocks; reads go on as usual */
+	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+	in = fdopen(fd, "rb");
+	if (!in)
+		close(fd);
+	return in;
+}
+
+bool cli_input_ok(const char *cmd, const char *path)
+{
+	FILE *in = cli_open_input(path);
+
+	if (in) {
+		fclose(in);
+		return true;
+	}
+	fprintf(stderr, "heapsim %s: cannot read %s: %s\n", cmd, path, cli_read_error(errno));
+	return false;
+}
+
+const char *cli_read_error(int err)
+{
+	if (err == CLI_ENOTREG)
+		return "not a regular file (a FIFO, device or socket)";
+	return strerror(err);
+}
+
 uint8_t *cli_read_file(const char *path, size_t max, size_t *len)
 {
-	FILE *in = fopen(path, "rb");
+	FILE *in = cli_open_input(path);
 	uint8_t *buf = NULL;
 	size_t n = 0, cap = 0;
-	struct stat st;
 
 	if (!in)
 		return NULL;
-	/* fopen accepts a directory; its read error would say only EIO */
-	if (fstat(fileno(in), &st) == 0 && S_ISDIR(st.st_mode)) {
-		fclose(in);
-		errno = EISDIR;
-		return NULL;
-	}
 	for (;;) {
 		size_t want = cap ? cap * 2 : 4096;
 		uint8_t *bigger;
@@ -255,29 +362,61 @@ uint8_t *cli_read_input(const char *cmd, const char *path, size_t *len)
 
 	if (!d)
 		fprintf(stderr, "heapsim %s: cannot read %s: %s\n", cmd, path,
-			errno == EFBIG ? "larger than 1 MiB, not a fuzz input" : strerror(errno));
+			errno == EFBIG ? "larger than 1 MiB, not a fuzz input" : cli_read_error(errno));
 	return d;
 }
 
-/* The value of "key":"..." in a one-line JSON record of our own format. */
+/* The value of "key":"..." in a one-line JSON record of our own format
+ * (sim_json_string's escapes: \" \\ and \u00XX). False if absent or too long. */
 static bool json_field(const char *json, const char *key, char *out, size_t len)
 {
 	char pat[64];
-	const char *p, *e;
+	const char *p;
+	size_t n = 0;
 
 	snprintf(pat, sizeof(pat), "\"%s\":\"", key);
 	p = strstr(json, pat);
-	if (!p)
+	if (!p || !len)
 		return false;
-	p += strlen(pat);
-	e = strchr(p, '"');
-	if (!e || (size_t)(e - p) >= len)
-		return false;
-	snprintf(out, len, "%.*s", (int)(e - p), p);
-	return true;
+	for (p += strlen(pat); *p && *p != '"'; p++) {
+		char c = *p;
+		unsigned u;
+
+		if (c == '\\' && p[1] == 'u' && sscanf(p + 2, "%4x", &u) == 1 && u < 0x80) {
+			c = (char)u;
+			p += 5;
+		} else if (c == '\\' && p[1]) {
+			c = *++p;
+		}
+		if (n + 1 >= len)
+			break;
+		out[n++] = c;
+	}
+	out[n] = '\0';
+	if (*p == '"')
+		return true;
+	out[0] = '\0';
+	return false;
 }
 
-void cli_record_read(const char *input_path, const uint8_t *data, size_t len,
+/* The value of "key":N (a small integer), or dflt. */
+static long json_number(const char *json, const char *key, long dflt)
+{
+	char pat[64], *end;
+	const char *p;
+	long v;
+
+	snprintf(pat, sizeof(pat), "\"%s\":", key);
+	p = strstr(json, pat);
+	if (!p)
+		return dflt;
+	p += strlen(pat);
+	errno = 0;
+	v = strtol(p, &end, 10);
+	return errno || end == p ? dflt : v;
+}
+
+bool cli_record_read(const char *cmd, const char *input_path, const uint8_t *data, size_t len,
 		     struct cli_record *rec)
 {
 	char sha[41], prefix[PATH_MAX], file[PATH_MAX + 64], json[2048], *dup = strdup(input_path);
@@ -285,21 +424,40 @@ void cli_record_read(const char *input_path, const uint8_t *data, size_t len,
 	size_t n;
 
 	memset(rec, 0, sizeof(*rec));
+	rec->op = -1;
 	if (!dup)
-		return;
+		return true;
 	fuzz_sha1_hex(data, len, sha);
 	snprintf(prefix, sizeof(prefix), "%s/", dirname(dup));
 	free(dup);
 	fuzz_record_path(file, sizeof(file), prefix, sha);
-	in = fopen(file, "r");
-	if (!in)
-		return;
+	in = cli_open_input(file);
+	if (!in && errno == ENOENT)
+		return true;
+	if (!in) {
+		fprintf(stderr, "heapsim %s: cannot read the finding record %s: %s\n", cmd, file,
+			cli_read_error(errno));
+		return false;
+	}
 	n = fread(json, 1, sizeof(json) - 1, in);
 	json[n] = '\0';
 	fclose(in);
+	rec->found = true;
 	json_field(json, "target", rec->target, sizeof(rec->target));
 	json_field(json, "layout", rec->layout, sizeof(rec->layout));
 	json_field(json, "hardening", rec->hardening, sizeof(rec->hardening));
+	json_field(json, "oracle", rec->oracle, sizeof(rec->oracle));
+	json_field(json, "profile", rec->profile, sizeof(rec->profile));
+	json_field(json, "kind", rec->kind, sizeof(rec->kind));
+	json_field(json, "message", rec->message, sizeof(rec->message));
+	rec->word_bits = (unsigned)json_number(json, "word_bits", 0);
+	rec->op = json_number(json, "op", -1);
+	return true;
+}
+
+bool cli_oracle_known(const char *name)
+{
+	return !strcmp(name, "all") || !strcmp(name, "escape");
 }
 
 const char *cli_pick(const char *option, const char *env, const char *rec,

@@ -467,7 +467,7 @@ int heapsim_cmd_export(int argc, char **argv)
 		return kind == 'x' ? export_cell(file, layout, hard, out)
 				   : (fprintf(stderr, "heapsim export: %s is a scenario already\n", file),
 				      HEAPSIM_EXIT_USAGE);
-	r = proof_load("export", file, target, layout, hard, &pf);
+	r = proof_load("export", file, &(struct proof_pins){ target, layout, hard, NULL }, &pf);
 	if (r) {
 		free(pf.data);
 		return r;

@@ -33,14 +33,15 @@
 
 #include "fuzz.h"
 #include "heapsim.h"
+#include "outputs.h"
 #include "proof.h"
 
 static void help(FILE *out)
 {
 	fprintf(out,
 		"usage: heapsim minimize FILE [--out DIR] [--target T] [--layout L] [--hardening H]\n"
-		"                             [--seconds N] [--same-class] [--fuzzer PATH]\n"
-		"                             [--no-libfuzzer]\n\n"
+		"                             [--oracle all|escape] [--seconds N] [--same-class]\n"
+		"                             [--fuzzer PATH] [--no-libfuzzer] [--json]\n\n"
 		"Shrinks a finding's input while it shows the same finding (class, layout,\n"
 		"hardening, syscall, object hit), first with libFuzzer's -minimize_crash (when a\n"
 		"fuzz preset build exists), then in-process.\n"
@@ -49,18 +50,21 @@ static void help(FILE *out)
 		"  --target T      the fuzz target (default: from the record beside FILE)\n"
 		"  --layout L      the layout (default: the record's; another one is refused)\n"
 		"  --hardening H   the hardening level (default: the record's)\n"
+		"  --oracle S      the oracle set, all or escape (default: the record's)\n"
 		"  --seconds N     libFuzzer's minimisation time (default 30)\n"
 		"  --same-class    keep only the class, not the whole identity\n"
 		"  --fuzzer PATH   the libFuzzer binary (default build/fuzz/fuzz/T)\n"
 		"  --no-libfuzzer  only the in-process pass\n"
+		"  --json          the result as one JSON document on stdout (docs/schema/\n"
+		"                  minimize.schema.json); the progress lines go to stderr\n"
 		"exit codes: 0 minimised, identity kept; 1 FILE shows no finding; 2 usage or bad\n"
 		"            input\n");
 }
 
 struct minimize_args {
-	const char *file, *target, *layout, *hardening, *out, *fuzzer;
+	const char *file, *target, *layout, *hardening, *oracle, *out, *fuzzer;
 	uint64_t seconds;
-	bool same_class, no_libfuzzer;
+	bool same_class, no_libfuzzer, json;
 };
 
 static int minimize_parse(int argc, char **argv, struct minimize_args *a)
@@ -68,11 +72,13 @@ static int minimize_parse(int argc, char **argv, struct minimize_args *a)
 	static const struct option opts[] = { { "target", required_argument, NULL, 't' },
 					      { "layout", required_argument, NULL, 'L' },
 					      { "hardening", required_argument, NULL, 'H' },
+					      { "oracle", required_argument, NULL, 'O' },
 					      { "out", required_argument, NULL, 'o' },
 					      { "fuzzer", required_argument, NULL, 'f' },
 					      { "seconds", required_argument, NULL, 's' },
 					      { "same-class", no_argument, NULL, 'c' },
 					      { "no-libfuzzer", no_argument, NULL, 'n' },
+					      { "json", no_argument, NULL, 'j' },
 					      { 0 } };
 	struct cli_parser p;
 	const char *v;
@@ -88,10 +94,12 @@ static int minimize_parse(int argc, char **argv, struct minimize_args *a)
 		case 't': a->target = v; break;
 		case 'L': a->layout = v; break;
 		case 'H': a->hardening = v; break;
+		case 'O': a->oracle = v; break;
 		case 'o': a->out = v; break;
 		case 'f': a->fuzzer = v; break;
 		case 'c': a->same_class = true; break;
 		case 'n': a->no_libfuzzer = true; break;
+		case 'j': a->json = true; break;
 		case 's':
 			if (cli_parse_u64(v, &a->seconds) && a->seconds && a->seconds <= 86400)
 				break;
@@ -188,6 +196,11 @@ static int run_libfuzzer(const char *bin, const struct proof_finding *pf, const 
 		if (pf->o.hardening >= 0)
 			setenv("HEAPSIM_HARDENING",
 			       sys_heap_hardening_name((enum sys_heap_hardening)pf->o.hardening), 1);
+		setenv("HEAPSIM_ORACLE", pf->o.escape_only ? "escape" : "all", 1);
+		if (pf->o.word_bits)
+			setenv("HEAPSIM_WORD_BITS", pf->o.word_bits == 64 ? "64" : "32", 1);
+		else
+			unsetenv("HEAPSIM_WORD_BITS");
 		setenv("HEAPSIM_KEEP_IDENTITY", id, 1);
 		setenv("HEAPSIM_KEEP_CLASS_ONLY", class_only ? "1" : "0", 1);
 		unsetenv("HEAPSIM_FINDINGS_DIR");
@@ -256,6 +269,32 @@ static bool write_summary(const char *dir, const struct proof_finding *pf, size_
 	return fclose(f) == 0;
 }
 
+/* --json: the one document (docs/schema/minimize.schema.json). */
+static void minimize_json(FILE *out, const struct minimize_args *a, const struct proof_finding *pf,
+			  const char *result, size_t bytes, const char *id)
+{
+	out_json_begin(out, "minimize");
+	fprintf(out, ",\"input\":");
+	cli_json_string(out, a->file);
+	fprintf(out, ",\"target\":");
+	cli_json_string(out, pf->t->name);
+	fprintf(out, ",\"layout\":");
+	if (pf->o.layout)
+		cli_json_string(out, pf->o.layout);
+	else
+		fprintf(out, "null");
+	fprintf(out, ",\"hardening\":");
+	cli_json_string(out, pf->res.finding.hardening);
+	fprintf(out, ",\"oracle\":\"%s\",\"class\":", pf->o.escape_only ? "escape" : "all");
+	cli_json_string(out, atk_finding_class(&pf->res.finding));
+	fprintf(out, ",\"identity\":");
+	cli_json_string(out, id);
+	fprintf(out, ",\"kept\":\"%s\",\"output\":", a->same_class ? "class" : "identity");
+	cli_json_string(out, result);
+	fprintf(out, ",\"bytes_before\":%zu,\"bytes_after\":%zu,\"reproduces\":true", pf->len, bytes);
+	out_json_end(out);
+}
+
 int heapsim_cmd_minimize(int argc, char **argv)
 {
 	struct minimize_args a = { 0 };
@@ -265,16 +304,20 @@ int heapsim_cmd_minimize(int argc, char **argv)
 	uint8_t *best;
 	size_t n;
 	int r = minimize_parse(argc, argv, &a);
+	struct proof_pins pins;
+	FILE *txt;
 
 	if (r != CLI_DONE)
 		return r;
-	r = proof_load("minimize", a.file, a.target, a.layout, a.hardening, &pf);
+	txt = a.json ? stderr : stdout; /* stdout holds the one JSON document */
+	pins = (struct proof_pins){ a.target, a.layout, a.hardening, a.oracle };
+	r = proof_load("minimize", a.file, &pins, &pf);
 	if (r) {
 		free(pf.data);
 		return r;
 	}
 	atk_finding_identity(&pf.res.finding, a.same_class, id, sizeof(id));
-	printf("[%s] minimizing %s (%zu bytes), keeping %s %s\n", atk_finding_class(&pf.res.finding),
+	fprintf(txt, "[%s] minimizing %s (%zu bytes), keeping %s %s\n", atk_finding_class(&pf.res.finding),
 	       a.file, pf.len, a.same_class ? "class" : "identity", id);
 	if (a.out) {
 		snprintf(dir, sizeof(dir), "%s", a.out);
@@ -322,13 +365,13 @@ int heapsim_cmd_minimize(int argc, char **argv)
 				memcpy(best, cand, m);
 				n = m;
 			}
-			printf("libFuzzer pass (%s): %zu bytes%s\n", bin, n,
+			fprintf(txt, "libFuzzer pass (%s): %zu bytes%s\n", bin, n,
 			       cand ? "" : rc ? " (it left no result)" : "");
 			free(cand);
 		}
 		rm_tree(work);
 	} else if (!a.no_libfuzzer) {
-		printf("no libFuzzer build of %s (cmake --preset fuzz && cmake --build --preset fuzz):"
+		fprintf(txt, "no libFuzzer build of %s (cmake --preset fuzz && cmake --build --preset fuzz):"
 		       " in-process pass only\n", pf.t->name);
 	}
 	n = reduce(&pf, best, n, a.same_class, time(NULL) + (time_t)a.seconds);
@@ -355,9 +398,11 @@ int heapsim_cmd_minimize(int argc, char **argv)
 			return HEAPSIM_EXIT_USAGE;
 		}
 	}
-	printf("[%s] %s: %zu bytes (from %zu); %s kept\n", atk_finding_class(&pf.res.finding), path, n,
-	       pf.len, a.same_class ? "class" : "identity");
-	printf("replay: heapsim replay %s --target %s\n", path, pf.t->name);
+	fprintf(txt, "[%s] %s: %zu bytes (from %zu); %s kept\n", atk_finding_class(&pf.res.finding),
+		path, n, pf.len, a.same_class ? "class" : "identity");
+	fprintf(txt, "replay: heapsim replay %s --target %s\n", path, pf.t->name);
+	if (a.json)
+		minimize_json(stdout, &a, &pf, path, n, id);
 	free(best);
 	free(pf.data);
 	return HEAPSIM_EXIT_CLEAN;

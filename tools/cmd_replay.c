@@ -7,11 +7,13 @@
  * ll_heap, free chunk 63 FREE_NEXT"), each syscall with its result, and what
  * the simulator saw (faults, oopses, findings), then the finding's report.
  *
- * Which layout: --layout, else $HEAPSIM_LAYOUT, else the record libFuzzer's
- * run left beside the crash (finding-SHA1.json, written when the run was
- * pinned), else the layout the input's first byte selects. If that gives no
- * finding and nothing pinned the layout, the other layouts are tried: a crash
- * found with a pinned layout then still replays.
+ * What decides the verdict is pinned from the record the run left beside the
+ * crash (finding-SHA1.json): layout, hardening, oracle set and word mode, each
+ * overridden by its option (or $HEAPSIM_LAYOUT, $HEAPSIM_HARDENING,
+ * $HEAPSIM_ORACLE). Without a record the input chooses; if that gives no
+ * finding and nothing pinned the layout, the other layouts are tried. With a
+ * record the result is compared with it: "as recorded", or what differs
+ * (kind, operation, message).
  * Exit: 1 finding reproduced, 0 clean, 2 usage or unreadable input.
  * --json: the result as one JSON document on stdout, the trace on stderr;
  * --sarif FILE: the finding as a SARIF result.
@@ -29,13 +31,16 @@ static void help(FILE *out)
 {
 	fprintf(out,
 		"usage: heapsim replay FILE [--target T] [--layout L] [--hardening H]\n"
-		"                           [--oracle escape] [--json] [--sarif FILE]\n\n"
+		"                           [--oracle all|escape] [--word-bits N] [--json]\n"
+		"                           [--sarif FILE]\n\n"
 		"Re-runs a crash or corpus file and prints a numbered, readable trace.\n"
 		"  --target T     fuzz_heap_ops, fuzz_user_syscalls, ... (default: from the\n"
 		"                 finding record beside FILE, or FILE's directory name)\n"
 		"  --layout L     pin the layout (default: $HEAPSIM_LAYOUT, the record, the input)\n"
-		"  --hardening H  pin the heap hardening level\n"
-		"  --oracle escape  report only escapes, as a run with -oracle=escape\n"
+		"  --hardening H  pin the heap hardening level (default: the record's)\n"
+		"  --oracle all|escape  the oracle set; escape: only escapes, as a run with\n"
+		"                 -oracle=escape (default: $HEAPSIM_ORACLE, the record's, all)\n"
+		"  --word-bits 32|64  pin the heap word mode (default: the record's, the input)\n"
 		"  --json         the result as one JSON document on stdout (docs/schema/\n"
 		"                 replay.schema.json); the trace goes to stderr\n"
 		"  --sarif FILE   also a SARIF 2.1.0 log with the finding\n"
@@ -60,8 +65,13 @@ static bool run_once(const char *name, const struct fuzz_target *t, const uint8_
 {
 	FILE *txt = o->trace;
 
-	fprintf(txt, "== replay: %s, %zu bytes, target %s, layout %s%s\n", name, len, t->name,
-		o->layout ? o->layout : "chosen by the input", o->escape_only ? ", escapes only" : "");
+	fprintf(txt, "== replay: %s, %zu bytes, target %s, layout %s, hardening %s, %s, oracles %s\n",
+		name, len, t->name, o->layout ? o->layout : "chosen by the input",
+		o->hardening >= 0 ? sys_heap_hardening_name((enum sys_heap_hardening)o->hardening)
+				  : "chosen by the input",
+		o->word_bits == 64 ? "64-bit words" : o->word_bits == 32 ? "32-bit words"
+							       : "word mode chosen by the input",
+		o->escape_only ? "escapes only" : "all");
 	fflush(txt);
 	fuzz_run(t, data, len, o, res);
 	fflush(txt);
@@ -78,8 +88,11 @@ static bool run_once(const char *name, const struct fuzz_target *t, const uint8_
 	return true;
 }
 
+/* as_recorded: 1 / 0 the result is / is not what the record beside the
+ * input says, -1 no record to compare with. */
 static void replay_json(const char *file, size_t len, const struct fuzz_target *t,
-			const struct fuzz_opts *o, const struct fuzz_result *res, bool found)
+			const struct fuzz_opts *o, const struct fuzz_result *res, bool found,
+			int as_recorded)
 {
 	out_json_begin(stdout, "replay");
 	printf(",\"input\":");
@@ -106,13 +119,15 @@ static void replay_json(const char *file, size_t len, const struct fuzz_target *
 		out_finding_json(stdout, &res->finding);
 	else
 		printf("null");
-	printf(",\"verdict\":\"%s\"", found ? "finding" : "clean");
+	printf(",\"as_recorded\":%s,\"verdict\":\"%s\"",
+	       as_recorded < 0 ? "null" : as_recorded ? "true" : "false", found ? "finding" : "clean");
 	out_json_end(stdout);
 }
 
 /* What the command line asked for. */
 struct replay_args {
 	const char *file, *target, *layout, *hardening, *oracle, *sarif;
+	unsigned word_bits;
 	bool json;
 };
 
@@ -125,6 +140,7 @@ static int replay_parse(int argc, char **argv, struct replay_args *a)
 					      { "oracle", required_argument, NULL, 'o' },
 					      { "json", no_argument, NULL, 'j' },
 					      { "sarif", required_argument, NULL, 'S' },
+					      { "word-bits", required_argument, NULL, 'W' },
 					      { 0 } };
 	struct cli_parser p;
 	const char *v;
@@ -142,6 +158,13 @@ static int replay_parse(int argc, char **argv, struct replay_args *a)
 		case 'o': a->oracle = v; break;
 		case 'j': a->json = true; break;
 		case 'S': a->sarif = v; break;
+		case 'W':
+			if (!strcmp(v, "32") || !strcmp(v, "64")) {
+				a->word_bits = (unsigned)atoi(v);
+				break;
+			}
+			fprintf(stderr, "heapsim replay: bad --word-bits '%s' (32 or 64)\n", v);
+			return HEAPSIM_EXIT_USAGE;
 		case CLI_OPERAND:
 			if (!a->file) {
 				a->file = v;
@@ -188,7 +211,7 @@ static bool replay_opts(const struct replay_args *a, const struct cli_record *re
 	/* the record's level is the one the run used, pinned or input-chosen */
 	const char *hard = cli_pick(a->hardening, "HEAPSIM_HARDENING", rec->hardening,
 				    cli_hardening_known);
-	const char *oracle = cli_pick(a->oracle, "HEAPSIM_ORACLE", NULL, NULL);
+	const char *oracle = cli_pick(a->oracle, "HEAPSIM_ORACLE", rec->oracle, cli_oracle_known);
 
 	fuzz_opts_default(o);
 	o->trace = a->json ? stderr : stdout; /* stdout holds the one JSON document */
@@ -206,6 +229,8 @@ static bool replay_opts(const struct replay_args *a, const struct cli_record *re
 		return false;
 	}
 	o->escape_only = oracle && !strcmp(oracle, "escape");
+	o->word_bits = a->word_bits ? a->word_bits
+				    : rec->word_bits == 32 || rec->word_bits == 64 ? rec->word_bits : 0;
 	o->layout = fuzz_target_layout(t, layout);
 	*pinned = layout != NULL;
 	return true;
@@ -236,6 +261,23 @@ static void print_class_first(const char *name, const struct fuzz_target *t, con
 		fprintf(txt, "[no-finding] %s\n", name);
 }
 
+/* "== as recorded" or what differs, on out (the trace's stream); true if as recorded. */
+static bool compare_with_record(FILE *out, const struct cli_record *rec, const struct atk_finding *f)
+{
+	const char *kind = f ? sim_finding_kind_long_name(f->kind) : "no finding";
+
+	if (f && !strcmp(kind, rec->kind) && f->op == rec->op && !strcmp(f->message, rec->message)) {
+		fprintf(out, "== as recorded: %s at operation #%ld\n", kind, f->op);
+		return true;
+	}
+	fprintf(out, "== DIFFERS FROM ITS RECORD: recorded %s at operation #%ld (%s); replayed %s",
+		rec->kind, rec->op, rec->message, kind);
+	if (f)
+		fprintf(out, " at operation #%ld (%s)", f->op, f->message);
+	fprintf(out, "\n");
+	return false;
+}
+
 int heapsim_cmd_replay(int argc, char **argv)
 {
 	struct replay_args a = { 0 };
@@ -247,7 +289,7 @@ int heapsim_cmd_replay(int argc, char **argv)
 	bool pinned, found;
 	uint8_t *data;
 	size_t len;
-	int r = replay_parse(argc, argv, &a), rc;
+	int r = replay_parse(argc, argv, &a), rc, as_recorded = -1;
 
 	if (r != CLI_DONE)
 		return r;
@@ -267,7 +309,11 @@ int heapsim_cmd_replay(int argc, char **argv)
 		sarif_discard(sarif);
 		return HEAPSIM_EXIT_USAGE;
 	}
-	cli_record_read(a.file, data, len, &rec);
+	if (!cli_record_read("replay", a.file, data, len, &rec)) {
+		free(data);
+		sarif_discard(sarif);
+		return HEAPSIM_EXIT_USAGE;
+	}
 	t = replay_target(a.target, &rec, a.file);
 	if (!t || !replay_opts(&a, &rec, t, &o, &pinned)) {
 		free(data);
@@ -286,6 +332,8 @@ int heapsim_cmd_replay(int argc, char **argv)
 	}
 	free(data);
 	rc = found ? HEAPSIM_EXIT_FINDINGS : HEAPSIM_EXIT_CLEAN;
+	if (rec.found && rec.kind[0])
+		as_recorded = compare_with_record(o.trace, &rec, found ? &res.finding : NULL) ? 1 : 0;
 	if (sarif) {
 		char replay[1200];
 
@@ -301,6 +349,6 @@ int heapsim_cmd_replay(int argc, char **argv)
 		}
 	}
 	if (a.json)
-		replay_json(a.file, len, t, &o, &res, found);
+		replay_json(a.file, len, t, &o, &res, found, as_recorded);
 	return rc;
 }

@@ -341,8 +341,9 @@ static void saved_findings(struct timelines *tl, const char *dir, int depth)
 				size_t len;
 
 				data = cli_read_file(path, HEAPSIM_INPUT_MAX, &len);
-				if (data)
-					cli_record_read(path, data, len, &rec);
+				/* an unreadable record leaves the crash off the timelines */
+				if (data && !cli_record_read("report", path, data, len, &rec))
+					rec.target[0] = '\0';
 				free(data);
 				/* a vulnerable layout's run looked for escapes only */
 				if (rec.target[0])
@@ -443,7 +444,7 @@ int heapsim_cmd_report(int argc, char **argv)
 	in.layouts = layouts;
 	if (matrix) {
 		fprintf(stderr, "heapsim report: running the attack catalogue (%s)\n", cat_dir);
-		if (heapsim_catalogue_run(cat_dir, &cat, NULL) < 0 || !cat.n) {
+		if (heapsim_catalogue_run(cat_dir, NULL, &cat, NULL) < 0 || !cat.n) {
 			fprintf(stderr, "heapsim report: the catalogue in %s did not load\n", cat_dir);
 			goto done;
 		}

@@ -13,6 +13,10 @@
 #include "outputs.h"
 
 #define MAX_TICKS 100000000ull
+/* What one `run --ticks` may cost by default: ~40 s of LL ticks at the
+ * pipeline's usual speed, and a wall-clock limit for a slow machine. */
+#define RUN_BUDGET_TICKS 200000ull
+#define RUN_BUDGET_SECONDS 300u
 
 static void help(FILE *out)
 {
@@ -24,7 +28,10 @@ static void help(FILE *out)
 	fprintf(out, "  --ticks N            LL ticks to run (default 1000)\n"
 		     "  --json               one JSON document on stdout (docs/schema/run.schema.json)\n"
 		     "  --sarif FILE         the findings as a SARIF 2.1.0 log\n"
-		     "exit codes: 0 clean, 1 findings (or leaks, inconsistent heap), 2 usage\n");
+		     "  --budget-ticks N     largest --ticks accepted (default %llu; 0: up to %llu)\n"
+		     "  --budget-seconds S   wall time of the run (default %u; 0: no limit)\n"
+		     "exit codes: 0 clean, 1 findings (or leaks, inconsistent heap), 2 usage or\n"
+		     "            budget exceeded\n", RUN_BUDGET_TICKS, MAX_TICKS, RUN_BUDGET_SECONDS);
 }
 
 static const char *verdict(int rc)
@@ -142,7 +149,9 @@ int heapsim_cmd_run(int argc, char **argv)
 	uint64_t ticks = 1000;
 	static const struct option opts[] = { CLI_ENV_OPTIONS, { "ticks", required_argument, NULL, 't' },
 					      { "json", no_argument, NULL, 'j' },
-					      { "sarif", required_argument, NULL, 'S' }, { 0 } };
+					      { "sarif", required_argument, NULL, 'F' }, CLI_BUDGET_OPTIONS,
+					      { 0 } };
+	struct atk_budget budget = { RUN_BUDGET_TICKS, RUN_BUDGET_SECONDS };
 	const char *sarif_path = NULL;
 	struct sarif_log *sarif = NULL;
 	struct cli_parser p;
@@ -162,7 +171,7 @@ int heapsim_cmd_run(int argc, char **argv)
 		}
 		if (c == 'j') {
 			json = true;
-		} else if (c == 'S') {
+		} else if (c == 'F') {
 			sarif_path = v;
 		} else if (c == 't') {
 			if (!cli_parse_u64(v, &ticks) || !ticks || ticks > MAX_TICKS) {
@@ -170,6 +179,9 @@ int heapsim_cmd_run(int argc, char **argv)
 					MAX_TICKS);
 				return HEAPSIM_EXIT_USAGE;
 			}
+		} else if (c == 'T' || c == 'D') {
+			if (cli_budget_option("run", c, v, &budget) < 0)
+				return HEAPSIM_EXIT_USAGE;
 		} else if (c == CLI_OPERAND) {
 			return cli_unexpected(&p, v);
 		} else if (c == CLI_BAD || cli_env_option(c, v, &cfg) <= 0) {
@@ -179,6 +191,11 @@ int heapsim_cmd_run(int argc, char **argv)
 	if (!cfg.layout) {
 		fprintf(stderr, "heapsim run: --layout NAME (or a scenario file) is required\n");
 		cli_list_layout_names(stderr);
+		return HEAPSIM_EXIT_USAGE;
+	}
+	if (budget.ticks && ticks > budget.ticks) {
+		fprintf(stderr, "heapsim run: budget exceeded: --ticks %llu is over the budget of %lu "
+				"(raise it with --budget-ticks)\n", (unsigned long long)ticks, budget.ticks);
 		return HEAPSIM_EXIT_USAGE;
 	}
 	if (sarif_path) {
@@ -192,6 +209,7 @@ int heapsim_cmd_run(int argc, char **argv)
 			return HEAPSIM_EXIT_USAGE;
 		}
 	}
+	cli_watchdog("run", (unsigned)budget.seconds);
 	err = ll_env_create(&cfg, &env);
 	if (err) {
 		fprintf(stderr, "heapsim run: cannot build layout %s: %s\n", cfg.layout,

@@ -13,7 +13,6 @@
  *       the committed docs/findings/matrix.md. --check FILE: exit 1 if FILE
  *       differs from what the catalogue gives now.
  */
-#include <unistd.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdlib.h>
@@ -43,7 +42,7 @@ static struct atk_scenario *load(const char *path)
 
 	if (!text) {
 		fprintf(stderr, "heapsim: cannot read %s: %s\n", path,
-			errno == EFBIG ? "larger than 256 KiB, not a scenario" : strerror(errno));
+			errno == EFBIG ? "larger than 256 KiB, not a scenario" : cli_read_error(errno));
 		return NULL;
 	}
 	s = atk_scenario_parse(text, len, err, sizeof(err));
@@ -55,10 +54,67 @@ static struct atk_scenario *load(const char *path)
 
 /* ---- the catalogue ------------------------------------------------------- */
 
-int heapsim_catalogue_run(const char *dir, struct heapsim_catalogue *c, FILE *progress)
+/* Every file of the catalogue parsed, or none (what failed said on stderr):
+ * a bad entry is refused before anything runs. */
+static struct atk_scenario **load_all(char **files, size_t n, const struct atk_budget *budget)
+{
+	struct atk_scenario **all = calloc(n ? n : 1, sizeof(*all));
+	bool ok = all != NULL;
+
+	for (size_t i = 0; all && i < n; i++) {
+		all[i] = load(files[i]);
+		ok &= all[i] != NULL;
+		if (all[i] && budget)
+			atk_scenario_set_budget(all[i], budget);
+	}
+	if (!ok) {
+		for (size_t i = 0; all && i < n; i++)
+			atk_scenario_free(all[i]);
+		free(all);
+		return NULL;
+	}
+	return all;
+}
+
+/* One scenario's row: every layout × hardening it applies to. False if a
+ * run exceeded its budget (said on stderr). */
+static bool catalogue_row(const struct atk_scenario *s, const char *path,
+			  struct heapsim_catalogue *c, struct heapsim_catalogue_row *r)
+{
+	bool within = true;
+
+	snprintf(r->name, sizeof(r->name), "%s", atk_scenario_name(s));
+	snprintf(r->about, sizeof(r->about), "%s", atk_scenario_about(s));
+	snprintf(r->escalates, sizeof(r->escalates), "%s", atk_scenario_escalates(s));
+	r->cells = calloc(ll_layout_count() * SYS_HEAP_HARDENING_LEVELS, sizeof(*r->cells));
+	for (size_t l = 0; r->cells && l < ll_layout_count(); l++)
+		for (int h = 0; h < SYS_HEAP_HARDENING_LEVELS; h++) {
+			const char *ln = ll_layout_at(l)->name;
+			struct heapsim_cell *x = heapsim_cell_at(r, l, h);
+
+			if (!atk_scenario_applies(s, ln, h))
+				continue;
+			x->ran = true;
+			atk_scenario_run(s, ln, h, NULL, &x->v);
+			if (atk_verdict_over_budget(&x->v)) {
+				fprintf(stderr, "%s: budget exceeded on %s, hardening %s: %s\n", path, ln,
+					sys_heap_hardening_name((enum sys_heap_hardening)h), x->v.detail);
+				within = false;
+			}
+			x->has_expect = atk_scenario_expected(s, ln, h, x->expect, sizeof(x->expect));
+			x->match = x->has_expect && atk_verdict_matches(&x->v, x->expect);
+			if (!x->match)
+				c->mismatches++;
+		}
+	return within;
+}
+
+int heapsim_catalogue_run(const char *dir, const struct atk_budget *budget,
+			  struct heapsim_catalogue *c, FILE *progress)
 {
 	size_t n;
 	char **files = atk_list_dir(dir, ".scn", &n);
+	struct atk_scenario **all;
 	int rc = 0;
 
 	memset(c, 0, sizeof(*c));
@@ -66,39 +122,21 @@ int heapsim_catalogue_run(const char *dir, struct heapsim_catalogue *c, FILE *pr
 		fprintf(stderr, "heapsim: cannot open scenario directory %s\n", dir);
 		return -1;
 	}
-	c->rows = calloc(n ? n : 1, sizeof(*c->rows));
+	all = load_all(files, n, budget);
+	c->rows = all ? calloc(n ? n : 1, sizeof(*c->rows)) : NULL;
 	for (size_t i = 0; c->rows && i < n; i++) {
-		struct heapsim_catalogue_row *r = &c->rows[c->n];
-		struct atk_scenario *s = load(files[i]);
+		struct heapsim_catalogue_row *r = &c->rows[c->n++];
 
-		if (!s) {
-			rc = -1;
-			continue;
-		}
-		c->n++;
-		memset(r, 0, sizeof(*r));
-		snprintf(r->name, sizeof(r->name), "%s", atk_scenario_name(s));
-		snprintf(r->about, sizeof(r->about), "%s", atk_scenario_about(s));
-		snprintf(r->escalates, sizeof(r->escalates), "%s", atk_scenario_escalates(s));
-		r->cells = calloc(ll_layout_count() * SYS_HEAP_HARDENING_LEVELS, sizeof(*r->cells));
-		for (size_t l = 0; r->cells && l < ll_layout_count(); l++)
-			for (int h = 0; h < SYS_HEAP_HARDENING_LEVELS; h++) {
-				const char *ln = ll_layout_at(l)->name;
-				struct heapsim_cell *x = heapsim_cell_at(r, l, h);
-
-				if (!atk_scenario_applies(s, ln, h))
-					continue;
-				x->ran = true;
-				atk_scenario_run(s, ln, h, NULL, &x->v);
-				x->has_expect = atk_scenario_expected(s, ln, h, x->expect, sizeof(x->expect));
-				x->match = x->has_expect && atk_verdict_matches(&x->v, x->expect);
-				if (!x->match)
-					c->mismatches++;
-			}
+		if (!catalogue_row(all[i], files[i], c, r))
+			rc = -2;
 		if (progress)
 			fprintf(progress, "  scenario %-28s done\n", r->name);
-		atk_scenario_free(s);
 	}
+	if (!c->rows)
+		rc = -1;
+	for (size_t i = 0; all && i < n; i++)
+		atk_scenario_free(all[i]);
+	free(all);
 	atk_list_free(files, n);
 	return rc;
 }
@@ -202,18 +240,21 @@ void heapsim_catalogue_markdown(const struct heapsim_catalogue *c, FILE *out)
 static void run_help(FILE *out)
 {
 	fprintf(out, "usage: heapsim run SCENARIO.scn... [--layout L] [--hardening H] [--trace]\n"
-		     "                                     [--json] [--sarif FILE]\n\n"
+		     "                                     [--json] [--sarif FILE]\n"
+		     "                  [--budget-ticks N] [--budget-seconds S]\n\n"
 		     "Runs hand-written attack scenarios (format: docs/reviewer-guide.md) on every\n"
 		     "layout and hardening level they apply to, or only the ones given, and\n"
 		     "compares each verdict with the file's expect lines. With one layout and\n"
 		     "one level (or --trace) it prints the numbered trace of each run.\n"
 		     "  --json        the verdicts as one JSON document on stdout (docs/schema/\n"
 		     "                run-scenario.schema.json); text and traces go to stderr\n"
-		     "  --sarif FILE  escaping, corrupting and unexpected verdicts as SARIF results\n"
-		     "exit codes: 0 every verdict as its file expects (an expected escape\n"
+		     "  --sarif FILE  escaping, corrupting and unexpected verdicts as SARIF results\n");
+	cli_budget_help(out);
+	fprintf(out, "exit codes: 0 every verdict as its file expects (an expected escape\n"
 		     "            included: the file is the specification), 1 a verdict differs or\n"
 		     "            has no expectation,\n"
-		     "            2 usage error or a file that does not parse\n");
+		     "            2 usage error, a file that does not parse, a pinned layout or\n"
+		     "            level the file does not apply to, or a run over budget\n");
 }
 
 /* Where a scenario run's answers go: the text (stdout, or stderr with
@@ -283,19 +324,130 @@ static void run_sarif_item(struct run_out *o, const struct atk_scenario *s, cons
 	sarif_add(o->sarif, &r);
 }
 
-static int run_one_file(const char *path, const char *layout, int hard, bool trace,
-			struct run_out *o)
+/* Run options: a pinned layout / level; files are the operands. */
+struct run_args {
+	const char *layout, *sarif;
+	int hard;
+	bool trace, json;
+	struct atk_budget budget;
+	char **files;
+	int nfiles;
+};
+
+/* "pr10807-v3 oob" and "none full": where s applies (for a refusal). */
+static void applies_where(const struct atk_scenario *s, char *layouts, size_t ll, char *levels,
+			  size_t hl)
+{
+	size_t n = 0;
+
+	layouts[0] = levels[0] = '\0';
+	for (size_t l = 0; l < ll_layout_count(); l++)
+		for (int h = 0; h < SYS_HEAP_HARDENING_LEVELS; h++)
+			if (atk_scenario_applies(s, ll_layout_at(l)->name, h)) {
+				n += (size_t)snprintf(layouts + n, n < ll ? ll - n : 0, "%s%s",
+						      n ? " " : "", ll_layout_at(l)->name);
+				break;
+			}
+	n = 0;
+	for (int h = 0; h < SYS_HEAP_HARDENING_LEVELS; h++)
+		for (size_t l = 0; l < ll_layout_count(); l++)
+			if (atk_scenario_applies(s, ll_layout_at(l)->name, h)) {
+				n += (size_t)snprintf(levels + n, n < hl ? hl - n : 0, "%s%s", n ? " " : "",
+						      sys_heap_hardening_name((enum sys_heap_hardening)h));
+				break;
+			}
+}
+
+/* A pinned layout or level the file's `layouts` / `hardening` lines exclude
+ * would run nothing: a usage error naming what the file does apply to. */
+static bool pinned_pair_applies(const char *path, const struct atk_scenario *s,
+				const struct run_args *a)
+{
+	char layouts[256], levels[96];
+
+	for (size_t l = 0; l < ll_layout_count(); l++)
+		for (int h = 0; h < SYS_HEAP_HARDENING_LEVELS; h++)
+			if ((!a->layout || !strcmp(a->layout, ll_layout_at(l)->name)) &&
+			    (a->hard < 0 || h == a->hard) && atk_scenario_applies(s, ll_layout_at(l)->name, h))
+				return true;
+	applies_where(s, layouts, sizeof(layouts), levels, sizeof(levels));
+	fprintf(stderr, "heapsim run: %s does not apply to %s%s%s%s: its layouts are %s; its "
+			"hardening levels are %s\n", path,
+		a->layout ? "layout " : "", a->layout ? a->layout : "", a->layout && a->hard >= 0 ? ", " : "",
+		a->hard >= 0 ? sys_heap_hardening_name((enum sys_heap_hardening)a->hard) : "",
+		layouts[0] ? layouts : "(none)", levels[0] ? levels : "(none)");
+	return false;
+}
+
+/* One layout × hardening: the verdict line (and its JSON item and SARIF
+ * result); 1 unexpected, 0 as expected, -1 over budget (said on stderr). */
+static int run_pair(const char *path, const char *abspath, const struct atk_scenario *s,
+		    const char *ln, int h, bool trace, struct run_out *o)
+{
+	FILE *txt = o->txt;
+	struct atk_verdict v;
+	char got[128], want[160];
+	bool has, ok;
+	int bad;
+
+	if (trace) {
+		/* the class first, then the trace that leads to it */
+		atk_scenario_run(s, ln, h, NULL, &v);
+		if (!atk_verdict_over_budget(&v))
+			fprintf(txt, "\n--- [%s] %s, hardening %s ---\n", atk_verdict_tag(&v), ln,
+				sys_heap_hardening_name((enum sys_heap_hardening)h));
+	}
+	fflush(txt);
+	if (!trace || !atk_verdict_over_budget(&v))
+		atk_scenario_run(s, ln, h, trace ? txt : NULL, &v);
+	if (atk_verdict_over_budget(&v)) {
+		fflush(txt);
+		fprintf(stderr, "heapsim run: %s: budget exceeded on %s, hardening %s: %s (raise it "
+				"with --budget-ticks / --budget-seconds)\n", path, ln,
+			sys_heap_hardening_name((enum sys_heap_hardening)h), v.detail);
+		return -1;
+	}
+	atk_verdict_format(&v, got, sizeof(got));
+	has = atk_scenario_expected(s, ln, h, want, sizeof(want));
+	ok = has && atk_verdict_matches(&v, want);
+	if (o->json)
+		run_json_item(o, s, path, ln, h, &v, has ? want : NULL, ok);
+	if (o->sarif)
+		run_sarif_item(o, s, abspath, ln, h, &v, ok);
+	fprintf(txt, "  [%s] %-12s %-9s %-40s %s\n", atk_verdict_tag(&v), ln,
+		sys_heap_hardening_name((enum sys_heap_hardening)h), got,
+		!has ? "(no expectation)" : ok ? "ok" : "UNEXPECTED");
+	if (has && !ok)
+		fprintf(txt, "  %-22s expected %s\n", "", want);
+	if (trace || (has && !ok))
+		fprintf(txt, "  %-22s %s\n", "", v.detail);
+	bad = !ok;
+	/* the chain of findings, where the file says what it must be */
+	if (atk_scenario_expected_chain(s, ln, h, want, sizeof(want))) {
+		bool same = !strcmp(want, v.chain);
+
+		fprintf(txt, "  %-22s chain %s %s\n", "", v.chain[0] ? v.chain : "(none)",
+			same ? "ok" : "UNEXPECTED");
+		if (!same)
+			fprintf(txt, "  %-22s expected chain %s\n", "", want);
+		bad += !same;
+	}
+	return bad;
+}
+
+/* Number of unexpected verdicts, or -1 (a usage error, said on stderr). */
+static int run_one_file(const char *path, const struct run_args *a, struct run_out *o)
 {
 	struct atk_scenario *s = load(path);
-	FILE *txt = o->txt;
+	bool trace = a->trace || (a->layout && a->hard >= 0);
 	char abspath[PATH_MAX];
 	int bad = 0;
 
 	if (!s)
 		return -1;
-	if (layout && atk_scenario_uses_sof(s) && !ll_layout_find(layout)->sof_main) {
+	if (a->layout && atk_scenario_uses_sof(s) && !ll_layout_find(a->layout)->sof_main) {
 		fprintf(stderr, "heapsim run: %s names SOF main's objects (%s), which layout %s lacks; "
-			"layouts that have them:", path, ll_sof_object_names(), layout);
+			"layouts that have them:", path, ll_sof_object_names(), a->layout);
 		for (size_t l = 0; l < ll_layout_count(); l++)
 			if (ll_layout_at(l)->sof_main)
 				fprintf(stderr, " %s", ll_layout_at(l)->name);
@@ -303,70 +455,40 @@ static int run_one_file(const char *path, const char *layout, int hard, bool tra
 		atk_scenario_free(s);
 		return -1;
 	}
+	atk_scenario_set_budget(s, &a->budget);
+	if ((a->layout || a->hard >= 0) && !pinned_pair_applies(path, s, a)) {
+		atk_scenario_free(s);
+		return -1;
+	}
+	/* the tick cost is known now: refuse before the first run */
+	if (a->budget.ticks && atk_scenario_ticks(s) > a->budget.ticks) {
+		fprintf(stderr, "heapsim run: %s: budget exceeded: %lu LL ticks per run, over the "
+				"budget of %lu (raise it with --budget-ticks)\n", path,
+			atk_scenario_ticks(s), a->budget.ticks);
+		atk_scenario_free(s);
+		return -1;
+	}
 	/* SARIF locations are relative to the source root: resolve the path first */
 	if (!realpath(path, abspath))
 		snprintf(abspath, sizeof(abspath), "%s", path);
-	fprintf(txt, "scenario %s: %s\n", atk_scenario_name(s), atk_scenario_about(s));
-	for (size_t l = 0; l < ll_layout_count(); l++) {
+	fprintf(o->txt, "scenario %s: %s\n", atk_scenario_name(s), atk_scenario_about(s));
+	for (size_t l = 0; bad >= 0 && l < ll_layout_count(); l++) {
 		const char *ln = ll_layout_at(l)->name;
 
-		if (layout && strcmp(layout, ln))
+		if (a->layout && strcmp(a->layout, ln))
 			continue;
-		for (int h = 0; h < SYS_HEAP_HARDENING_LEVELS; h++) {
-			struct atk_verdict v;
-			char got[128], want[160];
-			bool has;
+		for (int h = 0; bad >= 0 && h < SYS_HEAP_HARDENING_LEVELS; h++) {
+			int r;
 
-			if ((hard >= 0 && h != hard) || !atk_scenario_applies(s, ln, h))
+			if ((a->hard >= 0 && h != a->hard) || !atk_scenario_applies(s, ln, h))
 				continue;
-			if (trace) {
-				/* the class first, then the trace that leads to it */
-				atk_scenario_run(s, ln, h, NULL, &v);
-				fprintf(txt, "\n--- [%s] %s, hardening %s ---\n", atk_verdict_tag(&v), ln,
-					sys_heap_hardening_name((enum sys_heap_hardening)h));
-			}
-			fflush(txt);
-			atk_scenario_run(s, ln, h, trace ? txt : NULL, &v);
-			atk_verdict_format(&v, got, sizeof(got));
-			has = atk_scenario_expected(s, ln, h, want, sizeof(want));
-			if (o->json)
-				run_json_item(o, s, path, ln, h, &v, has ? want : NULL,
-					      has && atk_verdict_matches(&v, want));
-			if (o->sarif)
-				run_sarif_item(o, s, abspath, ln, h, &v, has && atk_verdict_matches(&v, want));
-			fprintf(txt, "  [%s] %-12s %-9s %-40s %s\n", atk_verdict_tag(&v), ln,
-			       sys_heap_hardening_name((enum sys_heap_hardening)h), got,
-			       !has ? "(no expectation)" : atk_verdict_matches(&v, want) ? "ok"
-										: "UNEXPECTED");
-			if (has && !atk_verdict_matches(&v, want))
-				fprintf(txt, "  %-22s expected %s\n", "", want);
-			if (trace || (has && !atk_verdict_matches(&v, want)))
-				fprintf(txt, "  %-22s %s\n", "", v.detail);
-			bad += !has || !atk_verdict_matches(&v, want);
-			/* the chain of findings, where the file says what it must be */
-			if (atk_scenario_expected_chain(s, ln, h, want, sizeof(want))) {
-				bool same = !strcmp(want, v.chain);
-
-				fprintf(txt, "  %-22s chain %s %s\n", "", v.chain[0] ? v.chain : "(none)",
-				       same ? "ok" : "UNEXPECTED");
-				if (!same)
-					fprintf(txt, "  %-22s expected chain %s\n", "", want);
-				bad += !same;
-			}
+			r = run_pair(path, abspath, s, ln, h, trace, o);
+			bad = r < 0 ? -1 : bad + r;
 		}
 	}
 	atk_scenario_free(s);
 	return bad;
 }
-
-/* Run options: a pinned layout / level; files are the operands. */
-struct run_args {
-	const char *layout, *sarif;
-	int hard;
-	bool trace, json;
-	char **files;
-	int nfiles;
-};
 
 /* CLI_DONE when parsed, HEAPSIM_EXIT_CLEAN after --help, else HEAPSIM_EXIT_USAGE. */
 static int run_parse(int argc, char **argv, struct run_args *a)
@@ -376,6 +498,7 @@ static int run_parse(int argc, char **argv, struct run_args *a)
 					      { "trace", no_argument, NULL, 't' },
 					      { "json", no_argument, NULL, 'j' },
 					      { "sarif", required_argument, NULL, 'S' },
+					      CLI_BUDGET_OPTIONS,
 					      { 0 } };
 	struct cli_parser p;
 	const char *v;
@@ -411,6 +534,11 @@ static int run_parse(int argc, char **argv, struct run_args *a)
 		case 'S':
 			a->sarif = v;
 			break;
+		case 'T':
+		case 'D':
+			if (cli_budget_option("run", c, v, &a->budget) < 0)
+				return HEAPSIM_EXIT_USAGE;
+			break;
 		case CLI_OPERAND:
 			a->files[a->nfiles++] = (char *)v;
 			break;
@@ -424,7 +552,9 @@ static int run_parse(int argc, char **argv, struct run_args *a)
 
 int heapsim_run_scenario_file(int argc, char **argv)
 {
-	struct run_args a = { .hard = -1, .files = calloc((size_t)argc, sizeof(char *)) };
+	struct run_args a = { .hard = -1,
+			      .budget = { ATK_BUDGET_TICKS_DEFAULT, ATK_BUDGET_SECONDS_DEFAULT },
+			      .files = calloc((size_t)argc, sizeof(char *)) };
 	struct run_out o = { .txt = stdout, .first = true };
 	char *items = NULL;
 	size_t items_len = 0;
@@ -434,6 +564,10 @@ int heapsim_run_scenario_file(int argc, char **argv)
 		run_help(stderr);
 		r = HEAPSIM_EXIT_USAGE;
 	}
+	/* every file is checked first: a FIFO or device fails at once */
+	for (int i = 0; r == CLI_DONE && i < a.nfiles; i++)
+		if (!cli_input_ok("run", a.files[i]))
+			r = HEAPSIM_EXIT_USAGE;
 	if (r == CLI_DONE && a.sarif) {
 		char err[512], cmdline[1024] = "heapsim";
 
@@ -452,8 +586,7 @@ int heapsim_run_scenario_file(int argc, char **argv)
 			r = HEAPSIM_EXIT_USAGE;
 	}
 	for (int i = 0; r == CLI_DONE && i < a.nfiles; i++) {
-		int b = run_one_file(a.files[i], a.layout, a.hard,
-				     a.trace || (a.layout && a.hard >= 0), &o);
+		int b = run_one_file(a.files[i], &a, &o);
 
 		if (b < 0)
 			r = HEAPSIM_EXIT_USAGE;
@@ -501,16 +634,18 @@ static bool same_file(const char *path, const char *text, size_t len)
 static void matrix_help(FILE *out)
 {
 	fprintf(out, "usage: heapsim matrix [--dir DIR] [--out FILE] [--check FILE] [--json]\n"
-		     "                      [--sarif FILE]\n\n"
+		     "                      [--sarif FILE] [--budget-ticks N] [--budget-seconds S]\n\n"
 		     "Runs the attack catalogue (DIR/*.scn, default the source tree's\n"
 		     "attack/scenarios) and prints the verdict matrix in Markdown.\n"
 		     "  --out FILE    write it to FILE\n"
 		     "  --check FILE  exit 1 if FILE differs from it (the committed matrix)\n"
 		     "  --json        the cells as one JSON document on stdout instead of the\n"
 		     "                Markdown (docs/schema/matrix.schema.json)\n"
-		     "  --sarif FILE  escaping, corrupting and unexpected verdicts as SARIF results\n"
-		     "exit codes: 0 ok, 1 --check differs or a verdict is not as expected,\n"
-		     "            2 usage or a scenario that does not parse\n");
+		     "  --sarif FILE  escaping, corrupting and unexpected verdicts as SARIF results\n");
+	cli_budget_help(out);
+	fprintf(out, "exit codes: 0 ok, 1 --check differs or a verdict is not as expected,\n"
+		     "            2 usage, a scenario that does not parse, --check not a regular\n"
+		     "            file, or a cell over budget\n");
 }
 
 int heapsim_cmd_matrix(int argc, char **argv)
@@ -520,7 +655,9 @@ int heapsim_cmd_matrix(int argc, char **argv)
 					      { "check", required_argument, NULL, 'c' },
 					      { "json", no_argument, NULL, 'j' },
 					      { "sarif", required_argument, NULL, 'S' },
+					      CLI_BUDGET_OPTIONS,
 					      { 0 } };
+	struct atk_budget budget = { ATK_BUDGET_TICKS_DEFAULT, ATK_BUDGET_SECONDS_DEFAULT };
 	const char *dir = HEAPSIM_SOURCE_DIR "/attack/scenarios", *out = NULL, *check = NULL, *v;
 	const char *sarif_path = NULL;
 	struct sarif_log *sarif = NULL;
@@ -530,7 +667,7 @@ int heapsim_cmd_matrix(int argc, char **argv)
 	char *text = NULL;
 	size_t len = 0;
 	FILE *mem;
-	int c, rc;
+	int c, rc, r;
 
 	cli_parser_init(&p, "matrix", argc, argv, opts);
 	while ((c = cli_next(&p, &v)) != CLI_DONE) {
@@ -548,15 +685,17 @@ int heapsim_cmd_matrix(int argc, char **argv)
 			json = true;
 		else if (c == 'S')
 			sarif_path = v;
-		else if (c == CLI_OPERAND)
+		else if (c == 'T' || c == 'D') {
+			if (cli_budget_option("matrix", c, v, &budget) < 0)
+				return HEAPSIM_EXIT_USAGE;
+		} else if (c == CLI_OPERAND)
 			return cli_unexpected(&p, v);
 		else
 			return HEAPSIM_EXIT_USAGE;
 	}
-	if (check && access(check, R_OK) != 0) {
-		fprintf(stderr, "heapsim matrix: cannot read %s: %s\n", check, strerror(errno));
+	/* a directory or FIFO as --check is a usage error, not a stale matrix */
+	if (check && !cli_input_ok("matrix", check))
 		return HEAPSIM_EXIT_USAGE;
-	}
 	if (out) {
 		char err[512];
 
@@ -576,8 +715,12 @@ int heapsim_cmd_matrix(int argc, char **argv)
 			return HEAPSIM_EXIT_USAGE;
 		}
 	}
-	if (heapsim_catalogue_run(dir, &cat, stderr) < 0 || !cat.n) {
-		if (!cat.n)
+	r = heapsim_catalogue_run(dir, &budget, &cat, stderr);
+	if (r < 0 || !cat.n) {
+		if (r == -2)
+			fprintf(stderr, "heapsim matrix: budget exceeded (see above; raise it with "
+					"--budget-ticks / --budget-seconds)\n");
+		else if (r == 0)
 			fprintf(stderr, "heapsim matrix: no scenarios in %s\n", dir);
 		heapsim_catalogue_free(&cat);
 		sarif_discard(sarif);

@@ -1,5 +1,6 @@
 /*
  * heapsim verdict [--seconds N] [--seed S] [--out DIR] [--scenarios DIR]
+ *                 [--budget-ticks N] [--budget-seconds S]
  *
  * The product's main job, in one command (the README's first command runs
  * it through scripts/quickstart):
@@ -47,7 +48,8 @@ static void help(FILE *out)
 {
 	fprintf(out,
 		"usage: heapsim verdict [--seconds N] [--seed S] [--out DIR] [--scenarios DIR]\n"
-		"                       [--json] [--sarif FILE]\n\n"
+		"                       [--json] [--sarif FILE]\n"
+		"                       [--budget-ticks N] [--budget-seconds S]\n\n"
 		"The main job: audit every LL heap layout, run the attack catalogue on\n"
 		"every layout and hardening level, fuzz each layout briefly, and print\n"
 		"the verdict table.\n"
@@ -58,10 +60,13 @@ static void help(FILE *out)
 		"  --scenarios DIR the catalogue (default the source tree's attack/scenarios)\n"
 		"  --json          the answers as one JSON document on stdout (docs/schema/\n"
 		"                  verdict.schema.json); the progress text goes to stderr\n"
-		"  --sarif FILE    also a SARIF 2.1.0 log: one result per finding\n"
+		"  --sarif FILE    also a SARIF 2.1.0 log: one result per finding\n");
+	cli_budget_help(out);
+	fprintf(out,
 		"exit codes: 0 every layout as declared, 1 a finding on a safe layout or a\n"
-		"            catalogue verdict that differs from its file, 2 usage error or a\n"
-		"            catalogue that does not load\n");
+		"            catalogue verdict that differs from its file, 2 usage error\n"
+		"            (--out not a directory), a catalogue that does not load, or a\n"
+		"            scenario run over budget\n");
 }
 
 #define DYNAMIC_TICKS 60
@@ -198,6 +203,7 @@ struct verdict_args {
 	const char *sarif_path;
 	FILE *text;               /* the stages' report: stdout, stderr with --json */
 	struct sarif_log *sarif;  /* NULL without --sarif */
+	struct atk_budget budget;
 };
 
 /* CLI_DONE when parsed, HEAPSIM_EXIT_CLEAN after --help, else HEAPSIM_EXIT_USAGE. */
@@ -209,6 +215,7 @@ static int verdict_parse(int argc, char **argv, struct verdict_args *a)
 					      { "scenarios", required_argument, NULL, 'c' },
 					      { "json", no_argument, NULL, 'j' },
 					      { "sarif", required_argument, NULL, 'S' },
+					      CLI_BUDGET_OPTIONS,
 					      { 0 } };
 	struct cli_parser p;
 	const char *v;
@@ -232,6 +239,11 @@ static int verdict_parse(int argc, char **argv, struct verdict_args *a)
 		case 'c': a->cat_dir = v; break;
 		case 'j': a->json = true; break;
 		case 'S': a->sarif_path = v; break;
+		case 'T':
+		case 'D':
+			if (cli_budget_option("verdict", c, v, &a->budget) < 0)
+				return HEAPSIM_EXIT_USAGE;
+			break;
 		case CLI_OPERAND:
 			cli_unexpected(&p, v);
 			/* fall through */
@@ -267,7 +279,8 @@ static bool stage_audit(const struct verdict_args *a, struct layout_result *res,
 }
 
 /* 2. the catalogue, counted per layout: 0 as expected, -1 a verdict differs
- * from its file, -2 the catalogue did not load (said on stderr). */
+ * from its file, -2 the catalogue did not load or a run exceeded its budget
+ * (said on stderr). */
 static int stage_catalogue(const struct verdict_args *a, struct layout_result *res, size_t nl,
 			   unsigned *mismatches)
 {
@@ -277,11 +290,15 @@ static int stage_catalogue(const struct verdict_args *a, struct layout_result *r
 
 	fprintf(a->text, "\n== 2. attack catalogue (%s) on every layout x hardening level\n", cat_dir);
 	fflush(a->text);
-	r = heapsim_catalogue_run(cat_dir, &cat, NULL);
+	r = heapsim_catalogue_run(cat_dir, &a->budget, &cat, NULL);
 	if (r < 0 || !cat.n) {
 		/* bad input, not a verdict: a missing catalogue must not read as findings */
-		fprintf(stderr, "heapsim verdict: the catalogue in %s did not load%s\n", cat_dir,
-			r < 0 ? " (see above)" : ": no .scn files");
+		if (r == -2)
+			fprintf(stderr, "heapsim verdict: budget exceeded in the catalogue (see above; "
+					"raise it with --budget-ticks / --budget-seconds)\n");
+		else
+			fprintf(stderr, "heapsim verdict: the catalogue in %s did not load%s\n", cat_dir,
+				r < 0 ? " (see above)" : ": no .scn files");
 		heapsim_catalogue_free(&cat);
 		return -2;
 	}
@@ -484,7 +501,8 @@ int heapsim_cmd_verdict(int argc, char **argv)
 {
 	struct verdict_args a = { .out_dir = "heapsim-findings",
 				  .cat_dir = HEAPSIM_SOURCE_DIR "/attack/scenarios",
-				  .seconds = 60, .seed = 1 };
+				  .seconds = 60, .seed = 1,
+				  .budget = { ATK_BUDGET_TICKS_DEFAULT, ATK_BUDGET_SECONDS_DEFAULT } };
 	size_t nl = ll_layout_count();
 	struct layout_result *res;
 	unsigned mismatches = 0;

@@ -6,12 +6,13 @@
 #ifndef HEAPSIM_CLI_H
 #define HEAPSIM_CLI_H
 
+#include <errno.h>
 #include <getopt.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 
-#include "sched.h"
+#include "attack.h" /* includes sched.h */
 
 /* Exit codes of every command. */
 #define HEAPSIM_EXIT_CLEAN 0
@@ -38,7 +39,6 @@ int heapsim_cmd_verdict(int argc, char **argv);
 int heapsim_cmd_report(int argc, char **argv);
 
 /* The attack catalogue run on every layout × hardening (cmd_scenario.c). */
-#include "attack.h"
 /* One scenario on one layout (sched's table order) at one hardening level. */
 struct heapsim_cell {
 	bool ran;
@@ -63,8 +63,14 @@ struct heapsim_catalogue {
 	struct heapsim_catalogue_row *rows;
 	unsigned mismatches;  /* verdicts that differ from (or lack) an expectation */
 };
-/* Runs every DIR/NAME.scn in name order; 0, or -1 if a file did not parse (the rest ran). */
-int heapsim_catalogue_run(const char *dir, struct heapsim_catalogue *c, FILE *progress);
+/*
+ * Runs every DIR/NAME.scn in name order, each run within `budget` (NULL: the
+ * defaults). 0; -1 if a file is not a readable regular file or does not
+ * parse (said on stderr; nothing ran); -2 if a run exceeded its budget (said
+ * on stderr; the cell is an error verdict).
+ */
+int heapsim_catalogue_run(const char *dir, const struct atk_budget *budget,
+			  struct heapsim_catalogue *c, FILE *progress);
 void heapsim_catalogue_markdown(const struct heapsim_catalogue *c, FILE *out);
 void heapsim_catalogue_free(struct heapsim_catalogue *c);
 
@@ -117,6 +123,29 @@ int cli_env_option(int opt, const char *val, struct ll_env_config *cfg);
 const char *cli_profile_text(const struct ll_env_config *cfg, char *buf, size_t len);
 /* Prints what --help shows for those options. */
 void cli_env_options_help(FILE *out);
+/* The budget options of run FILE, matrix and verdict: per scenario run
+ * (layout × hardening), --budget-ticks N and --budget-seconds S (0: no
+ * limit). 1 applied, 0 not one of them, -1 bad value (message printed). */
+#define CLI_BUDGET_OPTIONS                                          \
+	{ "budget-ticks", required_argument, NULL, 'T' },           \
+	{ "budget-seconds", required_argument, NULL, 'D' }
+int cli_budget_option(const char *cmd, int opt, const char *val, struct atk_budget *b);
+void cli_budget_help(FILE *out);
+/* A wall-clock limit on the rest of the command (0: none): past it, "heapsim
+ * CMD: budget exceeded ..." on stderr and exit 2, wherever it was. For work
+ * that cannot stop between steps (the LL pipeline of `run --ticks`). */
+void cli_watchdog(const char *cmd, unsigned seconds);
+/*
+ * Every input file goes through here: only a regular file is opened (a FIFO
+ * would block, a device never end, a directory read as EIO). NULL with errno
+ * set: EISDIR, CLI_ENOTREG for a FIFO/device/socket, or open's own error.
+ */
+#define CLI_ENOTREG ENODEV
+FILE *cli_open_input(const char *path);
+/* The reason for a failed cli_open_input / cli_read_file (errno). */
+const char *cli_read_error(int err);
+/* Is path a readable regular file? If not: "heapsim CMD: cannot read PATH: why". */
+bool cli_input_ok(const char *cmd, const char *path);
 /* Fuzz inputs and records (replay, minimize): a whole file of at most `max`
  * bytes, or NULL with errno set (EFBIG when longer: never a silent cut). */
 #define HEAPSIM_INPUT_MAX (1u << 20)
@@ -124,12 +153,22 @@ uint8_t *cli_read_file(const char *path, size_t max, size_t *len);
 /* A fuzz input (at most HEAPSIM_INPUT_MAX) for command `cmd`, or NULL after
  * saying why on stderr. */
 uint8_t *cli_read_input(const char *cmd, const char *path, size_t *len);
-/* The record a fuzz run wrote beside an input (DIR/finding-SHA1.json): its
- * target, layout and hardening ("" when absent or there is no record). */
+/*
+ * The record a fuzz run wrote beside an input (DIR/finding-SHA1.json): what
+ * decided its verdict ("" / 0 when absent or there is no record), and what
+ * it found (kind, op, message) so a replay can be compared with it.
+ */
 struct cli_record {
-	char target[32], layout[32], hardening[16];
+	bool found;             /* a record was read */
+	char target[32], layout[32], hardening[16], oracle[8], profile[32];
+	unsigned word_bits;
+	char kind[48];
+	long op;
+	char message[256];
 };
-void cli_record_read(const char *input_path, const uint8_t *data, size_t len,
+/* False (said on stderr as "heapsim CMD: ...") when a record is there but
+ * cannot be read: not a regular file, say; no record at all is fine. */
+bool cli_record_read(const char *cmd, const char *input_path, const uint8_t *data, size_t len,
 		     struct cli_record *rec);
 /*
  * Which layout / hardening / oracle set a replayed input runs with: the
@@ -137,6 +176,8 @@ void cli_record_read(const char *input_path, const uint8_t *data, size_t len,
  * else the record's value if valid() accepts it (rec, valid may be NULL), else
  * NULL. One precedence for replay and minimize.
  */
+/* "all" or "escape": the oracle sets a run can have. */
+bool cli_oracle_known(const char *name);
 const char *cli_pick(const char *option, const char *env, const char *rec,
 		     bool (*valid)(const char *));
 bool cli_layout_known(const char *name);

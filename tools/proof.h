@@ -16,12 +16,15 @@ struct proof_finding {
 
 /*
  * Reads FILE and the record beside it, pins the layout (option, environment,
- * record) and hardening, and replays it. 0: a finding (pf->res); 1: no
+ * record), hardening, oracle set and word mode, and replays it. 0: a finding (pf->res); 1: no
  * finding; 2: bad input (message printed): unreadable, truncated record,
  * a record of another layout than the one asked for.
  */
-int proof_load(const char *cmd, const char *file, const char *target, const char *layout,
-	       const char *hardening, struct proof_finding *pf);
+struct proof_pins {
+	const char *target, *layout, *hardening, *oracle; /* NULL: from the record */
+};
+int proof_load(const char *cmd, const char *file, const struct proof_pins *pins,
+	       struct proof_finding *pf);
 /* Does input d show the same bug (identity, or class with class_only)? */
 bool proof_same_bug(const struct proof_finding *pf, const uint8_t *d, size_t n, bool class_only);
 /* mkdir -p. */

@@ -46,11 +46,11 @@ static bool record_whole(const char *input, const uint8_t *d, size_t n, char *wh
 	return true;
 }
 
-int proof_load(const char *cmd, const char *file, const char *target, const char *layout_opt,
-	       const char *hard_opt, struct proof_finding *pf)
+int proof_load(const char *cmd, const char *file, const struct proof_pins *pins,
+	       struct proof_finding *pf)
 {
 	struct cli_record rec;
-	const char *layout, *hard;
+	const char *layout, *hard, *oracle;
 	char why[PATH_MAX + 256];
 
 	memset(pf, 0, sizeof(*pf));
@@ -61,13 +61,16 @@ int proof_load(const char *cmd, const char *file, const char *target, const char
 		fprintf(stderr, "heapsim %s: %s\n", cmd, why);
 		return HEAPSIM_EXIT_USAGE;
 	}
-	cli_record_read(file, pf->data, pf->len, &rec);
-	pf->t = fuzz_target_find(target ? target : rec.target[0] ? rec.target : "fuzz_user_syscalls");
+	if (!cli_record_read(cmd, file, pf->data, pf->len, &rec))
+		return HEAPSIM_EXIT_USAGE;
+	pf->t = fuzz_target_find(pins->target ? pins->target
+					      : rec.target[0] ? rec.target : "fuzz_user_syscalls");
 	if (!pf->t) {
-		fprintf(stderr, "heapsim %s: unknown target '%s'\n", cmd, target ? target : rec.target);
+		fprintf(stderr, "heapsim %s: unknown target '%s'\n", cmd,
+			pins->target ? pins->target : rec.target);
 		return HEAPSIM_EXIT_USAGE;
 	}
-	layout = cli_pick(layout_opt, "HEAPSIM_LAYOUT", NULL, NULL);
+	layout = cli_pick(pins->layout, "HEAPSIM_LAYOUT", NULL, NULL);
 	if (layout && !ll_layout_find(layout)) {
 		fprintf(stderr, "heapsim %s: unknown layout '%s'\n", cmd, layout);
 		cli_list_layout_names(stderr);
@@ -85,8 +88,16 @@ int proof_load(const char *cmd, const char *file, const char *target, const char
 		fprintf(stderr, "heapsim %s: the record names unknown layout '%s'\n", cmd, rec.layout);
 		return HEAPSIM_EXIT_USAGE;
 	}
-	hard = cli_pick(hard_opt, "HEAPSIM_HARDENING", rec.hardening, cli_hardening_known);
+	hard = cli_pick(pins->hardening, "HEAPSIM_HARDENING", rec.hardening, cli_hardening_known);
+	oracle = cli_pick(pins->oracle, "HEAPSIM_ORACLE", rec.oracle, cli_oracle_known);
+	if (oracle && !cli_oracle_known(oracle)) {
+		fprintf(stderr, "heapsim %s: unknown oracle set '%s' (all, escape)\n", cmd, oracle);
+		return HEAPSIM_EXIT_USAGE;
+	}
 	fuzz_opts_default(&pf->o);
+	/* the oracle set and word mode decide the verdict as much as the layout */
+	pf->o.escape_only = oracle && !strcmp(oracle, "escape");
+	pf->o.word_bits = rec.word_bits == 32 || rec.word_bits == 64 ? rec.word_bits : 0;
 	pf->o.layout = fuzz_target_layout(pf->t, layout);
 	if (hard && (pf->o.hardening = sys_heap_hardening_parse(hard)) < 0) {
 		fprintf(stderr, "heapsim %s: unknown hardening '%s'\n", cmd, hard);

@@ -4,6 +4,8 @@
  * (sim_set_protect) in the same run, and the ratio. Prints a Markdown table
  * (docs/performance.md, "Scheduler"). Median of R repetitions.
  */
+#include <ctype.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -65,21 +67,43 @@ static bool median(const char *layout, bool protect, uint64_t ticks, unsigned re
 	return true;
 }
 
+/* A whole decimal or 0x number up to max: no sign, no junk, no wrap. */
+static bool parse_count(const char *s, uint64_t max, uint64_t *out)
+{
+	char *end;
+	unsigned long long v;
+
+	if (!s || !isdigit((unsigned char)*s))
+		return false;
+	errno = 0;
+	v = strtoull(s, &end, 0);
+	if (errno || *end || v > max)
+		return false;
+	*out = v;
+	return true;
+}
+
 int main(int argc, char **argv)
 {
-	uint64_t ticks = 2000;
-	unsigned reps = 3;
+	uint64_t ticks = 2000, reps64 = 3;
+	unsigned reps;
 
 	for (int i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--ticks") && i + 1 < argc) {
-			ticks = strtoull(argv[++i], NULL, 0);
-		} else if (!strcmp(argv[i], "--reps") && i + 1 < argc) {
-			reps = (unsigned)strtoul(argv[++i], NULL, 0);
-		} else {
-			fprintf(stderr, "usage: sched-bench [--ticks N] [--reps R (1..15)]\n");
+		bool ok;
+
+		if (!strcmp(argv[i], "--ticks") && i + 1 < argc)
+			ok = parse_count(argv[++i], 100000000, &ticks);
+		else if (!strcmp(argv[i], "--reps") && i + 1 < argc)
+			ok = parse_count(argv[++i], 15, &reps64);
+		else
+			ok = false;
+		if (!ok) {
+			fprintf(stderr, "sched-bench: bad or out-of-range argument '%s'\n"
+					"usage: sched-bench [--ticks N (1..10^8)] [--reps R (1..15)]\n", argv[i]);
 			return 2;
 		}
 	}
+	reps = (unsigned)reps64;
 	if (!ticks || !reps || reps > 15) {
 		fprintf(stderr, "sched-bench: --ticks must be > 0 and --reps 1..15\n");
 		return 2;

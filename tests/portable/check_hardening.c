@@ -121,6 +121,39 @@ PTEST(canary_corruption_on_overflow_at_full)
 	}
 }
 
+/*
+ * FULL: a request whose own bucket is empty is served from a larger one (the
+ * smallest non-empty bucket above it). The free chunk taken there has a used
+ * left neighbour no earlier step verified: its canary is read first, so an
+ * overflow out of that neighbour is caught here, before the allocation
+ * hides it behind a fresh header.
+ */
+PTEST(larger_bucket_alloc_verifies_left_canary_at_full)
+{
+	for (unsigned w = 32; w <= 64; w += 32) {
+		uint32_t small;
+
+		build(w, SYS_HEAP_HARDENING_FULL);
+		sys_heap_free(&h, pD);
+		/* the smallest request lands in a bucket below D's: the
+		 * larger-bucket path, and D (not the big tail) is taken */
+		small = m.min_chunk;
+		while (8 * small <= m.hdr + 8 * m.T) /* room for one byte */
+			small++;
+		PT_ASSERT(pt_bucket(&m, small) < pt_bucket(&m, cD - cC));
+		memset(pC, 0x41, sys_heap_usable_size(&h, pC) + 4);
+		take_snapshot();
+		PT_ASSERT_NULL(sys_heap_alloc(&h, pt_bytes_for(&m, small)));
+		PT_ASSERT_CHECK("canary corruption");
+		PT_ASSERT(unchanged());
+		/* the same request on an intact heap is served from D */
+		build(w, SYS_HEAP_HARDENING_FULL);
+		sys_heap_free(&h, pD);
+		PT_ASSERT(sys_heap_alloc(&h, pt_bytes_for(&m, small)) == pD);
+		PT_ASSERT_NO_CHECK();
+	}
+}
+
 /* B's own LEFT_SIZE is wrong: right(left(B)) ≠ B, from MODERATE on. */
 PTEST(left_neighbour_reported)
 {
@@ -366,6 +399,7 @@ PTEST_SUITE(heap_hardening,
 	    PTEST_ENTRY(double_free_reported), PTEST_ENTRY(canary_double_free_at_full),
 	    PTEST_ENTRY(overflow_reported), PTEST_ENTRY(overflow_unchecked_at_none),
 	    PTEST_ENTRY(canary_corruption_on_overflow_at_full),
+	    PTEST_ENTRY(larger_bucket_alloc_verifies_left_canary_at_full),
 	    PTEST_ENTRY(left_neighbour_reported), PTEST_ENTRY(free_chunk_linkage_reported),
 	    PTEST_ENTRY(free_list_linkage_on_remove), PTEST_ENTRY(free_list_linkage_on_add),
 	    PTEST_ENTRY(not_in_use_reported), PTEST_ENTRY(validation_failed_at_extreme),

@@ -5,6 +5,7 @@
  * completeness of oob_heap_check, and the sys_heap semantics it mirrors.
  * Expected values come from docs/oob-heap.md, not from the implementation.
  */
+#include <errno.h>
 #include <string.h>
 
 #include "pt_heap.h"
@@ -453,6 +454,82 @@ PTEST(oob_check_detects_every_bitmap_bit_flip)
 	PT_ASSERT_NO_CHECK();
 }
 
+/*
+ * The last bitmap (the largest bucket's) is checked like the others: a bit
+ * past its end names it as a bitmap summary error. (Its count of set bits
+ * would also be off, but that is a later, coarser check: the first broken
+ * invariant is the one reported.)
+ */
+PTEST(oob_check_covers_the_last_bitmap)
+{
+	uint8_t *m = (uint8_t *)meta_a;
+	size_t bytes = 2048, end = oob_heap_metadata_bytes(bytes);
+	uint32_t nb = log2_floor(bytes / 8) + 1, chunk = 0;
+	const char *why = NULL;
+
+	pt_record_checks();
+	memset(meta_a, 0, sizeof(meta_a));
+	oob_init(&ha, A_BUF, bytes, meta_a, NULL);
+	assert_intact(&ha);
+	/* bucket nb−1 has one or two granules: one word, the metadata's last */
+	m[end - 1] ^= 0x80;
+	PT_ASSERT(!oob_heap_check(&ha, &why, &chunk));
+	PT_ASSERT(pt_streq(why, "bitmap summary"));
+	PT_ASSERT_EQ(chunk, nb);
+	m[end - 1] ^= 0x80;
+	assert_intact(&ha);
+	PT_ASSERT_NO_CHECK();
+}
+
+/* The stats call refuses NULL and a heap whose init failed (no metadata). */
+PTEST(oob_stats_guards)
+{
+	struct sys_memory_stats s;
+	struct oob_heap never;
+
+	memset(&never, 0, sizeof(never));
+	PT_ASSERT_EQ(oob_heap_runtime_stats_get(NULL, &s), -EINVAL);
+	PT_ASSERT_EQ(oob_heap_runtime_stats_get(&never, &s), -EINVAL);
+	pt_record_checks();
+	PT_ASSERT_EQ(oob_heap_init_checked(&ha, A_BUF, 7, meta_a, sizeof(meta_a), NULL, true),
+		     SYS_HEAP_INIT_TOO_SMALL);
+	PT_ASSERT_EQ(oob_heap_runtime_stats_get(&ha, &s), -EINVAL);
+	/* a live heap answers, and NULL stats are still refused */
+	oob_init(&ha, A_BUF, 1024, meta_a, NULL);
+	PT_ASSERT_EQ(oob_heap_runtime_stats_get(&ha, NULL), -EINVAL);
+	PT_ASSERT_NOT_NULL(oob_heap_alloc(&ha, 100));
+	s = stats_of(&ha);
+	PT_ASSERT_EQ(s.allocated_bytes, 104);
+	PT_ASSERT_EQ(s.max_allocated_bytes, 104);
+	PT_ASSERT_NO_CHECK();
+}
+
+/* A heap larger than its word size can address, or with more units than the
+ * bitmaps index, is refused as too big, before the buffer is touched. */
+PTEST(oob_init_refuses_too_big)
+{
+	struct sys_heap_config cfg;
+
+	if (sizeof(size_t) <= 4)
+		return; /* such sizes do not exist on a 32-bit host */
+	sys_heap_config_default(&cfg);
+	cfg.word_bits = 32;
+	pt_record_checks();
+	PT_ASSERT_EQ(oob_heap_init_checked(&ha, A_BUF, (size_t)0xffffffffu + 1, meta_a,
+					   sizeof(meta_a), &cfg, false),
+		     SYS_HEAP_INIT_TOO_BIG);
+	PT_ASSERT_CHECK("init too big");
+	PT_ASSERT_EQ(oob_heap_units(&ha), 0);
+	/* 64-bit words address it, but 2^31 units are more than the bitmaps hold */
+	cfg.word_bits = 64;
+	pt_record_checks();
+	PT_ASSERT_EQ(oob_heap_init_checked(&ha, A_BUF, (size_t)0x80000000u * 8, meta_a,
+					   sizeof(meta_a), &cfg, false),
+		     SYS_HEAP_INIT_TOO_BIG);
+	PT_ASSERT_CHECK("init too big");
+	PT_ASSERT_EQ(oob_heap_units(&ha), 0);
+}
+
 /* EXTREME runs the check before each operation and refuses to go on. */
 PTEST(oob_extreme_refuses_broken_metadata)
 {
@@ -611,6 +688,8 @@ PTEST_SUITE(oob_heap,
 	    PTEST_ENTRY(oob_bad_pointers_detected),
 	    PTEST_ENTRY(oob_double_free_after_merge),
 	    PTEST_ENTRY(oob_check_detects_every_bitmap_bit_flip),
+	    PTEST_ENTRY(oob_check_covers_the_last_bitmap), PTEST_ENTRY(oob_stats_guards),
+	    PTEST_ENTRY(oob_init_refuses_too_big),
 	    PTEST_ENTRY(oob_extreme_refuses_broken_metadata),
 	    PTEST_ENTRY(oob_alloc_loops_rotate_like_sys_heap),
 	    PTEST_ENTRY(oob_aligned_and_rewind),

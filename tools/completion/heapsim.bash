@@ -20,13 +20,13 @@ _heapsim() {
   local env_opts="--layout --hardening --profile --cores --heap-bytes --word-bits --period --strict-verify --no-cache --no-alias --kernel-ll"
   case $cmd in
     audit) opts="$env_opts --dynamic --json" ;;
-    run) opts="$env_opts --ticks --json --sarif --trace" ;;
+    run) opts="$env_opts --ticks --json --sarif --trace --budget-ticks --budget-seconds" ;;
     list-layouts) opts="--json" ;;
-    replay) opts="--target --layout --hardening --oracle --json --sarif" ;;
-    matrix) opts="--dir --out --check --json --sarif" ;;
-    minimize) opts="--target --layout --hardening --out --fuzzer --seconds --same-class --no-libfuzzer" ;;
+    replay) opts="--target --layout --hardening --oracle --word-bits --json --sarif" ;;
+    matrix) opts="--dir --out --check --json --sarif --budget-ticks --budget-seconds" ;;
+    minimize) opts="--target --layout --hardening --oracle --out --fuzzer --seconds --same-class --no-libfuzzer --json" ;;
     export) opts="--scenario --xtensa --target --layout --hardening --out" ;;
-    verdict) opts="--seconds --seed --out --scenarios --json --sarif" ;;
+    verdict) opts="--seconds --seed --out --scenarios --json --sarif --budget-ticks --budget-seconds" ;;
     report) opts="--out --findings --scenarios --no-matrix" ;;
     *) opts="" ;;
   esac

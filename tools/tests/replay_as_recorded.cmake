@@ -1,0 +1,33 @@
+# Every finding must replay to what its record (finding-SHA1.json beside it)
+# says: the same kind, operation and message, with nothing pinned by hand —
+# the record alone must carry what decides the verdict.
+#   cmake -DHEAPSIM=path/heapsim "-DFILES=crash;..." -P replay_as_recorded.cmake
+#   cmake -DHEAPSIM=path/heapsim -DVERDICT_OUT=dir -DSECONDS=N -P replay_as_recorded.cmake
+#     (runs `heapsim verdict --seconds N --out dir` first; its crash files are FILES)
+if(DEFINED VERDICT_OUT)
+  file(REMOVE_RECURSE ${VERDICT_OUT})
+  execute_process(COMMAND ${HEAPSIM} verdict --seconds ${SECONDS} --out ${VERDICT_OUT}
+                  RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+  if(NOT rc MATCHES "^[01]$")
+    message(FATAL_ERROR "heapsim verdict: exit ${rc}\n${out}${err}")
+  endif()
+  file(GLOB_RECURSE FILES ${VERDICT_OUT}/*/crash-*)
+  if(NOT FILES)
+    message(FATAL_ERROR "heapsim verdict saved no finding to replay:\n${out}")
+  endif()
+endif()
+if(NOT FILES)
+  message(FATAL_ERROR "no findings given")
+endif()
+foreach(f ${FILES})
+  file(SHA1 ${f} sha)
+  get_filename_component(dir ${f} DIRECTORY)
+  if(NOT EXISTS ${dir}/finding-${sha}.json)
+    message(FATAL_ERROR "${f}: no record finding-${sha}.json beside it")
+  endif()
+  execute_process(COMMAND ${HEAPSIM} replay ${f} RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+  if(NOT rc STREQUAL "1" OR NOT out MATCHES "\n== as recorded: ")
+    message(FATAL_ERROR "${f}: exit ${rc}, not replayed as recorded:\n${out}${err}")
+  endif()
+  message(STATUS "${f}: as recorded")
+endforeach()
