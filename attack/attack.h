@@ -193,6 +193,7 @@ struct atk_session_config {
 	int hardening;          /* enum sys_heap_hardening */
 	unsigned word_bits;
 	size_t heap_bytes;
+	bool runtime_stats;     /* CONFIG_SYS_HEAP_RUNTIME_STATS on the kernel's heap */
 	bool protect_off;
 	bool kread_off;         /* benchmark baseline: no kernel-reads-user oracle */
 	FILE *trace;

@@ -65,6 +65,7 @@ struct atk_scenario {
 	bool hard[SYS_HEAP_HARDENING_LEVELS]; /* all false: all */
 	unsigned word_bits;
 	size_t heap_bytes;
+	bool runtime_stats;       /* `stats on`: CONFIG_SYS_HEAP_RUNTIME_STATS */
 	struct atk_action acts[SC_MAX_ACTS];
 	unsigned line_of[SC_MAX_ACTS];
 	size_t nacts;
@@ -140,6 +141,7 @@ struct parser {
 	size_t errlen;
 	bool failed;
 	uint32_t allocated; /* blocks an earlier alloc line names */
+	bool used_stats;    /* a line named zheap's counters: word/stats are fixed now */
 };
 
 static bool fail(struct parser *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -290,6 +292,24 @@ static int parse_heap_base(struct parser *p, const char **sp, struct atk_addr *a
 			a->base = ATK_BASE_BUCKET;
 			if (!bracket_index(sp, &a->idx))
 				return fail(p, "bad zheap.bucket[N]"), -1;
+		} else {
+			static const char *const stats[] = { ".free_bytes", ".allocated_bytes",
+							     ".max_allocated_bytes" };
+
+			for (unsigned k = 0; k < 3; k++) {
+				if (!eat(sp, stats[k]))
+					continue;
+				/* the counters sit after avail_buckets, one target
+				 * size_t each: where depends on `word`, so it and
+				 * `stats on` come first */
+				if (!p->s->runtime_stats)
+					return fail(p, "zheap%s needs `stats on` on an earlier line",
+						    stats[k]), -1;
+				a->off = SYS_HEAP_HDR_AVAIL_BUCKETS + 4 +
+					 k * (p->s->word_bits == 64 ? 8u : 4u);
+				p->used_stats = true;
+				break;
+			}
 		}
 	} else if (eat(sp, "end")) {
 		a->base = ATK_BASE_END;
@@ -831,11 +851,20 @@ static bool parse_setting(struct parser *p, char **tok, int n)
 	} else if (!strcmp(tok[0], "word")) {
 		if (n != 2 || !parse_num(tok[1], &v) || (v != 32 && v != 64))
 			return fail(p, "usage: word 32|64");
+		if (p->used_stats)
+			return fail(p, "word: after a line that names zheap's counters (their offsets "
+				       "depend on it)");
 		s->word_bits = (unsigned)v;
 	} else if (!strcmp(tok[0], "oracles")) {
 		if (n != 2 || (strcmp(tok[1], "fuzzer") && strcmp(tok[1], "scenario")))
 			return fail(p, "usage: oracles fuzzer|scenario");
 		s->fuzz_oracles = !strcmp(tok[1], "fuzzer");
+	} else if (!strcmp(tok[0], "stats")) {
+		if (n != 2 || (strcmp(tok[1], "on") && strcmp(tok[1], "off")))
+			return fail(p, "usage: stats on|off");
+		if (p->used_stats)
+			return fail(p, "stats: after a line that names zheap's counters");
+		s->runtime_stats = !strcmp(tok[1], "on");
 	} else if (!strcmp(tok[0], "heap-bytes")) {
 		if (n != 2 || !parse_num(tok[1], &v) || !v || v % 4096 || v > (16u << 20))
 			return fail(p, "usage: heap-bytes N (a multiple of 4096, at most 16 MiB)");
@@ -847,7 +876,8 @@ static bool parse_setting(struct parser *p, char **tok, int n)
 static bool is_setting(const char *word)
 {
 	return !strcmp(word, "scenario") || !strcmp(word, "layouts") || !strcmp(word, "hardening") ||
-	       !strcmp(word, "word") || !strcmp(word, "heap-bytes") || !strcmp(word, "oracles");
+	       !strcmp(word, "word") || !strcmp(word, "heap-bytes") || !strcmp(word, "oracles") ||
+	       !strcmp(word, "stats");
 }
 
 /* dma get | dma put | ipc | core N write ... : SOF main's steps */
@@ -976,7 +1006,7 @@ static bool parse_line(struct parser *p, char *line)
 struct atk_scenario *atk_scenario_parse(const char *text, size_t len, char *err, size_t errlen)
 {
 	struct atk_scenario *s = calloc(1, sizeof(*s));
-	struct parser p = { s, 0, err, errlen, false, 0 };
+	struct parser p = { s, 0, err, errlen, false, 0, false };
 	char line[SC_MAX_LINE];
 	size_t i = 0;
 
@@ -1218,6 +1248,7 @@ int atk_scenario_run_observed(const struct atk_scenario *s, const char *layout, 
 	cfg.hardening = hardening;
 	cfg.word_bits = s->word_bits;
 	cfg.heap_bytes = s->heap_bytes;
+	cfg.runtime_stats = s->runtime_stats;
 	cfg.trace = trace;
 	cfg.check_each_step = s->fuzz_oracles;
 	memset(&run_vars, 0, sizeof(run_vars));

@@ -205,6 +205,7 @@ int atk_session_open(struct atk_session **out, const struct atk_session_config *
 		ec.word_bits = cfg->word_bits;
 	if (cfg->heap_bytes)
 		ec.heap_bytes = cfg->heap_bytes;
+	ec.runtime_stats = cfg->runtime_stats;
 	ec.sim.protect = !cfg->protect_off;
 	ec.sim.trace = cfg->trace != NULL;
 	ec.sim.switch_budget = 200000;

@@ -43,6 +43,7 @@ static void heap_config(const struct ll_env *env, struct sys_heap_config *hc)
 	hc->word_bits = env->cfg.word_bits;
 	hc->hardening = env->cfg.hardening;
 	sys_heap_config_profile(hc, env->cfg.profile);
+	hc->runtime_stats = env->cfg.runtime_stats;
 }
 
 /* SOF initialises the heap on the buffer's uncached address: init_mem is

@@ -188,6 +188,7 @@ struct ll_env_config {
 	unsigned word_bits;             /* 32 (default) or 64 */
 	enum sys_heap_hardening hardening; /* default MODERATE */
 	enum sys_heap_profile profile;  /* default debug (asserts on) */
+	bool runtime_stats;             /* CONFIG_SYS_HEAP_RUNTIME_STATS; default off */
 	unsigned cores;                 /* CONFIG_CORE_COUNT, SOF-main layouts; default 3 */
 	bool cached_heap;               /* CONFIG_SOF_ZEPHYR_HEAP_CACHED; default true */
 	bool alias_partition;           /* also add the uncached alias partition; default true */
