@@ -191,6 +191,11 @@ void export_addr(FILE *f, const struct atk_addr *in, unsigned width, unsigned wo
 	case ATK_BASE_PART:
 		fprintf(f, "part[%d]", a.idx);
 		break;
+	case ATK_BASE_SOF:
+		/* sof.OBJECT+offset: the scenario language's names of SOF main's
+		 * kernel-trusted objects (their fields are plain offsets here) */
+		fprintf(f, "sof.%s", ll_sof_object_name((unsigned)a.idx % LL_SOF_OBJECTS));
+		break;
 	default:
 		fprintf(f, "null");
 		break;
@@ -259,6 +264,10 @@ static void put_action(FILE *f, const struct export_run *x, const struct atk_act
 			export_addr(f, &a->heap, w, wb);
 		}
 		break;
+	case ATK_ACT_CORE_WRITE:
+		/* the same write, done by another core's LL thread */
+		fprintf(f, "core %d ", a->slot);
+		/* fall through */
 	case ATK_ACT_WRITE:
 		if (a->width == 0) {
 			fprintf(f, "write bytes ");
@@ -278,12 +287,13 @@ static void put_action(FILE *f, const struct export_run *x, const struct atk_act
 		fprintf(f, "tick %u", a->ticks);
 		break;
 	case ATK_ACT_DMA_GET:
+		fprintf(f, "dma get");
+		break;
 	case ATK_ACT_DMA_PUT:
+		fprintf(f, "dma put");
+		break;
 	case ATK_ACT_IPC:
-	case ATK_ACT_CORE_WRITE:
-		/* the SOF-main steps have no exporter yet: the replay of the
-		 * written file (below) then fails, and export says so */
-		fprintf(f, "# a SOF-main step the exporter cannot write yet");
+		fprintf(f, "ipc");
 		break;
 	}
 	fputc('\n', f);

@@ -5,7 +5,9 @@
 # MODE minimize: minimize (in-process pass) from an empty working directory
 #                writes nothing there, and its result replays to the same [class];
 # MODE xtensa:   export --xtensa gives exactly the committed target program
-#                (port/xtensa/proof/demos), so the one QEMU runs is current.
+#                (port/xtensa/proof/demos), so the one QEMU runs is current;
+# MODE xtensa-refused: a layout the port has no memory map for is exit 2 with
+#                the reason, and nothing is written.
 function(run)
   execute_process(COMMAND ${ARGN} RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err
                   WORKING_DIRECTORY ${cwd})
@@ -53,6 +55,11 @@ elseif(MODE STREQUAL "minimize")
   endif()
   file(READ ${WORK}/min/minimize.json summary)
   message(STATUS "${summary}")
+elseif(MODE STREQUAL "xtensa-refused")
+  run(${TOOL} export --xtensa ${IN} --layout ${LAYOUT} --out ${WORK}/f.c)
+  if(NOT rc EQUAL 2 OR NOT out MATCHES "has no memory map in the Xtensa port" OR EXISTS ${WORK}/f.c)
+    message(FATAL_ERROR "export --xtensa of a ${LAYOUT} finding: exit ${rc}, want 2 and a reason:\n${out}")
+  endif()
 elseif(MODE STREQUAL "xtensa")
   run(${TOOL} export --xtensa ${IN} --layout ${LAYOUT} --out ${WORK}/f.c)
   if(NOT rc EQUAL 0)
