@@ -1,0 +1,53 @@
+/*
+ * Exported by `heapsim export --xtensa` from scenario impact-bucket-handler:
+ * [confinement] on pr10807-v3, hardening none. Runs on the dc233c core (port/xtensa/proof):
+ * the user thread's stores in ring 1, the syscalls in ring 0 on heap/'s sys_heap.
+ */
+#include "proof_prog.h"
+
+static const struct proof_step steps[] = {
+	{ .op = PROOF_ALLOC, .slot = 0, .bytes = 0x200, .align = 0x0, .flags = 0x2, .forged_heap = 0,
+	  .host = "alloc A" },
+	{ .op = PROOF_ALLOC, .slot = 6, .bytes = 0x40, .align = 0x0, .flags = 0x2, .forged_heap = 0,
+	  .host = "alloc G" },
+	{ .op = PROOF_WRITE, .region = PROOF_BUF, .off = 130, .len = 2, .data = { 0x03, 0x00 },
+	  .host = "write A.hdr+10" },
+	{ .op = PROOF_WRITE, .region = PROOF_BUF, .off = 136, .len = 2, .data = { 0x01, 0x00 },
+	  .host = "write A.hdr+16" },
+	{ .op = PROOF_WRITE, .region = PROOF_BUF, .off = 138, .len = 2, .data = { 0x28, 0x00 },
+	  .host = "write A.hdr+18" },
+	{ .op = PROOF_WRITE, .region = PROOF_BUF, .off = 140, .len = 2, .data = { 0x02, 0x40 },
+	  .host = "write A.hdr+20" },
+	{ .op = PROOF_WRITE, .region = PROOF_BUF, .off = 142, .len = 2, .data = { 0x34, 0x12 },
+	  .host = "write A.hdr+22" },
+	{ .op = PROOF_WRITE, .region = PROOF_BUF, .off = 296, .len = 2, .data = { 0x14, 0x00 },
+	  .host = "write A.hdr+176" },
+	{ .op = PROOF_WRITE, .region = PROOF_BUF, .off = 298, .len = 2, .data = { 0x05, 0x00 },
+	  .host = "write A.hdr+178" },
+	{ .op = PROOF_WRITE, .region = PROOF_BUF, .off = 32, .len = 4, .data = { 0x11, 0x00, 0x00, 0x00 },
+	  .host = "write zheap.bucket[4]" },
+	{ .op = PROOF_WRITE, .region = PROOF_BUF, .off = 12, .len = 4, .data = { 0x10, 0x00, 0x00, 0x00 },
+	  .host = "write zheap+12" },
+	{ .op = PROOF_ALLOC, .slot = 2, .bytes = 0x40, .align = 0x0, .flags = 0x2, .forged_heap = 0,
+	  .host = "alloc C" },
+};
+
+const struct proof_program proof_program = {
+	.name = "scenario impact-bucket-handler",
+	.layout = "pr10807-v3",
+	.hardening = 0,
+	.region_bytes = 131072,
+	.buf_in_region = 0,
+	.kheap_in_region = 0,
+	.kheap_bytes = 28,
+	.check_each_step = 0,
+	.host_class = "confinement",
+	.host_message = "sof_heap_alloc wrote 2 bytes outside its footprint at 0xa0031016: ll_sched_domain ll_sched domain +0x16 (handler)",
+	.host_kernel_store = 1,
+	.host_store_off = 131094,
+	.host_store_len = 2,
+	.host_kobj_off = -1,
+	.host_past = 0,
+	.nsteps = sizeof(steps) / sizeof(steps[0]),
+	.steps = steps,
+};
