@@ -620,8 +620,10 @@ size_t arch_user_string_nlen(const char *s, size_t maxsize, int *err)
 
 	*err = 0;
 	for (size_t i = 0; i < maxsize; i++) {
+		uintptr_t at = (uintptr_t)s + i; /* s may be NULL: no pointer arithmetic */
+
 		/* Rights are per page: one probe per page the string enters. */
-		if ((i == 0 || ((uintptr_t)(s + i) % page) == 0) && !readable(s + i)) {
+		if ((i == 0 || at % page == 0) && !readable((const char *)at)) {
 			*err = -1;
 			return 0;
 		}

@@ -54,11 +54,11 @@ static inline int zt_fill(char *buf, size_t len, char c)
 
 int z_impl_zt_sum(const int *v, size_t n)
 {
-	int sum = 0;
+	unsigned int sum = 0; /* text read as ints may overflow an int */
 
 	for (size_t i = 0; i < n; i++)
-		sum += v[i];
-	return sum;
+		sum += (unsigned int)v[i];
+	return (int)(sum & 0x7fffffffu);
 }
 
 static inline int z_vrfy_zt_sum(const int *v, size_t n)
