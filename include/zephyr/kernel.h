@@ -1,7 +1,9 @@
 /*
  * heapsim's Zephyr drop-in: the part of <zephyr/kernel.h> that heap code and
  * its host tests use — k_heap (K_HEAP_DEFINE, k_heap_*), the k_malloc family,
- * timeouts, priorities, sleeping, ISR context (irq_offload) and fatal errors.
+ * timeouts, priorities, sleeping, ISR context (irq_offload), fatal errors,
+ * threads (kernel/thread.h), memory domains (app_memory/mem_domain.h) and
+ * kernel objects (sys/kobject.h).
  *
  * Everything works from a plain main(): K_HEAP_DEFINE heaps are initialised
  * before main() runs, as Zephyr's boot does, and k_malloc() draws on a system
