@@ -87,11 +87,19 @@ void z_heapsim_fatal(unsigned int reason, const char *file, unsigned int line, c
 	k_sys_fatal_error_handler(reason, NULL);
 }
 
+/* As on Zephyr, a thread whose fatal error's handler returns is aborted; the
+ * thread of a host thread (main()) cannot be, so the process aborts. */
+void zh_end_thread_after_fatal(unsigned int reason)
+{
+	zh_thread_end_after_fatal();
+	fprintf(stderr, ">>> thread cannot continue after %s\n", reason_name(reason));
+	abort();
+}
+
 void z_heapsim_explicit_fatal(unsigned int reason, const char *file, unsigned int line)
 {
 	z_heapsim_fatal(reason, file, line, "%s", reason == K_ERR_KERNEL_OOPS ? "k_oops()" : "k_panic()");
-	fprintf(stderr, ">>> thread cannot continue after %s\n", reason_name(reason));
-	abort();
+	zh_end_thread_after_fatal(reason);
 }
 
 const char *heapsim_fatal_message(void)

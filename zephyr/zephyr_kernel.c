@@ -5,7 +5,6 @@
  */
 #include <errno.h>
 #include <pthread.h>
-#include <sched.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -93,30 +92,6 @@ int64_t k_uptime_get(void)
 	return (int64_t)(t.tv_sec - start_time.tv_sec) * 1000 + (t.tv_nsec - start_time.tv_nsec) / 1000000;
 }
 
-static void sleep_ns(int64_t ns)
-{
-	struct timespec t = { .tv_sec = ns / 1000000000, .tv_nsec = ns % 1000000000 };
-
-	while (nanosleep(&t, &t) != 0 && errno == EINTR)
-		;
-}
-
-static int64_t ticks_to_ns(k_ticks_t ticks)
-{
-	return ticks * (1000000000 / CONFIG_SYS_CLOCK_TICKS_PER_SEC);
-}
-
-int32_t k_sleep(k_timeout_t timeout)
-{
-	if (K_TIMEOUT_EQ(timeout, K_FOREVER)) {
-		for (;;)
-			sleep_ns(1000000000);
-	}
-	if (timeout.ticks > 0)
-		sleep_ns(ticks_to_ns(timeout.ticks));
-	return 0;
-}
-
 int32_t k_msleep(int32_t ms)
 {
 	return k_sleep(K_MSEC(ms));
@@ -129,12 +104,7 @@ int32_t k_usleep(int32_t us)
 
 void k_busy_wait(uint32_t usec_to_wait)
 {
-	sleep_ns((int64_t)usec_to_wait * 1000);
-}
-
-void k_yield(void)
-{
-	sched_yield();
+	zh_sleep_ns((int64_t)usec_to_wait * 1000);
 }
 
 /* ---- k_heap -------------------------------------------------------------------- */
@@ -210,7 +180,7 @@ static void *alloc_wait(struct k_heap *h, enum heap_op op, void *ptr, size_t ali
 	if (!heap_enter(h, where))
 		return NULL;
 	if (wait && !K_TIMEOUT_EQ(timeout, K_FOREVER)) {
-		int64_t ns = deadline.tv_nsec + ticks_to_ns(timeout.ticks);
+		int64_t ns = deadline.tv_nsec + zh_ticks_to_ns(timeout.ticks);
 
 		deadline.tv_sec += ns / 1000000000;
 		deadline.tv_nsec = ns % 1000000000;
@@ -229,6 +199,20 @@ static void *alloc_wait(struct k_heap *h, enum heap_op op, void *ptr, size_t ali
 			break;
 		if (!lock_held)
 			return NULL; /* the fatal handler released it: the call is over */
+		/* Other threads of this host thread run until a free wakes this one. */
+		int64_t deadline_ns = K_TIMEOUT_EQ(timeout, K_FOREVER)
+					      ? -1
+					      : (int64_t)deadline.tv_sec * 1000000000 + deadline.tv_nsec;
+		zh_unlock();
+		int woke = zh_sched_heap_wait(h, deadline_ns);
+
+		zh_lock();
+		if (woke == 1)
+			continue;
+		if (woke == 0) {
+			p = NULL;
+			break;
+		}
 		h->wait_q.waiters++;
 		lock_held = false;
 		int rc = K_TIMEOUT_EQ(timeout, K_FOREVER)
@@ -286,6 +270,7 @@ void k_heap_free(struct k_heap *h, void *mem)
 	if (lock_held && h->wait_q.waiters)
 		pthread_cond_broadcast(&heap_freed);
 	zh_unlock();
+	zh_sched_heap_freed(h);
 }
 
 /* The linker's bounds of the K_HEAP_DEFINE section (absent: no such heap). */

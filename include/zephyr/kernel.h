@@ -1,7 +1,9 @@
 /*
  * heapsim's Zephyr drop-in: the part of <zephyr/kernel.h> that heap code and
  * its host tests use — k_heap (K_HEAP_DEFINE, k_heap_*), the k_malloc family,
- * timeouts, priorities, sleeping, ISR context (irq_offload) and fatal errors.
+ * timeouts, priorities, sleeping, ISR context (irq_offload), fatal errors,
+ * threads (kernel/thread.h), memory domains (app_memory/mem_domain.h) and
+ * kernel objects (sys/kobject.h).
  *
  * Everything works from a plain main(): K_HEAP_DEFINE heaps are initialised
  * before main() runs, as Zephyr's boot does, and k_malloc() draws on a system
@@ -32,6 +34,10 @@
 #include <zephyr/sys/__assert.h>
 #include <zephyr/sys/sys_heap.h>
 #include <zephyr/heapsim_kconfig.h>
+#include <zephyr/kernel/thread.h>
+#include <zephyr/kernel/thread_stack.h>
+#include <zephyr/app_memory/mem_domain.h>
+#include <zephyr/sys/kobject.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -100,6 +106,82 @@ bool k_is_in_isr(void);
 #define K_IDLE_PRIO K_LOWEST_THREAD_PRIO
 #define K_HIGHEST_APPLICATION_THREAD_PRIO (K_HIGHEST_THREAD_PRIO)
 #define K_LOWEST_APPLICATION_THREAD_PRIO (K_LOWEST_THREAD_PRIO - 1)
+
+/* ---- threads (see <zephyr/kernel/thread.h> for the scheduling) ----------- */
+
+/* The drop-in's kernel has user mode, memory domains and syscalls. */
+#ifndef CONFIG_USERSPACE
+#define CONFIG_USERSPACE 1
+#endif
+#ifndef CONFIG_MAIN_THREAD_PRIORITY
+#define CONFIG_MAIN_THREAD_PRIORITY 0
+#endif
+
+/*
+ * As Zephyr: the thread starts after `delay` (K_NO_WAIT: now; K_FOREVER: at
+ * k_thread_start), in the creator's memory domain, in user mode with K_USER,
+ * with the creator's object permissions with K_INHERIT_PERMS, and with
+ * access to itself. Its code runs on a host stack of its own; `stack` is its
+ * stack object. Under CONFIG_ASSERT (of the calling file) these are
+ * assertions: creating in an ISR, a priority outside
+ * [K_HIGHEST_THREAD_PRIO, K_LOWEST_APPLICATION_THREAD_PRIO], a NULL thread,
+ * stack or entry, a thread that is still running, a K_USER thread on a stack
+ * that is not a K_THREAD_STACK_DEFINE stack. Whether asserted or not, such a
+ * call creates nothing and returns NULL.
+ */
+k_tid_t z_heapsim_thread_create(bool asserts, struct k_thread *new_thread, k_thread_stack_t *stack,
+				size_t stack_size, k_thread_entry_t entry, void *p1, void *p2,
+				void *p3, int prio, uint32_t options, k_timeout_t delay);
+#ifndef Z_HEAPSIM_LIBRARY
+static inline k_tid_t z_heapsim_zephyr_thread_create(struct k_thread *new_thread,
+						     k_thread_stack_t *stack, size_t stack_size,
+						     k_thread_entry_t entry, void *p1, void *p2,
+						     void *p3, int prio, uint32_t options,
+						     k_timeout_t delay)
+{
+	return z_heapsim_thread_create(__ASSERT_ON, new_thread, stack, stack_size, entry, p1, p2,
+				       p3, prio, options, delay);
+}
+#define k_thread_create z_heapsim_zephyr_thread_create
+#endif
+
+/* Starts a thread created with a K_FOREVER delay (no effect otherwise). */
+void k_thread_start(k_tid_t thread);
+/* 0 once the thread has exited or been aborted; -EBUSY with K_NO_WAIT,
+ * -EAGAIN when the timeout expires, -EDEADLK when joining oneself or a
+ * thread that is joining the caller, or when no thread could ever run
+ * (after a fatal K_ERR_KERNEL_PANIC "deadlock" error: Zephyr would hang). */
+int k_thread_join(struct k_thread *thread, k_timeout_t timeout);
+/* Ends a thread (the caller itself does not return). Aborting an essential
+ * thread is a fatal K_ERR_KERNEL_PANIC. When the thread of a host thread
+ * (main()) ends, the other threads run until none can, then main's host
+ * thread exits with status 0. */
+void k_thread_abort(k_tid_t thread);
+k_tid_t k_current_get(void);
+k_tid_t k_sched_current_thread_query(void);
+/* True in a user thread, outside the syscall handlers it calls. */
+bool k_is_user_context(void);
+/* Drops the calling thread to user mode for good and runs entry there; the
+ * thread ends when entry returns. */
+FUNC_NORETURN void k_thread_user_mode_enter(k_thread_entry_t entry, void *p1, void *p2, void *p3);
+/* NULL thread: the caller. -EINVAL for a NULL name. Names are cut to
+ * CONFIG_THREAD_MAX_NAME_LEN - 1 characters. */
+int k_thread_name_set(k_tid_t thread, const char *str);
+const char *k_thread_name_get(k_tid_t thread);
+int k_thread_priority_get(k_tid_t thread);
+void k_thread_priority_set(k_tid_t thread, int prio);
+void k_thread_custom_data_set(void *value);
+void *k_thread_custom_data_get(void);
+
+/*
+ * heapsim: a user thread's own access to memory, checked in software (a
+ * host has no MPU). In a user thread, an access to [ptr, ptr + size) that
+ * its domain's partitions, its stack and the program's read-only data do not
+ * allow is a fatal K_ERR_CPU_EXCEPTION, and the thread is aborted, as an MPU
+ * fault would end it. In supervisor mode it always passes.
+ */
+void heapsim_user_access(const volatile void *ptr, size_t size, bool write);
+#define HEAPSIM_USER_ACCESS(ptr, size, write) heapsim_user_access((ptr), (size), (write))
 
 /* ---- k_heap ---------------------------------------------------------------- */
 

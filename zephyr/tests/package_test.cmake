@@ -19,7 +19,7 @@ execute_process(COMMAND ${CMAKE_COMMAND} --build ${WORK}/build RESULT_VARIABLE r
 if(rc)
   message(FATAL_ERROR "building the package user failed:\n${out}")
 endif()
-foreach(prog package_user package_heap)
+foreach(prog package_user package_heap package_user_mode)
   execute_process(COMMAND ${EMULATOR} ${WORK}/build/${prog} RESULT_VARIABLE rc OUTPUT_VARIABLE out)
   if(rc)
     message(FATAL_ERROR "${prog} failed (${rc}): ${out}")
