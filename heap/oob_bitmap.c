@@ -1,8 +1,8 @@
 /*
  * oob_heap's metadata layout: where each hierarchical bitmap lives in the
  * metadata buffer, how big the buffer must be, and the summary invariant the
- * checks verify. The searches over the bitmaps are inline in
- * oob_heap_internal.h.
+ * checks verify, and the out-of-line steps of the bitmap operations over
+ * levels 2 and up (levels 0 and 1 are inline in oob_heap_internal.h).
  */
 #include "oob_heap_internal.h"
 
@@ -72,6 +72,32 @@ size_t oob_heap_metadata_bytes(size_t buffer_bytes)
 	if (units < 1 || units > MAX_UNITS)
 		return 0;
 	return oob_layout(NULL, (uint32_t)units);
+}
+
+/* ---- levels 2 and up of bm_set/bm_clear/bm_next/bm_prev ---------------------------- */
+
+void oob_bm_set_in_summary(uint64_t *w, uint32_t off, uint32_t nbits, uint32_t levels,
+			   uint32_t i)
+{
+	bm_set_in_summary(w, off, nbits, levels, i);
+}
+
+bool oob_bm_clear_in_summary(uint64_t *w, uint32_t off, uint32_t nbits, uint32_t levels,
+			     uint32_t i)
+{
+	return bm_clear_in_summary(w, off, nbits, levels, i);
+}
+
+uint32_t oob_bm_next_in_summary(const uint64_t *w, uint32_t off, uint32_t nbits,
+				uint32_t levels, uint32_t i)
+{
+	return bm_next_in_summary(w, off, nbits, levels, i);
+}
+
+uint32_t oob_bm_prev_in_summary(const uint64_t *w, uint32_t off, uint32_t nbits,
+				uint32_t levels, uint32_t i)
+{
+	return bm_prev_in_summary(w, off, nbits, levels, i);
 }
 
 /* Summaries match the level below; no bit at or past the end of a level. */

@@ -24,6 +24,15 @@
 
 #include "oob_heap_internal.h"
 
+/*
+ * The calls of the measured mix (alloc, aligned alloc, free, realloc) are
+ * compiled with every helper of this file inlined: the call's view (struct oc)
+ * then stays in registers instead of being passed by address from helper to
+ * helper, and the bitmap steps of one call share their loads. The summary
+ * walks over levels 2 and up (oob_bitmap.c) and the checks stay calls.
+ */
+#define OOB_HOT __attribute__((flatten))
+
 /* ---- one call's view ---------------------------------------------------------- */
 
 static void report(const struct oc *o, enum sys_heap_check_id id, bool refused,
@@ -161,7 +170,7 @@ static uint32_t alloc_chunk(struct oc *o, uint32_t need, uint32_t *size_out)
 		int i = o->heap->cfg.alloc_loops;
 
 		g = first;
-		do {
+		for (;;) {
 			c = granule_chunk(o, b, g);
 			sz = chunk_size(o, c);
 			if (sz >= need) {
@@ -169,8 +178,13 @@ static uint32_t alloc_chunk(struct oc *o, uint32_t need, uint32_t *size_out)
 				return take(o, b, g, c, sz);
 			}
 			bm->cursor = g + 1;
+			/* The last try needs no next granule. */
+			if (--i == 0)
+				break;
 			g = bm_next_wrap(o->w, bm, bm->cursor);
-		} while (--i != 0 && g != first);
+			if (g == first)
+				break;
+		}
 	}
 
 	uint32_t above = m->avail & ~((2u << b) - 1);
@@ -218,7 +232,7 @@ static void *do_alloc(struct oc *o, size_t bytes)
 	return use(o, c, need);
 }
 
-void *oob_heap_alloc(struct oob_heap *heap, size_t bytes)
+OOB_HOT void *oob_heap_alloc(struct oob_heap *heap, size_t bytes)
 {
 	struct oc o;
 
@@ -270,7 +284,7 @@ static void *do_aligned_alloc(struct oc *o, size_t align_in, size_t bytes)
 	return use(o, c, need);
 }
 
-void *oob_heap_aligned_alloc(struct oob_heap *heap, size_t align, size_t bytes)
+OOB_HOT void *oob_heap_aligned_alloc(struct oob_heap *heap, size_t align, size_t bytes)
 {
 	struct oc o;
 
@@ -334,7 +348,7 @@ static void free_chunk(struct oc *o, uint32_t c)
 	free_add(o, c, sz);
 }
 
-void oob_heap_free(struct oob_heap *heap, void *ptr)
+OOB_HOT void oob_heap_free(struct oob_heap *heap, void *ptr)
 {
 	struct oc o;
 	uint32_t c;
@@ -407,7 +421,7 @@ static void *move_block(struct oc *o, uint32_t c, void *p, void *q, size_t bytes
 	return q;
 }
 
-void *oob_heap_realloc(struct oob_heap *heap, void *ptr, size_t bytes)
+OOB_HOT void *oob_heap_realloc(struct oob_heap *heap, void *ptr, size_t bytes)
 {
 	struct oc o;
 	uint32_t c;

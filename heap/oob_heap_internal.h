@@ -98,98 +98,166 @@ static inline void oc_open(struct oc *o, const struct oob_heap *heap, const char
 
 /* ---- hierarchical bitmaps --------------------------------------------------------- */
 
+/*
+ * Each search and update starts on level 0 and most end there: the bit sought
+ * lies in the same 64-bit word, a set bit joins a word that already had one,
+ * a cleared bit leaves others in its word. Most of the others end on level 1
+ * (one summary word covers 4096 bits). Both steps are inline; the rare walks
+ * over levels 2 and up are out of line (oob_bitmap.c), so the code inlined
+ * into each caller stays small.
+ *
+ * The *_in_summary steps see one level as (off, nbits, levels): its first
+ * word, its bits and the number of levels from it up. Its summary, one bit
+ * per word, starts right after its last word.
+ */
+
+static inline uint64_t bit_of(uint32_t i)
+{
+	return (uint64_t)1 << (i & 63);
+}
+
 static inline bool bit_test(const uint64_t *w, uint32_t off, uint32_t i)
 {
 	return (w[off + (i >> 6)] >> (i & 63)) & 1;
 }
 
+/* Bits at or above / at or below i in i's word. */
+static inline uint64_t bits_from(const uint64_t *w, uint32_t off, uint32_t i)
+{
+	return w[off + (i >> 6)] & (~(uint64_t)0 << (i & 63));
+}
+
+static inline uint64_t bits_upto(const uint64_t *w, uint32_t off, uint32_t i)
+{
+	return w[off + (i >> 6)] & (~(uint64_t)0 >> (63 - (i & 63)));
+}
+
+static inline uint32_t lowest_bit(uint32_t i, uint64_t word)
+{
+	return (i & ~63u) | (uint32_t)__builtin_ctzll(word);
+}
+
+static inline uint32_t highest_bit(uint32_t i, uint64_t word)
+{
+	return (i & ~63u) | (63u - (uint32_t)__builtin_clzll(word));
+}
+
+/* Out-of-line copies of the steps below, for levels 2 and up. */
+void oob_bm_set_in_summary(uint64_t *w, uint32_t off, uint32_t nbits, uint32_t levels,
+			   uint32_t i);
+bool oob_bm_clear_in_summary(uint64_t *w, uint32_t off, uint32_t nbits, uint32_t levels,
+			     uint32_t i);
+uint32_t oob_bm_next_in_summary(const uint64_t *w, uint32_t off, uint32_t nbits,
+				uint32_t levels, uint32_t i);
+uint32_t oob_bm_prev_in_summary(const uint64_t *w, uint32_t off, uint32_t nbits,
+				uint32_t levels, uint32_t i);
+
+/* The level's word (i >> 6) was empty and now is not (levels > 1): mark it in
+ * the summary, and so on up while the summary word was empty too. */
+static inline void bm_set_in_summary(uint64_t *w, uint32_t off, uint32_t nbits,
+				     uint32_t levels, uint32_t i)
+{
+	uint32_t words = words_for(nbits), j = i >> 6;
+	uint64_t *word = &w[off + words + (j >> 6)], was = *word;
+
+	*word = was | bit_of(j);
+	if (!was && levels > 2)
+		oob_bm_set_in_summary(w, off + words, words, levels - 1, j);
+}
+
+/* The level's word (i >> 6) became empty (levels > 1): unmark it above.
+ * True when the top word became empty. */
+static inline bool bm_clear_in_summary(uint64_t *w, uint32_t off, uint32_t nbits,
+				       uint32_t levels, uint32_t i)
+{
+	uint32_t words = words_for(nbits), j = i >> 6;
+	uint64_t *word = &w[off + words + (j >> 6)];
+
+	*word &= ~bit_of(j);
+	if (*word)
+		return false;
+	return levels == 2 || oob_bm_clear_in_summary(w, off + words, words, levels - 1, j);
+}
+
+/* The level has nothing from i to the end of i's word (levels > 1): the
+ * summary names the next non-empty word, whose lowest bit is the answer. */
+static inline uint32_t bm_next_in_summary(const uint64_t *w, uint32_t off, uint32_t nbits,
+					  uint32_t levels, uint32_t i)
+{
+	uint32_t words = words_for(nbits), j = (i >> 6) + 1;
+	uint64_t word;
+
+	if (j >= words)
+		return NONE;
+	word = bits_from(w, off + words, j);
+	if (word)
+		j = lowest_bit(j, word);
+	else if (levels == 2)
+		return NONE;
+	else if ((j = oob_bm_next_in_summary(w, off + words, words, levels - 1, j)) == NONE)
+		return NONE;
+	return lowest_bit(j << 6, w[off + j]);
+}
+
+/* The level has nothing from the start of i's word to i, and i's word is not
+ * word 0 (so there is a summary): the same backwards. */
+static inline uint32_t bm_prev_in_summary(const uint64_t *w, uint32_t off, uint32_t nbits,
+					  uint32_t levels, uint32_t i)
+{
+	uint32_t words = words_for(nbits), j = (i >> 6) - 1;
+	uint64_t word = bits_upto(w, off + words, j);
+
+	if (word)
+		j = highest_bit(j, word);
+	else if (j < 64)
+		return NONE; /* nothing in word 0 up to j: nothing at all */
+	else if ((j = oob_bm_prev_in_summary(w, off + words, words, levels - 1, j)) == NONE)
+		return NONE;
+	return highest_bit(j << 6, w[off + j]);
+}
+
 static inline void bm_set(uint64_t *w, const struct oob_bm *bm, uint32_t i)
 {
-	uint32_t off = bm->off, bits = bm->nbits;
+	uint64_t *word = &w[bm->off + (i >> 6)], was = *word;
 
-	for (unsigned lv = 0; lv < bm->levels; lv++, i >>= 6) {
-		uint64_t *word = &w[off + (i >> 6)];
-		bool was_empty = *word == 0;
-
-		*word |= (uint64_t)1 << (i & 63);
-		if (!was_empty)
-			return;
-		off += words_for(bits);
-		bits = words_for(bits);
-	}
+	*word = was | bit_of(i);
+	if (!was && bm->levels > 1)
+		bm_set_in_summary(w, bm->off, bm->nbits, bm->levels, i);
 }
 
 /* Returns true when the whole bitmap became empty. */
 static inline bool bm_clear(uint64_t *w, const struct oob_bm *bm, uint32_t i)
 {
-	uint32_t off = bm->off, bits = bm->nbits;
+	uint64_t *word = &w[bm->off + (i >> 6)];
 
-	for (unsigned lv = 0; lv < bm->levels; lv++, i >>= 6) {
-		uint64_t *word = &w[off + (i >> 6)];
-
-		*word &= ~((uint64_t)1 << (i & 63));
-		if (*word)
-			return false;
-		off += words_for(bits);
-		bits = words_for(bits);
-	}
-	return true;
+	*word &= ~bit_of(i);
+	if (*word)
+		return false;
+	return bm->levels == 1 || bm_clear_in_summary(w, bm->off, bm->nbits, bm->levels, i);
 }
 
 /* Lowest set bit ≥ i, or NONE. */
 static inline uint32_t bm_next(const uint64_t *w, const struct oob_bm *bm, uint32_t i)
 {
-	uint32_t off[MAX_LEVELS], bits = bm->nbits;
-	unsigned lv = 0;
 	uint64_t word;
 
-	if (i >= bits)
+	if (i >= bm->nbits)
 		return NONE;
-	off[0] = bm->off;
-	for (;;) {
-		word = w[off[lv] + (i >> 6)] & (~(uint64_t)0 << (i & 63));
-		if (word)
-			break;
-		/* Nothing left in this word: ask the level above for the next
-		 * non-empty word. */
-		i = (i >> 6) + 1;
-		if (++lv == bm->levels)
-			return NONE;
-		off[lv] = off[lv - 1] + words_for(bits);
-		bits = words_for(bits);
-		if (i >= bits)
-			return NONE;
-	}
-	i = (i & ~63u) | (uint32_t)__builtin_ctzll(word);
-	while (lv-- > 0)
-		i = (i << 6) | (uint32_t)__builtin_ctzll(w[off[lv] + i]);
-	return i;
+	word = bits_from(w, bm->off, i);
+	if (word)
+		return lowest_bit(i, word);
+	return bm->levels == 1 ? NONE : bm_next_in_summary(w, bm->off, bm->nbits, bm->levels, i);
 }
 
 /* Highest set bit ≤ i (i < nbits), or NONE. */
 static inline uint32_t bm_prev(const uint64_t *w, const struct oob_bm *bm, uint32_t i)
 {
-	uint32_t off[MAX_LEVELS], bits = bm->nbits;
-	unsigned lv = 0;
-	uint64_t word;
+	uint64_t word = bits_upto(w, bm->off, i);
 
-	off[0] = bm->off;
-	for (;;) {
-		word = w[off[lv] + (i >> 6)] & (~(uint64_t)0 >> (63 - (i & 63)));
-		if (word)
-			break;
-		if (i < 64)
-			return NONE;
-		/* i ≥ 64 means this level has several words, so a level above. */
-		i = (i >> 6) - 1;
-		lv++;
-		off[lv] = off[lv - 1] + words_for(bits);
-		bits = words_for(bits);
-	}
-	i = (i & ~63u) | (63u - (uint32_t)__builtin_clzll(word));
-	while (lv-- > 0)
-		i = (i << 6) | (63u - (uint32_t)__builtin_clzll(w[off[lv] + i]));
-	return i;
+	if (word)
+		return highest_bit(i, word);
+	/* Nothing in word 0 up to i means nothing at all. */
+	return i < 64 ? NONE : bm_prev_in_summary(w, bm->off, bm->nbits, bm->levels, i);
 }
 
 /* bm_next from i, wrapping to 0 once. */
