@@ -51,29 +51,120 @@ static bool config_ok(const struct sim_config *c)
 	return true;
 }
 
+/* ---- the arena mapping, kept across simulators ---------------------------------
+ * Creating a memfd and mapping it three times costs page-table changes and
+ * page faults on every fresh page; a fuzzer creates one simulator per input.
+ * So sim_destroy keeps the mapping (contents zeroed, rights read-write) and
+ * the next sim_create of the same size takes it over: no memfd, mmap or
+ * munmap per input. Only one simulator exists at a time (g_sim), so one
+ * kept arena is enough.
+ */
+
+static uint64_t g_pt_changes; /* mprotect, mmap, munmap, memfd_create of sim/ */
+
+uint64_t sim_page_table_changes(void)
+{
+	return g_pt_changes;
+}
+
+void sim_count_pt_change(void)
+{
+	g_pt_changes++;
+}
+
+struct arena_map {
+	int fd;
+	size_t size;
+	uint8_t *view[2], *backdoor;
+};
+
+static struct arena_map g_kept = { .fd = -1 };
+
 static void *map_view(int fd, size_t size)
 {
 	void *p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
 
+	g_pt_changes++;
 	return p == MAP_FAILED ? NULL : p;
+}
+
+static void unmap_arena(struct arena_map *m)
+{
+	for (int v = 0; v < 2; v++) {
+		if (!m->view[v])
+			continue;
+#ifdef SIM_ASAN
+		/* Dead fibers leave poisoned frames; a later mapping here must not inherit them. */
+		ASAN_UNPOISON_MEMORY_REGION(m->view[v], m->size);
+#endif
+		munmap(m->view[v], m->size);
+		g_pt_changes++;
+	}
+	if (m->backdoor) {
+		munmap(m->backdoor, m->size);
+		g_pt_changes++;
+	}
+	if (m->fd >= 0)
+		close(m->fd);
+	*m = (struct arena_map){ .fd = -1 };
+}
+
+static bool map_arena(struct arena_map *m, size_t size)
+{
+	if (g_kept.fd >= 0 && g_kept.size == size) {
+		*m = g_kept;
+		g_kept = (struct arena_map){ .fd = -1 };
+		return true;
+	}
+	unmap_arena(&g_kept); /* another size: not worth keeping two */
+	m->size = size;
+	m->fd = memfd_create("heapsim-arena", MFD_CLOEXEC);
+	g_pt_changes++;
+	if (m->fd < 0 || ftruncate(m->fd, (off_t)size) != 0)
+		return false;
+	m->view[0] = map_view(m->fd, size);
+	m->view[1] = map_view(m->fd, size);
+	m->backdoor = map_view(m->fd, size);
+	return m->view[0] && m->view[1] && m->backdoor;
+}
+
+void sim_arena_drop_kept(void)
+{
+	unmap_arena(&g_kept);
+}
+
+/* Zeroes the pages an input dirtied: a page is compared with zeros first
+ * (reading what a blind memset would write; most pages stay zero). */
+static void zero_dirty_pages(uint8_t *base, size_t size)
+{
+	static const uint8_t zero[4096];
+
+	for (size_t off = 0; off < size; off += sizeof(zero))
+		if (memcmp(base + off, zero, sizeof(zero)) != 0)
+			memset(base + off, 0, sizeof(zero));
 }
 
 static void unmap_all(struct sim *s)
 {
-	for (int v = 0; v < 2; v++) {
-		if (!s->view[v])
-			continue;
-#ifdef SIM_ASAN
-		/* Dead fibers leave poisoned frames; a later mapping here must not inherit them. */
-		mprotect(s->view[v], s->size, PROT_READ | PROT_WRITE);
-		ASAN_UNPOISON_MEMORY_REGION(s->view[v], s->size);
-#endif
-		munmap(s->view[v], s->size);
+	struct arena_map m = { s->fd, s->size, { s->view[0], s->view[1] }, s->backdoor };
+
+	s->fd = -1;
+	if (m.fd < 0 || !m.view[0] || !m.view[1] || !m.backdoor) {
+		unmap_arena(&m);
+		return;
 	}
-	if (s->backdoor)
-		munmap(s->backdoor, s->size);
-	if (s->fd >= 0)
-		close(s->fd);
+	/* Keep it for the next simulator: read-write everywhere, all zero. */
+	if (s->cur) {
+		memset(s->want, R_RW, s->npages);
+		sim_apply_rights(s, s->want);
+	}
+#ifdef SIM_ASAN
+	ASAN_UNPOISON_MEMORY_REGION(m.view[0], m.size);
+	ASAN_UNPOISON_MEMORY_REGION(m.view[1], m.size);
+#endif
+	zero_dirty_pages(m.backdoor, m.size);
+	unmap_arena(&g_kept);
+	g_kept = m;
 }
 
 /* The views, the memfd and the per-page tables: what sim_create allocates. */
@@ -114,12 +205,17 @@ struct sim *sim_create(const struct sim_config *cfg)
 	s->npages = s->size / s->page;
 	s->protect = cfg->protect;
 	s->confine = cfg->confine;
-	s->fd = memfd_create("heapsim-arena", MFD_CLOEXEC);
-	if (s->fd < 0 || ftruncate(s->fd, (off_t)s->size) != 0)
-		goto fail;
-	s->view[0] = map_view(s->fd, s->size);
-	s->view[1] = map_view(s->fd, s->size);
-	s->backdoor = map_view(s->fd, s->size);
+	{
+		struct arena_map m = { .fd = -1 };
+		bool ok = map_arena(&m, s->size);
+
+		s->fd = m.fd;
+		s->view[0] = m.view[0];
+		s->view[1] = m.view[1];
+		s->backdoor = m.backdoor;
+		if (!ok)
+			goto fail;
+	}
 	s->cur = malloc(s->npages);
 	s->want = malloc(s->npages);
 	s->scratch = malloc(s->npages);
@@ -317,6 +413,7 @@ void sim_apply_rights(struct sim *s, const uint8_t *want)
 			if (mprotect(s->view[v] + i * s->page, (j - i) * s->page, want[i]) != 0)
 				mprotect_failed(i, j - i);
 			s->stats.mprotect_calls++;
+			g_pt_changes++;
 		}
 		for (size_t k = i; k < j; k++)
 			if (s->cur[k] != want[i]) {
@@ -360,6 +457,7 @@ void sim_page_set(struct sim *s, size_t page, uint8_t r)
 		if (mprotect(s->view[v] + page * s->page, s->page, r) != 0)
 			mprotect_failed(page, 1);
 		s->stats.mprotect_calls++;
+		g_pt_changes++;
 	}
 	s->cur[page] = r;
 	s->stats.pages_changed++;

@@ -106,6 +106,14 @@ struct sim_stats {
 	uint64_t events_dropped;     /* beyond trace_max */
 };
 void sim_stats_get(const struct sim *sim, struct sim_stats *out);
+/* Page-table changes the simulator made in this process so far (mprotect,
+ * mmap, munmap, memfd_create, whatever simulator they were for): what a
+ * fuzzer pays per input besides computing. */
+uint64_t sim_page_table_changes(void);
+/* sim_destroy keeps the arena mapping (zeroed, read-write) for the next
+ * sim_create of the same size; this unmaps it (the next arena is mapped
+ * afresh, wherever the host puts it). */
+void sim_arena_drop_kept(void);
 void sim_stats_reset(struct sim *sim);
 
 /*

@@ -211,6 +211,7 @@ struct sim {
 extern struct sim *g_sim;
 
 /* arena.c */
+void sim_count_pt_change(void);
 void sim_apply_rights(struct sim *s, const uint8_t *want);
 void sim_page_set(struct sim *s, size_t page, uint8_t r);
 void sim_rights_kernel(struct sim *s);

@@ -58,15 +58,34 @@ static uint8_t *host_stack_lo(const struct sim_thread *t)
 	return t->host_map + SIM_STACK_GUARD_BYTES;
 }
 
+/* Host stacks of dead simulators' threads, kept for the next ones (a
+ * fuzzer creates the same threads for every input): mapping a stack and its
+ * guard costs page-table changes, reusing one costs none. */
+#define HOST_STACK_POOL 16
+static struct {
+	uint8_t *map;
+	size_t bytes;
+} g_stack_pool[HOST_STACK_POOL];
+
 static bool host_stack_map(struct sim_thread *t, size_t bytes)
 {
-	void *m = mmap(NULL, SIM_STACK_GUARD_BYTES + bytes, PROT_READ | PROT_WRITE,
-		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
+	void *m;
 
+	for (unsigned i = 0; i < HOST_STACK_POOL; i++)
+		if (g_stack_pool[i].map && g_stack_pool[i].bytes == bytes) {
+			t->host_map = g_stack_pool[i].map;
+			g_stack_pool[i].map = NULL;
+			return true;
+		}
+	m = mmap(NULL, SIM_STACK_GUARD_BYTES + bytes, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
+	sim_count_pt_change();
 	if (m == MAP_FAILED)
 		return false;
+	sim_count_pt_change();
 	if (mprotect(m, SIM_STACK_GUARD_BYTES, PROT_NONE) != 0) {
 		munmap(m, SIM_STACK_GUARD_BYTES + bytes);
+		sim_count_pt_change();
 		return false;
 	}
 	t->host_map = m;
@@ -78,10 +97,18 @@ static void host_stack_unmap(struct sim_thread *t)
 	if (!t->host_map)
 		return;
 #ifdef SIM_ASAN
-	/* Abandoned fibers leave poisoned frames; a later mapping here must not inherit them. */
+	/* Abandoned fibers leave poisoned frames; a later use of this stack must not inherit them. */
 	ASAN_UNPOISON_MEMORY_REGION(host_stack_lo(t), t->stack_bytes);
 #endif
+	for (unsigned i = 0; i < HOST_STACK_POOL; i++)
+		if (!g_stack_pool[i].map) {
+			g_stack_pool[i].map = t->host_map;
+			g_stack_pool[i].bytes = t->stack_bytes;
+			t->host_map = NULL;
+			return;
+		}
 	munmap(t->host_map, SIM_STACK_GUARD_BYTES + t->stack_bytes);
+	sim_count_pt_change();
 	t->host_map = NULL;
 }
 
