@@ -3,9 +3,10 @@
  * virtual time. Deterministic: the same program gives the same schedule.
  *
  * A fiber only ever switches out from kernel mode (inside a kernel call or
- * the syscall gate), so the scheduler always runs with kernel rights and a
+ * the syscall gate), so the scheduler always runs in kernel mode and a
  * resumed fiber continues in kernel mode; the gate restores user rights on
- * its way back.
+ * its way back. Kernel rights are lazy (syscall.c): switching changes no
+ * page rights.
  */
 #define _GNU_SOURCE
 #include <stdarg.h>
@@ -79,13 +80,13 @@ static bool host_stack_map(struct sim_thread *t, size_t bytes)
 		}
 	m = mmap(NULL, SIM_STACK_GUARD_BYTES + bytes, PROT_READ | PROT_WRITE,
 		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
-	sim_count_pt_change();
+	g_pt.mmap++;
 	if (m == MAP_FAILED)
 		return false;
-	sim_count_pt_change();
+	g_pt.mprotect++;
 	if (mprotect(m, SIM_STACK_GUARD_BYTES, PROT_NONE) != 0) {
 		munmap(m, SIM_STACK_GUARD_BYTES + bytes);
-		sim_count_pt_change();
+		g_pt.munmap++;
 		return false;
 	}
 	t->host_map = m;
@@ -108,7 +109,7 @@ static void host_stack_unmap(struct sim_thread *t)
 			return;
 		}
 	munmap(t->host_map, SIM_STACK_GUARD_BYTES + t->stack_bytes);
-	sim_count_pt_change();
+	g_pt.munmap++;
 	t->host_map = NULL;
 }
 
@@ -184,7 +185,6 @@ void sim_thread_die(struct sim *s, struct sim_thread *t, int reason, const char 
 	if (s->window_open)
 		sim_window_end(s, t);
 	t->confined = t->windowed = false;
-	sim_rights_kernel(s);
 	if (reason) {
 		t->oops.reason = reason;
 		sim_copy_name(t->oops.message, msg ? msg : "", sizeof(t->oops.message));
@@ -218,7 +218,7 @@ void sim_mode_to_kernel(struct sim *s, struct sim_thread *t)
 {
 	t->in_user_mode = false;
 	s->stats.to_kernel++;
-	sim_rights_for_thread(s, t);
+	/* Kernel rights are lazy: nothing to change until kernel code faults. */
 }
 
 void sim_mode_to_user(struct sim *s, struct sim_thread *t)
@@ -557,7 +557,6 @@ void k_thread_abort(k_tid_t k)
 	if (t == s->current) {
 		if (s->window_open)
 			sim_window_end(s, t);
-		sim_rights_kernel(s);
 		finish(s, t, SIM_THREAD_ABORTED);
 		leave_fiber(s);
 	}
@@ -728,7 +727,8 @@ static void run_thread(struct sim *s, struct sim_thread *t)
 	__sanitizer_finish_switch_fiber(s->sched_fake, NULL, NULL);
 #endif
 	s->current = NULL;
-	sim_rights_kernel(s);
+	/* No rights change: kernel code opens what it touches (lazily); the
+	 * next return to user mode closes it. */
 }
 
 static uint64_t next_deadline(const struct sim *s, bool *alive)
