@@ -76,6 +76,7 @@ struct arena_map {
 	int fd;
 	size_t size;
 	uint8_t *view[2], *backdoor;
+	uint8_t *snap_pool;      /* confinement's page copies: one per page at most */
 };
 
 static struct arena_map g_kept = { .fd = -1 };
@@ -106,6 +107,7 @@ static void unmap_arena(struct arena_map *m)
 	}
 	if (m->fd >= 0)
 		close(m->fd);
+	free(m->snap_pool);
 	*m = (struct arena_map){ .fd = -1 };
 }
 
@@ -125,7 +127,8 @@ static bool map_arena(struct arena_map *m, size_t size)
 	m->view[0] = map_view(m->fd, size);
 	m->view[1] = map_view(m->fd, size);
 	m->backdoor = map_view(m->fd, size);
-	return m->view[0] && m->view[1] && m->backdoor;
+	m->snap_pool = malloc(size);
+	return m->view[0] && m->view[1] && m->backdoor && m->snap_pool;
 }
 
 void sim_arena_drop_kept(void)
@@ -152,10 +155,11 @@ static void zero_dirty_pages(uint8_t *base, size_t size, size_t page)
 
 static void unmap_all(struct sim *s)
 {
-	struct arena_map m = { s->fd, s->size, { s->view[0], s->view[1] }, s->backdoor };
+	struct arena_map m = { s->fd, s->size, { s->view[0], s->view[1] }, s->backdoor, s->snap_pool };
 
 	s->fd = -1;
-	if (m.fd < 0 || !m.view[0] || !m.view[1] || !m.backdoor) {
+	s->snap_pool = NULL;
+	if (m.fd < 0 || !m.view[0] || !m.view[1] || !m.backdoor || !m.snap_pool) {
 		unmap_arena(&m);
 		return;
 	}
@@ -183,7 +187,6 @@ static void release_arena(struct sim *s)
 	free(s->fp_page);
 	free(s->page_region);
 	free(s->snaps);
-	free(s->snap_pool);
 }
 
 struct sim *sim_create(const struct sim_config *cfg)
@@ -220,6 +223,7 @@ struct sim *sim_create(const struct sim_config *cfg)
 		s->view[0] = m.view[0];
 		s->view[1] = m.view[1];
 		s->backdoor = m.backdoor;
+		s->snap_pool = m.snap_pool;
 		if (!ok)
 			goto fail;
 	}
@@ -229,7 +233,6 @@ struct sim *sim_create(const struct sim_config *cfg)
 	s->fp_page = calloc(s->npages, 1);
 	s->page_region = malloc(s->npages * sizeof(*s->page_region));
 	s->snaps = malloc(s->npages * sizeof(*s->snaps));
-	s->snap_pool = malloc(s->npages * s->page);
 	if (!s->view[0] || !s->view[1] || !s->backdoor || !s->cur || !s->want || !s->scratch || !s->fp_page ||
 	    !s->page_region || !s->snaps || !s->snap_pool)
 		goto fail;
