@@ -51,29 +51,130 @@ static bool config_ok(const struct sim_config *c)
 	return true;
 }
 
+/* ---- the arena mapping, kept across simulators ---------------------------------
+ * Creating a memfd and mapping it three times costs page-table changes and
+ * page faults on every fresh page; a fuzzer creates one simulator per input.
+ * So sim_destroy keeps the mapping (contents zeroed, rights read-write) and
+ * the next sim_create of the same size takes it over: no memfd, mmap or
+ * munmap per input. Only one simulator exists at a time (g_sim), so one
+ * kept arena is enough.
+ */
+
+struct sim_pt_counts g_pt; /* sim/'s own calls, whatever simulator they were for */
+
+void sim_page_table_counts(struct sim_pt_counts *out)
+{
+	*out = g_pt;
+}
+
+uint64_t sim_page_table_changes(void)
+{
+	return g_pt.mprotect + g_pt.mmap + g_pt.munmap + g_pt.memfd;
+}
+
+struct arena_map {
+	int fd;
+	size_t size;
+	uint8_t *view[2], *backdoor;
+	uint8_t *snap_pool;      /* confinement's page copies: one per page at most */
+};
+
+static struct arena_map g_kept = { .fd = -1 };
+
 static void *map_view(int fd, size_t size)
 {
 	void *p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
 
+	g_pt.mmap++;
 	return p == MAP_FAILED ? NULL : p;
+}
+
+static void unmap_arena(struct arena_map *m)
+{
+	for (int v = 0; v < 2; v++) {
+		if (!m->view[v])
+			continue;
+#ifdef SIM_ASAN
+		/* Dead fibers leave poisoned frames; a later mapping here must not inherit them. */
+		ASAN_UNPOISON_MEMORY_REGION(m->view[v], m->size);
+#endif
+		munmap(m->view[v], m->size);
+		g_pt.munmap++;
+	}
+	if (m->backdoor) {
+		munmap(m->backdoor, m->size);
+		g_pt.munmap++;
+	}
+	if (m->fd >= 0)
+		close(m->fd);
+	free(m->snap_pool);
+	*m = (struct arena_map){ .fd = -1 };
+}
+
+static bool map_arena(struct arena_map *m, size_t size)
+{
+	if (g_kept.fd >= 0 && g_kept.size == size) {
+		*m = g_kept;
+		g_kept = (struct arena_map){ .fd = -1 };
+		return true;
+	}
+	unmap_arena(&g_kept); /* another size: not worth keeping two */
+	m->size = size;
+	m->fd = memfd_create("heapsim-arena", MFD_CLOEXEC);
+	g_pt.memfd++;
+	if (m->fd < 0 || ftruncate(m->fd, (off_t)size) != 0)
+		return false;
+	m->view[0] = map_view(m->fd, size);
+	m->view[1] = map_view(m->fd, size);
+	m->backdoor = map_view(m->fd, size);
+	m->snap_pool = malloc(size);
+	return m->view[0] && m->view[1] && m->backdoor && m->snap_pool;
+}
+
+void sim_arena_drop_kept(void)
+{
+	unmap_arena(&g_kept);
+}
+
+/* Zeroes the pages an input dirtied: a page is read first (reading what a
+ * blind memset would write; most pages stay zero). A word loop, not memcmp:
+ * a fuzzer's compare hook would learn the arena's bytes. */
+SIM_NO_COVERAGE
+static void zero_dirty_pages(uint8_t *base, size_t size, size_t page)
+{
+	for (size_t off = 0; off < size; off += page) {
+		const uint64_t *w = (const uint64_t *)(base + off);
+		uint64_t any = 0;
+
+		for (size_t i = 0; i < page / sizeof(*w); i++)
+			any |= w[i];
+		if (any)
+			memset(base + off, 0, page);
+	}
 }
 
 static void unmap_all(struct sim *s)
 {
-	for (int v = 0; v < 2; v++) {
-		if (!s->view[v])
-			continue;
-#ifdef SIM_ASAN
-		/* Dead fibers leave poisoned frames; a later mapping here must not inherit them. */
-		mprotect(s->view[v], s->size, PROT_READ | PROT_WRITE);
-		ASAN_UNPOISON_MEMORY_REGION(s->view[v], s->size);
-#endif
-		munmap(s->view[v], s->size);
+	struct arena_map m = { s->fd, s->size, { s->view[0], s->view[1] }, s->backdoor, s->snap_pool };
+
+	s->fd = -1;
+	s->snap_pool = NULL;
+	if (m.fd < 0 || !m.view[0] || !m.view[1] || !m.backdoor || !m.snap_pool) {
+		unmap_arena(&m);
+		return;
 	}
-	if (s->backdoor)
-		munmap(s->backdoor, s->size);
-	if (s->fd >= 0)
-		close(s->fd);
+	/* Keep it for the next simulator: read-write everywhere, all zero. */
+	if (s->cur) {
+		memset(s->want, R_RW, s->npages);
+		sim_apply_rights(s, s->want);
+	}
+#ifdef SIM_ASAN
+	ASAN_UNPOISON_MEMORY_REGION(m.view[0], m.size);
+	ASAN_UNPOISON_MEMORY_REGION(m.view[1], m.size);
+#endif
+	zero_dirty_pages(m.backdoor, m.size, s->page);
+	unmap_arena(&g_kept);
+	g_kept = m;
 }
 
 /* The views, the memfd and the per-page tables: what sim_create allocates. */
@@ -85,7 +186,7 @@ static void release_arena(struct sim *s)
 	free(s->scratch);
 	free(s->fp_page);
 	free(s->page_region);
-	free(s->snap_pool);
+	free(s->snaps);
 }
 
 struct sim *sim_create(const struct sim_config *cfg)
@@ -114,22 +215,28 @@ struct sim *sim_create(const struct sim_config *cfg)
 	s->npages = s->size / s->page;
 	s->protect = cfg->protect;
 	s->confine = cfg->confine;
-	s->fd = memfd_create("heapsim-arena", MFD_CLOEXEC);
-	if (s->fd < 0 || ftruncate(s->fd, (off_t)s->size) != 0)
-		goto fail;
-	s->view[0] = map_view(s->fd, s->size);
-	s->view[1] = map_view(s->fd, s->size);
-	s->backdoor = map_view(s->fd, s->size);
-	s->cur = malloc(s->npages);
+	{
+		struct arena_map m = { .fd = -1 };
+		bool ok = map_arena(&m, s->size);
+
+		s->fd = m.fd;
+		s->view[0] = m.view[0];
+		s->view[1] = m.view[1];
+		s->backdoor = m.backdoor;
+		s->snap_pool = m.snap_pool;
+		if (!ok)
+			goto fail;
+	}
+	s->cur = malloc(2 * s->npages);
 	s->want = malloc(s->npages);
 	s->scratch = malloc(s->npages);
 	s->fp_page = calloc(s->npages, 1);
 	s->page_region = malloc(s->npages * sizeof(*s->page_region));
-	s->snap_pool = malloc(SIM_SNAP_PAGES * s->page);
+	s->snaps = malloc(s->npages * sizeof(*s->snaps));
 	if (!s->view[0] || !s->view[1] || !s->backdoor || !s->cur || !s->want || !s->scratch || !s->fp_page ||
-	    !s->page_region || !s->snap_pool)
+	    !s->page_region || !s->snaps || !s->snap_pool)
 		goto fail;
-	memset(s->cur, R_RW, s->npages);
+	memset(s->cur, R_RW, 2 * s->npages);
 	for (size_t i = 0; i < s->npages; i++)
 		s->page_region[i] = -1;
 
@@ -291,12 +398,14 @@ static __attribute__((noreturn)) void mprotect_failed(size_t first, size_t n)
 }
 
 /*
- * Makes the rights table `want`. Only pages whose rights differ are changed;
- * runs of equal wanted rights are coalesced (unchanged pages inside a run are
- * re-set: one call is cheaper than two), and each run costs one call per view.
+ * Makes view v's rights table `want`. Only pages whose rights differ are
+ * changed; runs of equal wanted rights are coalesced (unchanged pages inside
+ * a run are re-set: one call is cheaper than two), one call per run.
  */
-void sim_apply_rights(struct sim *s, const uint8_t *want)
+SIM_NO_COVERAGE
+void sim_apply_view_rights(struct sim *s, int v, const uint8_t *want)
 {
+	uint8_t *cur = sim_cur(s, v);
 	size_t i = 0, n = s->npages;
 
 	if (!s->protect)
@@ -304,27 +413,34 @@ void sim_apply_rights(struct sim *s, const uint8_t *want)
 	while (i < n) {
 		size_t j, last;
 
-		if (s->cur[i] == want[i]) {
+		if (cur[i] == want[i]) {
 			i++;
 			continue;
 		}
 		last = i;
 		for (j = i + 1; j < n && want[j] == want[i]; j++)
-			if (s->cur[j] != want[j])
+			if (cur[j] != want[j])
 				last = j;
 		j = last + 1;
-		for (int v = 0; v < 2; v++) {
-			if (mprotect(s->view[v] + i * s->page, (j - i) * s->page, want[i]) != 0)
-				mprotect_failed(i, j - i);
-			s->stats.mprotect_calls++;
-		}
+		if (mprotect(s->view[v] + i * s->page, (j - i) * s->page, want[i]) != 0)
+			mprotect_failed(i, j - i);
+		s->stats.mprotect_calls++;
+		g_pt.mprotect++;
 		for (size_t k = i; k < j; k++)
-			if (s->cur[k] != want[i]) {
-				s->cur[k] = want[i];
+			if (cur[k] != want[i]) {
+				cur[k] = want[i];
 				s->stats.pages_changed++;
 			}
 		i = j;
 	}
+}
+
+/* Both views: what user mode sees, and the kernel's rights outside a
+ * confinement window. */
+void sim_apply_rights(struct sim *s, const uint8_t *want)
+{
+	sim_apply_view_rights(s, SIM_VIEW_CACHED, want);
+	sim_apply_view_rights(s, SIM_VIEW_UNCACHED, want);
 }
 
 void sim_rights_kernel(struct sim *s)
@@ -334,6 +450,7 @@ void sim_rights_kernel(struct sim *s)
 }
 
 /* What thread t may do in user mode: its domain's partitions and its own stack. */
+SIM_NO_COVERAGE
 void sim_user_rights_of(const struct sim *s, const struct sim_thread *t, uint8_t *out)
 {
 	if (t->dom && t->dom->urights)
@@ -353,15 +470,14 @@ void sim_rights_user(struct sim *s, struct sim_thread *t)
 	sim_apply_rights(s, s->want);
 }
 
-/* One page, both views: the lazy kernel-rights path (from the fault handler). */
-void sim_page_set(struct sim *s, size_t page, uint8_t r)
+/* One page of one view: the lazy kernel-rights path (from the fault handler). */
+void sim_page_set(struct sim *s, int v, size_t page, uint8_t r)
 {
-	for (int v = 0; v < 2; v++) {
-		if (mprotect(s->view[v] + page * s->page, s->page, r) != 0)
-			mprotect_failed(page, 1);
-		s->stats.mprotect_calls++;
-	}
-	s->cur[page] = r;
+	if (mprotect(s->view[v] + page * s->page, s->page, r) != 0)
+		mprotect_failed(page, 1);
+	s->stats.mprotect_calls++;
+	g_pt.mprotect++;
+	sim_cur(s, v)[page] = r;
 	s->stats.pages_changed++;
 }
 
@@ -420,6 +536,7 @@ int sim_region_of(const struct sim *s, size_t off)
 	return off < s->size ? s->page_region[off / s->page] : -1;
 }
 
+SIM_NO_COVERAGE
 void *sim_region_alloc_kind(struct sim *s, size_t bytes, enum region_kind kind, const char *name)
 {
 	size_t n = (bytes + s->page - 1) / s->page, run = 0;
@@ -467,6 +584,7 @@ void *sim_region_alloc(struct sim *s, size_t bytes, const char *name)
 	return sim_region_alloc_kind(s, bytes, REG_USER, name);
 }
 
+SIM_NO_COVERAGE
 int sim_region_free(struct sim *s, void *region)
 {
 	size_t off;

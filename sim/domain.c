@@ -51,6 +51,7 @@ struct sim_domain *sim_domain_of(struct sim *s, const struct k_mem_domain *k)
 }
 
 /* Recomputes the domain's page rights and refreshes its arena copy. */
+SIM_NO_COVERAGE
 void sim_domain_recompute(struct sim *s, struct sim_domain *d)
 {
 	struct k_mem_domain img;

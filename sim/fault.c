@@ -189,7 +189,7 @@ static void on_segv(int sig, siginfo_t *si, void *uc)
 		return;
 	}
 	page = off / s->page;
-	rights = s->cur[page];
+	rights = sim_cur(s, v)[page];
 	write = fault_is_write(uc, rights);
 	s->stats.faults++;
 
@@ -219,7 +219,7 @@ static void on_segv(int sig, siginfo_t *si, void *uc)
 	/* Kernel mode: rights are opened lazily (and confined) page by page; the
 	 * access is retried. A fault on a page the table says is writable is
 	 * not ours to explain. */
-	if (sim_kernel_fault(s, t, page, write))
+	if (sim_kernel_fault(s, t, v, page, write))
 		return;
 	chain(sig, si, uc);
 }
@@ -276,7 +276,6 @@ int sim_user_access(struct sim *s, k_tid_t k, void *p, void *buf, size_t len, bo
 	s->access_armed = true;
 	memcpy(s->access_dst, s->access_src, s->access_len);
 	s->access_armed = false;
-	sim_rights_kernel(s);
-	s->stats.to_kernel++;
+	s->stats.to_kernel++; /* kernel rights are lazy: nothing to open */
 	return 0;
 }

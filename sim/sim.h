@@ -94,8 +94,8 @@ struct sim *sim_current(void);
 size_t sim_page_size(void);
 
 struct sim_stats {
-	uint64_t mprotect_calls;     /* one per view per coalesced run */
-	uint64_t pages_changed;      /* page rights changes (per page, not per view) */
+	uint64_t mprotect_calls;     /* one per coalesced run of one view */
+	uint64_t pages_changed;      /* page rights changes (per page and view) */
 	uint64_t to_user;            /* kernel → user mode switches */
 	uint64_t to_kernel;          /* user → kernel mode switches */
 	uint64_t context_switches;   /* fiber switches */
@@ -106,6 +106,18 @@ struct sim_stats {
 	uint64_t events_dropped;     /* beyond trace_max */
 };
 void sim_stats_get(const struct sim *sim, struct sim_stats *out);
+/* Page-table changes the simulator made in this process so far, whatever
+ * simulator they were for: what a fuzzer pays per input besides computing.
+ * mprotect: page rights (and fiber stack guards); the rest: mappings. */
+struct sim_pt_counts {
+	uint64_t mprotect, mmap, munmap, memfd;
+};
+void sim_page_table_counts(struct sim_pt_counts *out);
+uint64_t sim_page_table_changes(void); /* the sum of the four */
+/* sim_destroy keeps the arena mapping (zeroed, read-write) for the next
+ * sim_create of the same size; this unmaps it (the next arena is mapped
+ * afresh, wherever the host puts it). */
+void sim_arena_drop_kept(void);
 void sim_stats_reset(struct sim *sim);
 
 /*

@@ -21,15 +21,25 @@
 #include <sanitizer/common_interface_defs.h>
 #endif
 
-/* Page rights, as PROT_* bits (both views always carry the same). */
+/* The simulator's own page loops (rights tables, snapshots, zeroing) are
+ * not coverage-instrumented: a fuzzer's feedback should be about heap and
+ * kernel paths, and compare hooks in these loops cost a fifth of its time. */
+#if defined(__clang__)
+#define SIM_NO_COVERAGE __attribute__((no_sanitize("coverage")))
+#else
+#define SIM_NO_COVERAGE
+#endif
+
+/* Page rights, as PROT_* bits. User mode sees the same rights in both
+ * views; kernel mode opens pages lazily, one view at a time. */
 enum { R_NONE = 0, R_RO = 1, R_RW = 3 };
-/* Footprint page flags of a confinement window. */
-enum { FP_FULL = 1, FP_PART = 2, FP_SNAPPED = 4 };
+/* Footprint page flags of a confinement window (FP_VIEW << v: the
+ * footprint names the page through view v). */
+enum { FP_FULL = 1, FP_PART = 2, FP_SNAPPED = 4, FP_VIEW = 8 };
 
 #define SIM_MAX_DOMAINS 16
 #define SIM_MAX_REGIONS 128
 #define SIM_MAX_TIMERS 16
-#define SIM_SNAP_PAGES 64   /* pages one confinement window can snapshot */
 /* No-access bytes below every fiber's host stack. More than a page: a frame
  * larger than the guard could step over it without touching it. */
 #define SIM_STACK_GUARD_BYTES (64u << 10)
@@ -135,7 +145,7 @@ struct sim {
 	size_t size, npages, page;
 	uint8_t *view[2];        /* cached, uncached */
 	uint8_t *backdoor;       /* third RW mapping: the simulator's own API writes */
-	uint8_t *cur;            /* per page: rights now applied */
+	uint8_t *cur;            /* per view, per page: rights now applied (sim_cur) */
 	uint8_t *want;           /* scratch */
 	bool protect, confine;
 
@@ -170,7 +180,7 @@ struct sim {
 	unsigned nsyscalls;
 
 	/* confinement window of the running syscall */
-	struct sim_snap snaps[SIM_SNAP_PAGES];
+	struct sim_snap *snaps;  /* one per page at most */
 	unsigned nsnaps;
 	uint8_t *snap_pool;
 	uint8_t *fp_page;        /* per page: FP_* flags for the open window */
@@ -211,8 +221,14 @@ struct sim {
 extern struct sim *g_sim;
 
 /* arena.c */
+extern struct sim_pt_counts g_pt;
+static inline uint8_t *sim_cur(struct sim *s, int view)
+{
+	return s->cur + (size_t)view * s->npages;
+}
+void sim_apply_view_rights(struct sim *s, int v, const uint8_t *want);
 void sim_apply_rights(struct sim *s, const uint8_t *want);
-void sim_page_set(struct sim *s, size_t page, uint8_t r);
+void sim_page_set(struct sim *s, int v, size_t page, uint8_t r);
 void sim_rights_kernel(struct sim *s);
 void sim_rights_user(struct sim *s, struct sim_thread *t);
 void sim_rights_for_thread(struct sim *s, struct sim_thread *t);
@@ -258,7 +274,7 @@ const struct sim_thread *sim_stack_guard_owner(const struct sim *s, uintptr_t ad
 void sim_syscalls_builtin(struct sim *s);
 void sim_window_begin(struct sim *s, struct sim_thread *t);
 void sim_window_end(struct sim *s, struct sim_thread *t);
-bool sim_kernel_fault(struct sim *s, struct sim_thread *t, size_t page, bool write);
+bool sim_kernel_fault(struct sim *s, struct sim_thread *t, int v, size_t page, bool write);
 void sim_window_patch(struct sim *s, size_t off, const void *src, size_t n);
 
 /* fault.c */

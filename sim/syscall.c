@@ -2,21 +2,26 @@
  * The syscall gate, Zephyr-like verification helpers, and least-privilege
  * confinement.
  *
- * Kernel rights inside a syscall are lazy: entering the gate changes no page
- * rights; the kernel's first access to a page the user could not reach
- * faults, and the handler opens that page (sim_kernel_fault). That makes a
- * syscall cost page changes only for the pages it really touches, and makes
- * confinement nearly free: while a syscall runs (a "window"), a page it may
- * write (its declared footprint) is opened read-write, a page it only reads
- * is opened read-only, and a page outside the footprint that it writes is
- * snapshotted first, then opened. Pages the user can already write are made
- * read-only at the window's start unless wholly inside the footprint (pages
- * partly inside are snapshotted instead). At the window's end (return, or
- * the thread pending) every snapshot is compared with memory, bytes inside
- * the footprint skipped, and each changed run is a confinement finding with
- * old and new bytes. The simulator's own bookkeeping writes use the backdoor
- * mapping and patch the snapshots, so they are never reported. Returning to
- * user mode re-applies the user's rights, which closes what was opened.
+ * Kernel rights are lazy, per view: entering the gate opens only the
+ * declared footprint (read-write, in the view the footprint names); the
+ * kernel's first access to another page the user could not reach faults,
+ * and the handler opens that page in that view (sim_kernel_fault). Kernel
+ * code outside syscalls (the scheduler, timers, the main context) opens
+ * pages the same way. Nothing is closed until user code runs again: the
+ * return to user mode applies the user's rights to both views, which closes
+ * exactly what was opened.
+ *
+ * Confinement is snapshot-and-diff, with no read-only pages: while a
+ * syscall runs (a "window") every page it could write without faulting and
+ * that is not wholly inside its footprint (pages the user can write, pages
+ * kernel code opened earlier, footprint pages only partly inside) is copied
+ * at the window's start, and a page it opens later outside the footprint is
+ * copied before it is opened for writing (a read opens it read-only: a
+ * later write faults again and is copied then). At the window's end (return,
+ * or the thread pending) every copy is compared with memory (memcmp first),
+ * bytes inside the footprint skipped, and each changed run is a confinement
+ * finding with old and new bytes. The simulator's own bookkeeping writes
+ * use the backdoor mapping and patch the copies, so they are never reported.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -48,10 +53,7 @@ int sim_footprint_add_heap(struct sim_footprint *fp, struct k_heap *h)
 	return err ? err : sim_footprint_add(fp, o->heap->init_mem, o->heap->init_bytes);
 }
 
-/* Writable pages outside the footprint: runs up to this long are compared
- * (memcpy, memcmp), longer ones made read-only (an mprotect pair). */
-#define SNAP_RUN_MAX 4
-
+SIM_NO_COVERAGE
 static bool in_footprint(const struct sim *s, size_t off)
 {
 	for (unsigned i = 0; i < s->nfpr; i++)
@@ -62,29 +64,14 @@ static bool in_footprint(const struct sim *s, size_t off)
 
 /* ---- confinement windows --------------------------------------------------------------- */
 
+/* A copy of the page as it is now (once per window; the pool holds every page). */
+SIM_NO_COVERAGE
 static void snap_page(struct sim *s, size_t page)
 {
 	struct sim_snap *sn;
 
 	if (s->fp_page[page] & FP_SNAPPED)
 		return;
-	if (s->nsnaps == SIM_SNAP_PAGES) {
-		struct sim_finding f;
-
-		/* Out of snapshot room: still say where the syscall wrote. (We may
-		 * be in the fault handler: name the region only, walk nothing.) */
-		sim_finding_new(s, &f, SIM_FINDING_CONFINEMENT);
-		f.view = SIM_VIEW_CACHED;
-		f.taddr = SIM_CACHED_BASE + page * s->page;
-		sim_region_label(s, page * s->page, f.object, sizeof(f.object));
-		sim_copy_name(f.object_type, "region", sizeof(f.object_type));
-		sim_fmt(f.message, sizeof(f.message),
-			"%s wrote page 0x%08llx outside its footprint (too many pages to compare)",
-			f.syscall, (unsigned long long)f.taddr);
-		sim_finding_add(s, &f);
-		s->fp_page[page] |= FP_SNAPPED;
-		return;
-	}
 	sn = &s->snaps[s->nsnaps];
 	sn->page = page;
 	sn->copy = s->snap_pool + s->nsnaps * s->page;
@@ -93,6 +80,12 @@ static void snap_page(struct sim *s, size_t page)
 	s->fp_page[page] |= FP_SNAPPED;
 }
 
+static bool writable_now(struct sim *s, size_t pg)
+{
+	return sim_cur(s, SIM_VIEW_CACHED)[pg] == R_RW || sim_cur(s, SIM_VIEW_UNCACHED)[pg] == R_RW;
+}
+
+SIM_NO_COVERAGE
 void sim_window_begin(struct sim *s, struct sim_thread *t)
 {
 	size_t sp = (size_t)((uint8_t *)t->stack - s->view[0]) / s->page;
@@ -115,66 +108,67 @@ void sim_window_begin(struct sim *s, struct sim_thread *t)
 				s->fp_page[pg] = (s->fp_page[pg] & ~FP_PART) | FP_FULL;
 			else if (!(s->fp_page[pg] & FP_FULL))
 				s->fp_page[pg] |= FP_PART;
+			s->fp_page[pg] |= (uint8_t)(FP_VIEW << v);
 		}
 	}
 	s->nsnaps = 0;
 	s->window_open = true;
-	/* Open the footprint now (it will be touched; a fault per page costs
-	 * more), snapshotting pages only partly inside. Pages writable already
-	 * (user rights, or kernel rights after a pend) would not fault: keep the
-	 * stack, snapshot short runs, close long runs to read-only. */
-	memcpy(s->want, s->cur, s->npages);
-	for (size_t pg = 0; pg < s->npages; pg++) {
-		if (pg >= sp && pg < sp + sn)
-			continue;
-		if (s->fp_page[pg] & (FP_FULL | FP_PART)) {
-			if ((s->fp_page[pg] & FP_PART) && t->confined)
+	/* Copy what the syscall could write without faulting, outside the
+	 * footprint (the thread's own stack is its own). */
+	if (t->confined)
+		for (size_t pg = 0; pg < s->npages; pg++) {
+			if (pg >= sp && pg < sp + sn)
+				continue;
+			if ((s->fp_page[pg] & FP_PART) ||
+			    (!(s->fp_page[pg] & FP_FULL) && writable_now(s, pg)))
 				snap_page(s, pg);
-			s->want[pg] = R_RW;
-		} else if (s->cur[pg] == R_RW && t->confined) {
-			size_t run = 0;
-
-			while (pg + run < s->npages && s->cur[pg + run] == R_RW && !s->fp_page[pg + run] &&
-			       !(pg + run >= sp && pg + run < sp + sn))
-				run++;
-			for (size_t k = pg; k < pg + run; k++) {
-				if (run <= SNAP_RUN_MAX)
-					snap_page(s, k);
-				else
-					s->want[k] = R_RO;
-			}
-			pg += run - 1;
 		}
+	/* Open the footprint now, in the view it names (it will be touched; a
+	 * fault per page costs more). */
+	for (int v = 0; v < 2; v++) {
+		bool any = false;
+
+		memcpy(s->want, sim_cur(s, v), s->npages);
+		for (size_t pg = 0; pg < s->npages; pg++)
+			if (s->fp_page[pg] & (FP_VIEW << v)) {
+				s->want[pg] = R_RW;
+				any = true;
+			}
+		if (any)
+			sim_apply_view_rights(s, v, s->want);
 	}
-	sim_apply_rights(s, s->want);
 }
 
-/* Called from the SIGSEGV handler: the kernel touched a page it cannot reach
- * yet. Returns false if that cannot be explained (a simulator bug). */
-bool sim_kernel_fault(struct sim *s, struct sim_thread *t, size_t page, bool write)
+/* Called from the SIGSEGV handler: the kernel touched a page of view v it
+ * cannot reach yet. Returns false if that cannot be explained (a simulator
+ * bug). */
+bool sim_kernel_fault(struct sim *s, struct sim_thread *t, int v, size_t page, bool write)
 {
-	uint8_t r = R_RW;
+	uint8_t cur = sim_cur(s, v)[page], r = R_RW;
 
-	if (s->cur[page] == R_RW)
+	if (cur == R_RW)
 		return false;
 	if (t && s->window_open && t->confined && !(s->fp_page[page] & FP_FULL)) {
-		if (!write && s->cur[page] == R_NONE)
+		if (!write && cur == R_NONE)
 			r = R_RO;    /* reading is always allowed */
 		else
 			snap_page(s, page); /* a write outside (or partly outside) the footprint */
 	}
-	sim_page_set(s, page, r);
+	sim_page_set(s, v, page, r);
 	return true;
 }
 
+/* The simulator wrote n bytes at off through the backdoor: copies learn them. */
+SIM_NO_COVERAGE
 void sim_window_patch(struct sim *s, size_t off, const void *src, size_t n)
 {
 	for (unsigned i = 0; i < s->nsnaps; i++) {
 		size_t base = s->snaps[i].page * s->page;
+		size_t lo = off > base ? off : base;
+		size_t hi = off + n < base + s->page ? off + n : base + s->page;
 
-		for (size_t k = 0; k < n; k++)
-			if (off + k >= base && off + k < base + s->page)
-				s->snaps[i].copy[off + k - base] = ((const uint8_t *)src)[k];
+		if (lo < hi)
+			memcpy(s->snaps[i].copy + (lo - base), (const uint8_t *)src + (lo - off), hi - lo);
 	}
 }
 
@@ -202,6 +196,7 @@ static void report_run(struct sim *s, struct sim_thread *t, size_t off, const ui
 	sim_finding_add(s, &f);
 }
 
+SIM_NO_COVERAGE
 void sim_window_end(struct sim *s, struct sim_thread *t)
 {
 	unsigned reported = 0;
@@ -213,6 +208,8 @@ void sim_window_end(struct sim *s, struct sim_thread *t)
 		size_t base = s->snaps[i].page * s->page;
 		const uint8_t *old = s->snaps[i].copy, *now = s->backdoor + base;
 
+		if (!memcmp(old, now, s->page))
+			continue; /* the common case: nothing changed */
 		for (size_t k = 0; k < s->page; k++) {
 			size_t start, end, gap;
 
@@ -399,6 +396,7 @@ int sim_vrfy_obj(const void *obj, enum k_objects type, int init, const char *exp
 	return 1;
 }
 
+SIM_NO_COVERAGE
 bool sim_user_can_access(const struct sim *s, k_tid_t k, const void *p, size_t size, bool write)
 {
 	const struct sim_thread *t = sim_thread_of(s, k);

@@ -3,9 +3,10 @@
  * virtual time. Deterministic: the same program gives the same schedule.
  *
  * A fiber only ever switches out from kernel mode (inside a kernel call or
- * the syscall gate), so the scheduler always runs with kernel rights and a
+ * the syscall gate), so the scheduler always runs in kernel mode and a
  * resumed fiber continues in kernel mode; the gate restores user rights on
- * its way back.
+ * its way back. Kernel rights are lazy (syscall.c): switching changes no
+ * page rights.
  */
 #define _GNU_SOURCE
 #include <stdarg.h>
@@ -58,15 +59,34 @@ static uint8_t *host_stack_lo(const struct sim_thread *t)
 	return t->host_map + SIM_STACK_GUARD_BYTES;
 }
 
+/* Host stacks of dead simulators' threads, kept for the next ones (a
+ * fuzzer creates the same threads for every input): mapping a stack and its
+ * guard costs page-table changes, reusing one costs none. */
+#define HOST_STACK_POOL 16
+static struct {
+	uint8_t *map;
+	size_t bytes;
+} g_stack_pool[HOST_STACK_POOL];
+
 static bool host_stack_map(struct sim_thread *t, size_t bytes)
 {
-	void *m = mmap(NULL, SIM_STACK_GUARD_BYTES + bytes, PROT_READ | PROT_WRITE,
-		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
+	void *m;
 
+	for (unsigned i = 0; i < HOST_STACK_POOL; i++)
+		if (g_stack_pool[i].map && g_stack_pool[i].bytes == bytes) {
+			t->host_map = g_stack_pool[i].map;
+			g_stack_pool[i].map = NULL;
+			return true;
+		}
+	m = mmap(NULL, SIM_STACK_GUARD_BYTES + bytes, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
+	g_pt.mmap++;
 	if (m == MAP_FAILED)
 		return false;
+	g_pt.mprotect++;
 	if (mprotect(m, SIM_STACK_GUARD_BYTES, PROT_NONE) != 0) {
 		munmap(m, SIM_STACK_GUARD_BYTES + bytes);
+		g_pt.munmap++;
 		return false;
 	}
 	t->host_map = m;
@@ -78,10 +98,18 @@ static void host_stack_unmap(struct sim_thread *t)
 	if (!t->host_map)
 		return;
 #ifdef SIM_ASAN
-	/* Abandoned fibers leave poisoned frames; a later mapping here must not inherit them. */
+	/* Abandoned fibers leave poisoned frames; a later use of this stack must not inherit them. */
 	ASAN_UNPOISON_MEMORY_REGION(host_stack_lo(t), t->stack_bytes);
 #endif
+	for (unsigned i = 0; i < HOST_STACK_POOL; i++)
+		if (!g_stack_pool[i].map) {
+			g_stack_pool[i].map = t->host_map;
+			g_stack_pool[i].bytes = t->stack_bytes;
+			t->host_map = NULL;
+			return;
+		}
 	munmap(t->host_map, SIM_STACK_GUARD_BYTES + t->stack_bytes);
+	g_pt.munmap++;
 	t->host_map = NULL;
 }
 
@@ -157,7 +185,6 @@ void sim_thread_die(struct sim *s, struct sim_thread *t, int reason, const char 
 	if (s->window_open)
 		sim_window_end(s, t);
 	t->confined = t->windowed = false;
-	sim_rights_kernel(s);
 	if (reason) {
 		t->oops.reason = reason;
 		sim_copy_name(t->oops.message, msg ? msg : "", sizeof(t->oops.message));
@@ -191,7 +218,7 @@ void sim_mode_to_kernel(struct sim *s, struct sim_thread *t)
 {
 	t->in_user_mode = false;
 	s->stats.to_kernel++;
-	sim_rights_for_thread(s, t);
+	/* Kernel rights are lazy: nothing to change until kernel code faults. */
 }
 
 void sim_mode_to_user(struct sim *s, struct sim_thread *t)
@@ -530,7 +557,6 @@ void k_thread_abort(k_tid_t k)
 	if (t == s->current) {
 		if (s->window_open)
 			sim_window_end(s, t);
-		sim_rights_kernel(s);
 		finish(s, t, SIM_THREAD_ABORTED);
 		leave_fiber(s);
 	}
@@ -701,7 +727,8 @@ static void run_thread(struct sim *s, struct sim_thread *t)
 	__sanitizer_finish_switch_fiber(s->sched_fake, NULL, NULL);
 #endif
 	s->current = NULL;
-	sim_rights_kernel(s);
+	/* No rights change: kernel code opens what it touches (lazily); the
+	 * next return to user mode closes it. */
 }
 
 static uint64_t next_deadline(const struct sim *s, bool *alive)

@@ -528,7 +528,9 @@ static void test_same_program_same_trace(void **state)
 
 	(void)state;
 	t1 = run_program(&b1);
-	/* Make the second arena land elsewhere in the host's address space. */
+	/* Make the second arena land elsewhere in the host's address space
+	 * (not the mapping the first one left for reuse). */
+	sim_arena_drop_kept();
 	blocker = mmap(b1, 1u << 20, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE,
 		       -1, 0);
 	assert_ptr_equal(blocker, b1);
