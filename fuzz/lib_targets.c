@@ -11,13 +11,14 @@
 
 const struct fuzz_target fuzz_targets[FUZZ_NTARGETS] = {
 	[FUZZ_HEAP_OPS] = { "fuzz_heap_ops", fuzz_heap_ops_run, 4096, false,
-			    "heap calls on one sys_heap/oob_heap against a shadow model" },
+			    "heap calls on one sys_heap/oob_heap against a shadow model", NULL },
 	[FUZZ_USER_SYSCALLS] = { "fuzz_user_syscalls", fuzz_user_syscalls_run, 1024, true,
-				 "a user thread's syscalls and raw writes on an LL heap layout" },
+				 "a user thread's syscalls and raw writes on an LL heap layout",
+				 &fuzz_user_syscalls_shape },
 	[FUZZ_LL_SCHED] = { "fuzz_ll_sched", fuzz_ll_sched_run, 256, true,
-			    "LL scheduler task operations and ticks with allocating modules" },
+			    "LL scheduler task operations and ticks with allocating modules", &fuzz_ll_sched_shape },
 	[FUZZ_CLI_INPUT] = { "fuzz_cli_input", fuzz_cli_input_run, 4096, false,
-			     "the scenario and heap-trace text parsers" },
+			     "the scenario and heap-trace text parsers", NULL },
 };
 const size_t fuzz_ntargets = FUZZ_NTARGETS;
 
@@ -92,7 +93,33 @@ static void print_options(const struct fuzz_target *t)
 	printf("[libfuzzer]\nmax_len = %zu\ndict = %s.dict\n", t->max_len, t->name);
 }
 
+const char *fuzz_pinned_oracle(const struct ll_layout *l)
+{
+	return l && l->vulnerable ? "escape" : "all";
+}
+
+const struct fuzz_opts *fuzz_lf_opts(void)
+{
+	return &lf_opts;
+}
+
+static int lf_init(const struct fuzz_target *t, const char *pinned, int *argc, char ***argv);
+
 int fuzz_lf_init(const struct fuzz_target *t, int *argc, char ***argv)
+{
+	return lf_init(t, NULL, argc, argv);
+}
+
+int fuzz_lf_init_pinned(const struct fuzz_target *t, const char *layout, int *argc, char ***argv)
+{
+	if (!ll_layout_find(layout)) { /* a build error, not the user's */
+		fprintf(stderr, "%s: built for unknown layout '%s'\n", t->name, layout);
+		exit(2);
+	}
+	return lf_init(t, layout, argc, argv);
+}
+
+static int lf_init(const struct fuzz_target *t, const char *pinned, int *argc, char ***argv)
 {
 	const char *target = t->name;
 	const char *layout = getenv("HEAPSIM_LAYOUT"), *hard = getenv("HEAPSIM_HARDENING");
@@ -121,7 +148,22 @@ int fuzz_lf_init(const struct fuzz_target *t, int *argc, char ***argv)
 		else if ((v = flag_value((*argv)[i], "-heapsim_options")) && strcmp(v, "0")) {
 			print_options(t);
 			exit(0);
+		} else if ((v = flag_value((*argv)[i], "-heapsim_dict")) && strcmp(v, "0")) {
+			fuzz_dict_write(t, stdout);
+			exit(0);
 		}
+	}
+	if (pinned) {
+		/* the binary's layout is its name's; another one would make
+		 * crash files and records that contradict it */
+		if (layout && *layout && strcmp(layout, pinned)) {
+			fprintf(stderr, "%s: built for layout '%s'; run the binary built for '%s' instead "
+				"(or the unpinned %s)\n", target, pinned, layout, target);
+			exit(2);
+		}
+		layout = pinned;
+		if (!oracle || !*oracle)
+			oracle = fuzz_pinned_oracle(ll_layout_find(pinned));
 	}
 	if (layout && *layout && !ll_layout_find(layout)) {
 		fprintf(stderr, "%s: unknown layout '%s' (known:", target, layout);
