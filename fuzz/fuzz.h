@@ -178,11 +178,24 @@ struct fuzz_opts {
 	FILE *trace;            /* non-NULL: print a numbered, readable trace */
 	bool protect_off;       /* sim: no page-rights switching (benchmark baseline) */
 	bool kread_off;         /* sim: no kernel-reads-user oracle (benchmark baseline) */
+	bool bytes_mutator;     /* libFuzzer glue: structured mutator off, bytes only
+				 * (-mutator=bytes; a benchmark baseline) */
 	bool escape_only;       /* user targets: report only escapes (kernel fault,
 				 * confinement, object changed, hang, overlap), not
 				 * corruption the kernel has not acted on yet */
+	bool beyond_exposure;   /* with escape_only: not the layout's by-design
+				 * exposure itself either (a user write changing a
+				 * kernel object the layout leaves user-writable);
+				 * the run goes on to what the kernel does with it */
 };
 void fuzz_opts_default(struct fuzz_opts *o);
+/* Oracle sets by name: "all"; "escape" (escapes only); "beyond" (escapes
+ * beyond the layout's by-design exposure). Records, flags and the
+ * environment use these names. fuzz_oracle_set: false for an unknown name
+ * (o unchanged). */
+#define FUZZ_ORACLE_NAMES "all, escape, beyond"
+bool fuzz_oracle_set(struct fuzz_opts *o, const char *name);
+const char *fuzz_oracle_name(const struct fuzz_opts *o);
 
 struct fuzz_result {
 	bool found;
@@ -259,7 +272,9 @@ void fuzz_user_syscalls_observe(const struct fuzz_observer *obs);
  * HEAPSIM_LAYOUT environment variable, the hardening from -hardening=LEVEL or
  * HEAPSIM_HARDENING, escape-only oracles from -oracle=escape or
  * HEAPSIM_ORACLE=escape, the heap word mode from -word_bits=32|64 or
- * HEAPSIM_WORD_BITS. Unknown names: message and exit(2).
+ * HEAPSIM_WORD_BITS, the mutator from -mutator=structured|bytes or
+ * HEAPSIM_MUTATOR (bytes: libFuzzer's alone, a baseline). Unknown names:
+ * message and exit(2).
  * -heapsim_options=1 prints the target's libFuzzer options file (max_len and
  * dictionary, from fuzz_targets[]) and exits 0: scripts take them from there.
  */
@@ -272,9 +287,11 @@ int fuzz_lf_init(const struct fuzz_target *t, int *argc, char ***argv);
  * -oracle= or HEAPSIM_ORACLE names one.
  */
 int fuzz_lf_init_pinned(const struct fuzz_target *t, const char *layout, int *argc, char ***argv);
-/* The one rule for a pinned layout: a safe layout gets every oracle; one
- * vulnerable by design only the escapes (its exposure is the design, so a
- * corruption the kernel has not acted on is no news there): "all"/"escape". */
+/* The one rule for a pinned layout: a safe layout gets every oracle ("all");
+ * one vulnerable by design only the escapes beyond its exposure ("beyond"):
+ * its exposure is the design, so neither a corruption the kernel has not
+ * acted on nor a user write to an object it leaves writable is news there,
+ * what the kernel then does is. */
 const char *fuzz_pinned_oracle(const struct ll_layout *l);
 /* The options the libFuzzer glue runs inputs with (the mutator frames by them). */
 const struct fuzz_opts *fuzz_lf_opts(void);

@@ -417,7 +417,7 @@ size_t fuzz_mutate(const struct fuzz_target *t, const struct fuzz_opts *o, uint8
 	enum edit e;
 	size_t i, j;
 
-	if (!sh || size > sizeof(src) || max < sh->header_bytes(o) + 1 || below(&r, 5) == 0)
+	if (!sh || o->bytes_mutator || size > sizeof(src) || max < sh->header_bytes(o) + 1 || below(&r, 5) == 0)
 		return byte_fallback(data, size, max, &r, byte_mutate);
 	memcpy(src, data, size);
 	frame_program(sh, o, src, size, &pr);
@@ -483,7 +483,7 @@ size_t fuzz_cross_over(const struct fuzz_target *t, const struct fuzz_opts *o, c
 	struct out out = { out_p, 0, max, 0, 0 };
 	size_t cut, from, count;
 
-	if (!sh || !na || !max) { /* bytes only: a's head, b's tail */
+	if (!sh || o->bytes_mutator || !na || !max) { /* bytes only: a's head, b's tail */
 		size_t ca = na ? below(&r, (unsigned)na + 1) : 0, cb = nb ? below(&r, (unsigned)nb) : 0;
 
 		out.max_ops = ~0u;

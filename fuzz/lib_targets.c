@@ -46,6 +46,22 @@ void fuzz_opts_default(struct fuzz_opts *o)
 	o->hardening = -1;
 }
 
+bool fuzz_oracle_set(struct fuzz_opts *o, const char *name)
+{
+	bool escape = !strcmp(name, "escape"), beyond = !strcmp(name, "beyond");
+
+	if (!escape && !beyond && strcmp(name, "all"))
+		return false;
+	o->escape_only = escape || beyond;
+	o->beyond_exposure = beyond;
+	return true;
+}
+
+const char *fuzz_oracle_name(const struct fuzz_opts *o)
+{
+	return o->beyond_exposure ? "beyond" : o->escape_only ? "escape" : "all";
+}
+
 void fuzz_run(const struct fuzz_target *t, const uint8_t *data, size_t size,
 	      const struct fuzz_opts *o, struct fuzz_result *res)
 {
@@ -61,7 +77,7 @@ void fuzz_run(const struct fuzz_target *t, const uint8_t *data, size_t size,
 	if (!f->layout[0] && o->layout)
 		snprintf(f->layout, sizeof(f->layout), "%s", o->layout);
 	/* the oracle set decides which event is the finding: a replay pins it */
-	snprintf(f->oracle, sizeof(f->oracle), "%s", o->escape_only ? "escape" : "all");
+	snprintf(f->oracle, sizeof(f->oracle), "%s", fuzz_oracle_name(o));
 	l = ll_layout_find(f->layout);
 	/* Only what the simulator sees counts as a design flaw; a model
 	 * mismatch or harness error is a bug on any layout. */
@@ -95,7 +111,7 @@ static void print_options(const struct fuzz_target *t)
 
 const char *fuzz_pinned_oracle(const struct ll_layout *l)
 {
-	return l && l->vulnerable ? "escape" : "all";
+	return l && l->vulnerable ? "beyond" : "all";
 }
 
 const struct fuzz_opts *fuzz_lf_opts(void)
@@ -124,6 +140,7 @@ static int lf_init(const struct fuzz_target *t, const char *pinned, int *argc, c
 	const char *target = t->name;
 	const char *layout = getenv("HEAPSIM_LAYOUT"), *hard = getenv("HEAPSIM_HARDENING");
 	const char *oracle = getenv("HEAPSIM_ORACLE"), *word = getenv("HEAPSIM_WORD_BITS");
+	const char *mutator = getenv("HEAPSIM_MUTATOR");
 
 	for (int i = 1; argc && argv && i < *argc; i++) {
 		const char *v;
@@ -138,6 +155,8 @@ static int lf_init(const struct fuzz_target *t, const char *pinned, int *argc, c
 			oracle = v;
 		else if ((v = flag_value((*argv)[i], "-word_bits")))
 			word = v;
+		else if ((v = flag_value((*argv)[i], "-mutator")))
+			mutator = v;
 		else if ((v = flag_value((*argv)[i], "-seed"))) {
 			char *end;
 
@@ -173,11 +192,15 @@ static int lf_init(const struct fuzz_target *t, const char *pinned, int *argc, c
 		exit(2);
 	}
 	lf_opts.layout = layout && *layout ? layout : NULL;
-	if (oracle && *oracle && strcmp(oracle, "escape") && strcmp(oracle, "all")) {
-		fprintf(stderr, "%s: unknown oracle set '%s' (all, escape)\n", target, oracle);
+	if (oracle && *oracle && !fuzz_oracle_set(&lf_opts, oracle)) {
+		fprintf(stderr, "%s: unknown oracle set '%s' (" FUZZ_ORACLE_NAMES ")\n", target, oracle);
 		exit(2);
 	}
-	lf_opts.escape_only = oracle && !strcmp(oracle, "escape");
+	if (mutator && *mutator && strcmp(mutator, "structured") && strcmp(mutator, "bytes")) {
+		fprintf(stderr, "%s: unknown mutator '%s' (structured, bytes)\n", target, mutator);
+		exit(2);
+	}
+	lf_opts.bytes_mutator = mutator && !strcmp(mutator, "bytes");
 	lf_keep_identity = getenv("HEAPSIM_KEEP_IDENTITY");
 	lf_keep_class_only = getenv("HEAPSIM_KEEP_CLASS_ONLY") && !strcmp(getenv("HEAPSIM_KEEP_CLASS_ONLY"), "1");
 	if (word && *word && strcmp(word, "32") && strcmp(word, "64")) {

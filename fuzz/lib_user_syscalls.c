@@ -253,12 +253,23 @@ void fuzz_user_syscalls_observe(const struct fuzz_observer *obs)
 	observer = obs;
 }
 
+/* The layout's exposure itself: on a layout that leaves kernel-trusted
+ * objects user-writable by design, a user write that changed one, and the
+ * kernel then using a value from one. What the kernel does next (a fault,
+ * a write outside a footprint, a hang) is beyond it. */
+static bool by_design_exposure(const struct ll_layout *l, const struct atk_event *ev)
+{
+	return l->kobj_exposed &&
+	       (ev->f.kind == SIM_FINDING_KOBJ_CHANGED || ev->f.kind == SIM_FINDING_KERNEL_TRUSTS_USER);
+}
+
 /* Is this step's event a finding for the fuzzer? */
-static bool is_finding(const struct atk_session *u, const struct atk_event *ev, const struct fuzz_opts *o)
+static bool is_finding(const struct atk_session *u, const struct ll_layout *l, const struct atk_event *ev,
+		       const struct fuzz_opts *o)
 {
 	switch (ev->cls) {
 	case ATK_EV_ESCAPE:
-		return true;
+		return !(o->beyond_exposure && by_design_exposure(l, ev));
 	case ATK_EV_CORRUPT:
 		return !o->escape_only;
 	case ATK_EV_DETECTED:
@@ -331,7 +342,7 @@ void fuzz_user_syscalls_run(const uint8_t *d, size_t n, const struct fuzz_opts *
 		if (observer && observer->step)
 			observer->step(observer->ctx, u, &a, &ev);
 		res->ops = atk_session_steps(u);
-		if (is_finding(u, &ev, o))
+		if (is_finding(u, ll_layout_find(cfg.layout), &ev, o))
 			goto found;
 		if (ev.cls == ATK_EV_SKIPPED && ev.no_actor)
 			break;
