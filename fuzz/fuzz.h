@@ -58,6 +58,115 @@ size_t fuzz_size(struct fuzz_in *in, size_t max);
 /* SHA-1 of the input as 40 hex digits (libFuzzer names crash files by it). */
 void fuzz_sha1_hex(const uint8_t *p, size_t n, char out[41]);
 
+struct fuzz_opts;
+struct fuzz_target;
+/* ======================================================================== */
+/* Operation tables: the byte layout of a target's program                   */
+/* ======================================================================== */
+
+/*
+ * A program is a header (layout byte, configuration) and then operations,
+ * each an op byte and its fields. A target's decoder declares that layout
+ * once, as a table of operation kinds; the structured mutator frames inputs
+ * with it, the dictionaries are written from it, and the decoder checks
+ * every operation it decoded against it (a disagreement is a harness
+ * finding), so decoder and mutator cannot drift apart.
+ */
+enum fuzz_field_kind {
+	FUZZ_F_BYTE,       /* any byte */
+	FUZZ_F_WORD,       /* any 16-bit value */
+	FUZZ_F_FLAGS,      /* allocation flags selector (bit 7: raw flags) */
+	FUZZ_F_SIZE,       /* fuzz_size()'s 16-bit encoding of a byte count */
+	FUZZ_F_ALIGN,      /* alignment selector: 0 none, 0xff a 32-bit value follows */
+	FUZZ_F_ALIGN32,    /* that value (power of two, maybe with a rewind) */
+	FUZZ_F_TARGET,     /* write-target selector: base in the low nibble-ish, index above */
+	FUZZ_F_OFFSET,     /* 16-bit offset into the named target */
+	FUZZ_F_DATA,       /* bytes written */
+	FUZZ_F_DELTA,      /* signed byte added to a pointer or chunk id */
+	FUZZ_F_FIELDSEL,   /* chunk-field write selector (field, view, value kind) */
+	FUZZ_F_SOFSEL,     /* SOF main object selector */
+	FUZZ_F_SOFOFF,     /* word index into it */
+	FUZZ_F_PRIO,       /* task priority selector */
+	FUZZ_F_TASKCFG,    /* task buffer size and completion */
+	FUZZ_F_KINDS
+};
+
+#define FUZZ_OP_FIELDS 6
+#define FUZZ_WIDTH_FROM_OP 0 /* width 1 + bits 3-5 of the op byte */
+
+struct fuzz_field {
+	uint8_t kind;           /* enum fuzz_field_kind */
+	uint8_t width;          /* bytes, or FUZZ_WIDTH_FROM_OP */
+	/* present when (byte & if_mask) == if_value, byte being the op byte
+	 * (if_field 0) or the first byte of field if_field - 1 of this op; the
+	 * zero default is "always" */
+	uint8_t if_field, if_mask, if_value;
+};
+
+enum fuzz_op_layouts { FUZZ_OP_ANY, FUZZ_OP_SOF_MAIN, FUZZ_OP_NOT_SOF_MAIN };
+
+struct fuzz_op_kind {
+	const char *name;
+	uint8_t mask, value;    /* op byte b is this kind when (b & mask) == value */
+	uint8_t layouts;        /* enum fuzz_op_layouts */
+	uint8_t variants;       /* op-byte bits that select optional fields (dictionary) */
+	uint8_t nfields;
+	struct fuzz_field f[FUZZ_OP_FIELDS];
+};
+
+struct fuzz_program_shape {
+	const struct fuzz_op_kind *kinds;
+	size_t nkinds;
+	unsigned max_ops;       /* the decoder stops after this many */
+	/* bytes before the first operation for these options (byte 0 is the
+	 * layout byte on every layout-aware target) */
+	size_t (*header_bytes)(const struct fuzz_opts *o);
+	/* names of the write-target selectors 0..n-1 (FUZZ_F_TARGET), for the
+	 * dictionary */
+	const char *const *target_names;
+	unsigned ntarget_names;
+};
+
+/* One operation as framed: where it starts, its kind, its fields. */
+struct fuzz_op {
+	size_t at, len;         /* len: clipped to the input's end */
+	const struct fuzz_op_kind *kind;   /* NULL: no kind matches (never, in a full table) */
+	uint8_t nfields;
+	struct { uint8_t kind, width; size_t at; } f[FUZZ_OP_FIELDS];
+};
+
+/* The tables of the structured targets (lib_user_syscalls.c, lib_ll_sched.c). */
+extern const struct fuzz_program_shape fuzz_user_syscalls_shape, fuzz_ll_sched_shape;
+
+/* Frames the operation at p[at..n) for a program whose layout is sof_main
+ * or not; returns its length (not clipped). */
+size_t fuzz_op_frame(const struct fuzz_program_shape *sh, const uint8_t *p, size_t n, size_t at,
+		     bool sof_main, struct fuzz_op *op);
+/* Whether the program p[0..n) runs on a SOF-main layout under o. */
+bool fuzz_program_sof_main(const uint8_t *p, size_t n, const struct fuzz_opts *o);
+/* Did the decoder, reading the operation at p[start..end), consume what the
+ * table says? (A decoder calls this after every operation.) */
+bool fuzz_op_agrees(const struct fuzz_program_shape *sh, const uint8_t *p, size_t n, size_t start,
+		    size_t end, bool sof_main);
+
+/*
+ * The structured mutator (LLVMFuzzerCustomMutator and
+ * LLVMFuzzerCustomCrossOver of the thin target files): inserts, deletes,
+ * duplicates and swaps operations, changes one field of one operation within
+ * its kind (sizes near chunk boundaries, alignments with rewinds, offsets of
+ * chunk metadata fields, live chunk ids), splices programs; about one call in
+ * five is left to byte_mutate (libFuzzer's LLVMFuzzerMutate). Framing uses o
+ * (a pinned layout or hardening changes the header). Returns the new size
+ * (<= max, >= 1).
+ */
+typedef size_t (*fuzz_byte_mutator)(uint8_t *data, size_t size, size_t max);
+size_t fuzz_mutate(const struct fuzz_target *t, const struct fuzz_opts *o, uint8_t *data, size_t size,
+		   size_t max, unsigned seed, fuzz_byte_mutator byte_mutate);
+size_t fuzz_cross_over(const struct fuzz_target *t, const struct fuzz_opts *o, const uint8_t *a,
+		       size_t na, const uint8_t *b, size_t nb, uint8_t *out, size_t max, unsigned seed);
+/* A libFuzzer dictionary written from t's table (false: t has none). */
+bool fuzz_dict_write(const struct fuzz_target *t, FILE *out);
+
 /* ======================================================================== */
 /* Targets and runs                                                          */
 /* ======================================================================== */
@@ -69,11 +178,24 @@ struct fuzz_opts {
 	FILE *trace;            /* non-NULL: print a numbered, readable trace */
 	bool protect_off;       /* sim: no page-rights switching (benchmark baseline) */
 	bool kread_off;         /* sim: no kernel-reads-user oracle (benchmark baseline) */
+	bool bytes_mutator;     /* libFuzzer glue: structured mutator off, bytes only
+				 * (-mutator=bytes; a benchmark baseline) */
 	bool escape_only;       /* user targets: report only escapes (kernel fault,
 				 * confinement, object changed, hang, overlap), not
 				 * corruption the kernel has not acted on yet */
+	bool beyond_exposure;   /* with escape_only: not the layout's by-design
+				 * exposure itself either (a user write changing a
+				 * kernel object the layout leaves user-writable);
+				 * the run goes on to what the kernel does with it */
 };
 void fuzz_opts_default(struct fuzz_opts *o);
+/* Oracle sets by name: "all"; "escape" (escapes only); "beyond" (escapes
+ * beyond the layout's by-design exposure). Records, flags and the
+ * environment use these names. fuzz_oracle_set: false for an unknown name
+ * (o unchanged). */
+#define FUZZ_ORACLE_NAMES "all, escape, beyond"
+bool fuzz_oracle_set(struct fuzz_opts *o, const char *name);
+const char *fuzz_oracle_name(const struct fuzz_opts *o);
 
 struct fuzz_result {
 	bool found;
@@ -91,6 +213,7 @@ struct fuzz_target {
 	size_t max_len;         /* the -max_len the decoder is built for */
 	bool uses_layout;       /* the sim layouts apply */
 	const char *about;
+	const struct fuzz_program_shape *shape; /* its operation table (NULL: bytes only) */
 };
 /* The targets, by their place in fuzz_targets[] (the thin target files
  * index it directly). */
@@ -149,11 +272,31 @@ void fuzz_user_syscalls_observe(const struct fuzz_observer *obs);
  * HEAPSIM_LAYOUT environment variable, the hardening from -hardening=LEVEL or
  * HEAPSIM_HARDENING, escape-only oracles from -oracle=escape or
  * HEAPSIM_ORACLE=escape, the heap word mode from -word_bits=32|64 or
- * HEAPSIM_WORD_BITS. Unknown names: message and exit(2).
+ * HEAPSIM_WORD_BITS, the mutator from -mutator=structured|bytes or
+ * HEAPSIM_MUTATOR (bytes: libFuzzer's alone, a baseline). Unknown names:
+ * message and exit(2).
  * -heapsim_options=1 prints the target's libFuzzer options file (max_len and
  * dictionary, from fuzz_targets[]) and exits 0: scripts take them from there.
  */
 int fuzz_lf_init(const struct fuzz_target *t, int *argc, char ***argv);
+/*
+ * The same for a binary built for one layout (FUZZ_PIN_LAYOUT): the layout
+ * needs no flag or environment; asking for another one (-layout=,
+ * HEAPSIM_LAYOUT) is refused with exit 2, since its records and crash files
+ * name the pinned layout. The oracle set follows fuzz_pinned_oracle() unless
+ * -oracle= or HEAPSIM_ORACLE names one.
+ */
+int fuzz_lf_init_pinned(const struct fuzz_target *t, const char *layout, int *argc, char ***argv);
+/* The one rule for a pinned layout: a safe layout gets every oracle ("all");
+ * one vulnerable by design only the escapes beyond its exposure ("beyond"):
+ * its exposure is the design, so neither a corruption the kernel has not
+ * acted on nor a user write to an object it leaves writable is news there,
+ * what the kernel then does is. */
+const char *fuzz_pinned_oracle(const struct ll_layout *l);
+/* The options the libFuzzer glue runs inputs with (the mutator frames by them). */
+const struct fuzz_opts *fuzz_lf_opts(void);
+/* -heapsim_dict=1 prints the target's dictionary (from its table, else
+ * nothing) and exits 0, as -heapsim_options=1 prints its options file. */
 /*
  * LLVMFuzzerTestOneInput: runs the input; a finding is printed on stderr with
  * its JSON record (also written to $HEAPSIM_FINDINGS_DIR/finding-SHA1.json

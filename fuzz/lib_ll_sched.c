@@ -380,6 +380,33 @@ static bool heap_empty(struct llrun *r, const struct ll_heap_stats *st0,
 	return true;
 }
 
+/*
+ * The byte layout of a program, as a table (fuzz.h) for the structured
+ * mutator and the dictionary; the run loop checks each operation against
+ * it. Op byte: kind in bits 0-2, task in bits 3-5.
+ */
+static const struct fuzz_op_kind op_kinds[] = {
+	{ "create", 6, 0, FUZZ_OP_ANY, 0, 2, {
+		{ FUZZ_F_PRIO, 1, 0, 0, 0 },
+		{ FUZZ_F_TASKCFG, 1, 0, 0, 0 } } },      /* completion, buffer size */
+	{ "schedule", 7, 2, FUZZ_OP_ANY, 0, 0, { { 0 } } },
+	{ "cancel", 7, 3, FUZZ_OP_ANY, 0, 0, { { 0 } } },
+	{ "free", 7, 4, FUZZ_OP_ANY, 0, 0, { { 0 } } },
+	{ "ticks", 7, 5, FUZZ_OP_ANY, 0, 0, { { 0 } } },
+	{ "ticks_b", 7, 6, FUZZ_OP_ANY, 0, 0, { { 0 } } },
+	{ "ticks_c", 7, 7, FUZZ_OP_ANY, 0, 0, { { 0 } } },
+};
+
+/* the layout byte, then the hardening byte unless the options pin it */
+static size_t header_bytes(const struct fuzz_opts *o)
+{
+	return o && o->hardening >= 0 ? 1 : 2;
+}
+
+const struct fuzz_program_shape fuzz_ll_sched_shape = {
+	op_kinds, sizeof(op_kinds) / sizeof(op_kinds[0]), MAX_OPS, header_bytes, NULL, 0,
+};
+
 void fuzz_ll_sched_run(const uint8_t *d, size_t n, const struct fuzz_opts *o,
 		       struct fuzz_result *res)
 {
@@ -422,6 +449,7 @@ void fuzz_ll_sched_run(const uint8_t *d, size_t n, const struct fuzz_opts *o,
 	tr(r, "layout %s, hardening %s, LL period %u us\n", ec.layout,
 	   sys_heap_hardening_name(ec.hardening), ec.period_us);
 	for (r->op = 1; r->op <= MAX_OPS && !fuzz_in_done(&in) && !res->found; r->op++) {
+		size_t at = in.pos;
 		uint8_t op = fuzz_u8(&in);
 		struct mtask *m = &r->t[(op >> 3) % NTASKS];
 
@@ -441,6 +469,9 @@ void fuzz_ll_sched_run(const uint8_t *d, size_t n, const struct fuzz_opts *o,
 		}
 		}
 		res->ops = r->op;
+		if (!fuzz_op_agrees(&fuzz_ll_sched_shape, d, n, at, in.pos, false))
+			finding(r, SIM_FINDING_HARNESS, "operation at byte %zu decoded to another length "
+				"than the operation table says", at);
 	}
 	/* stop everything; a cancelled task completes at the next tick */
 	for (int i = 0; i < NTASKS && !res->found; i++)

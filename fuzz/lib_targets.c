@@ -11,13 +11,14 @@
 
 const struct fuzz_target fuzz_targets[FUZZ_NTARGETS] = {
 	[FUZZ_HEAP_OPS] = { "fuzz_heap_ops", fuzz_heap_ops_run, 4096, false,
-			    "heap calls on one sys_heap/oob_heap against a shadow model" },
+			    "heap calls on one sys_heap/oob_heap against a shadow model", NULL },
 	[FUZZ_USER_SYSCALLS] = { "fuzz_user_syscalls", fuzz_user_syscalls_run, 1024, true,
-				 "a user thread's syscalls and raw writes on an LL heap layout" },
+				 "a user thread's syscalls and raw writes on an LL heap layout",
+				 &fuzz_user_syscalls_shape },
 	[FUZZ_LL_SCHED] = { "fuzz_ll_sched", fuzz_ll_sched_run, 256, true,
-			    "LL scheduler task operations and ticks with allocating modules" },
+			    "LL scheduler task operations and ticks with allocating modules", &fuzz_ll_sched_shape },
 	[FUZZ_CLI_INPUT] = { "fuzz_cli_input", fuzz_cli_input_run, 4096, false,
-			     "the scenario and heap-trace text parsers" },
+			     "the scenario and heap-trace text parsers", NULL },
 };
 const size_t fuzz_ntargets = FUZZ_NTARGETS;
 
@@ -45,6 +46,22 @@ void fuzz_opts_default(struct fuzz_opts *o)
 	o->hardening = -1;
 }
 
+bool fuzz_oracle_set(struct fuzz_opts *o, const char *name)
+{
+	bool escape = !strcmp(name, "escape"), beyond = !strcmp(name, "beyond");
+
+	if (!escape && !beyond && strcmp(name, "all"))
+		return false;
+	o->escape_only = escape || beyond;
+	o->beyond_exposure = beyond;
+	return true;
+}
+
+const char *fuzz_oracle_name(const struct fuzz_opts *o)
+{
+	return o->beyond_exposure ? "beyond" : o->escape_only ? "escape" : "all";
+}
+
 void fuzz_run(const struct fuzz_target *t, const uint8_t *data, size_t size,
 	      const struct fuzz_opts *o, struct fuzz_result *res)
 {
@@ -60,7 +77,7 @@ void fuzz_run(const struct fuzz_target *t, const uint8_t *data, size_t size,
 	if (!f->layout[0] && o->layout)
 		snprintf(f->layout, sizeof(f->layout), "%s", o->layout);
 	/* the oracle set decides which event is the finding: a replay pins it */
-	snprintf(f->oracle, sizeof(f->oracle), "%s", o->escape_only ? "escape" : "all");
+	snprintf(f->oracle, sizeof(f->oracle), "%s", fuzz_oracle_name(o));
 	l = ll_layout_find(f->layout);
 	/* Only what the simulator sees counts as a design flaw; a model
 	 * mismatch or harness error is a bug on any layout. */
@@ -92,11 +109,38 @@ static void print_options(const struct fuzz_target *t)
 	printf("[libfuzzer]\nmax_len = %zu\ndict = %s.dict\n", t->max_len, t->name);
 }
 
+const char *fuzz_pinned_oracle(const struct ll_layout *l)
+{
+	return l && l->vulnerable ? "beyond" : "all";
+}
+
+const struct fuzz_opts *fuzz_lf_opts(void)
+{
+	return &lf_opts;
+}
+
+static int lf_init(const struct fuzz_target *t, const char *pinned, int *argc, char ***argv);
+
 int fuzz_lf_init(const struct fuzz_target *t, int *argc, char ***argv)
+{
+	return lf_init(t, NULL, argc, argv);
+}
+
+int fuzz_lf_init_pinned(const struct fuzz_target *t, const char *layout, int *argc, char ***argv)
+{
+	if (!ll_layout_find(layout)) { /* a build error, not the user's */
+		fprintf(stderr, "%s: built for unknown layout '%s'\n", t->name, layout);
+		exit(2);
+	}
+	return lf_init(t, layout, argc, argv);
+}
+
+static int lf_init(const struct fuzz_target *t, const char *pinned, int *argc, char ***argv)
 {
 	const char *target = t->name;
 	const char *layout = getenv("HEAPSIM_LAYOUT"), *hard = getenv("HEAPSIM_HARDENING");
 	const char *oracle = getenv("HEAPSIM_ORACLE"), *word = getenv("HEAPSIM_WORD_BITS");
+	const char *mutator = getenv("HEAPSIM_MUTATOR");
 
 	for (int i = 1; argc && argv && i < *argc; i++) {
 		const char *v;
@@ -111,6 +155,8 @@ int fuzz_lf_init(const struct fuzz_target *t, int *argc, char ***argv)
 			oracle = v;
 		else if ((v = flag_value((*argv)[i], "-word_bits")))
 			word = v;
+		else if ((v = flag_value((*argv)[i], "-mutator")))
+			mutator = v;
 		else if ((v = flag_value((*argv)[i], "-seed"))) {
 			char *end;
 
@@ -121,7 +167,22 @@ int fuzz_lf_init(const struct fuzz_target *t, int *argc, char ***argv)
 		else if ((v = flag_value((*argv)[i], "-heapsim_options")) && strcmp(v, "0")) {
 			print_options(t);
 			exit(0);
+		} else if ((v = flag_value((*argv)[i], "-heapsim_dict")) && strcmp(v, "0")) {
+			fuzz_dict_write(t, stdout);
+			exit(0);
 		}
+	}
+	if (pinned) {
+		/* the binary's layout is its name's; another one would make
+		 * crash files and records that contradict it */
+		if (layout && *layout && strcmp(layout, pinned)) {
+			fprintf(stderr, "%s: built for layout '%s'; run the binary built for '%s' instead "
+				"(or the unpinned %s)\n", target, pinned, layout, target);
+			exit(2);
+		}
+		layout = pinned;
+		if (!oracle || !*oracle)
+			oracle = fuzz_pinned_oracle(ll_layout_find(pinned));
 	}
 	if (layout && *layout && !ll_layout_find(layout)) {
 		fprintf(stderr, "%s: unknown layout '%s' (known:", target, layout);
@@ -131,11 +192,15 @@ int fuzz_lf_init(const struct fuzz_target *t, int *argc, char ***argv)
 		exit(2);
 	}
 	lf_opts.layout = layout && *layout ? layout : NULL;
-	if (oracle && *oracle && strcmp(oracle, "escape") && strcmp(oracle, "all")) {
-		fprintf(stderr, "%s: unknown oracle set '%s' (all, escape)\n", target, oracle);
+	if (oracle && *oracle && !fuzz_oracle_set(&lf_opts, oracle)) {
+		fprintf(stderr, "%s: unknown oracle set '%s' (" FUZZ_ORACLE_NAMES ")\n", target, oracle);
 		exit(2);
 	}
-	lf_opts.escape_only = oracle && !strcmp(oracle, "escape");
+	if (mutator && *mutator && strcmp(mutator, "structured") && strcmp(mutator, "bytes")) {
+		fprintf(stderr, "%s: unknown mutator '%s' (structured, bytes)\n", target, mutator);
+		exit(2);
+	}
+	lf_opts.bytes_mutator = mutator && !strcmp(mutator, "bytes");
 	lf_keep_identity = getenv("HEAPSIM_KEEP_IDENTITY");
 	lf_keep_class_only = getenv("HEAPSIM_KEEP_CLASS_ONLY") && !strcmp(getenv("HEAPSIM_KEEP_CLASS_ONLY"), "1");
 	if (word && *word && strcmp(word, "32") && strcmp(word, "64")) {

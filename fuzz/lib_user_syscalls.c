@@ -37,6 +37,11 @@ static const enum atk_base target_bases[] = {
 	ATK_BASE_AUDIT, ATK_BASE_PART, ATK_BASE_HDR, ATK_BASE_FREE, ATK_BASE_ZHEAP, ATK_BASE_END, ATK_BASE_KHEAP, ATK_BASE_BUF, ATK_BASE_SLOT, ATK_BASE_KDATA,
 };
 #define NTARGETS (sizeof(target_bases) / sizeof(target_bases[0]))
+/* their names, in that order (the dictionary's) */
+static const char *const target_names[] = {
+	"audit", "part", "hdr", "free", "zheap", "end", "kheap", "buf", "slot", "kdata",
+};
+_Static_assert(sizeof(target_names) / sizeof(target_names[0]) == NTARGETS, "a name per write target");
 
 static const uint32_t good_flags[] = {
 	SOF_MEM_FLAG_USER, SOF_MEM_FLAG_USER | SOF_MEM_FLAG_COHERENT, SOF_MEM_FLAG_USER | SOF_MEM_FLAG_DMA,
@@ -189,6 +194,58 @@ static void decode(struct atk_session *u, struct fuzz_in *in, bool sof, struct a
 	}
 }
 
+/*
+ * The byte layout decode() reads, as a table (fuzz.h): the structured
+ * mutator and the dictionary use it, and fuzz_user_syscalls_run checks every
+ * decoded action against it. Op byte: kind in bits 0-2, argument in 3-7.
+ */
+#define OPB(bit) (1u << (3 + (bit))) /* argument bit `bit` of the op byte */
+static const struct fuzz_op_kind op_kinds[] = {
+	{ "alloc", 6, 0, FUZZ_OP_ANY, OPB(3), 6, {
+		{ FUZZ_F_FLAGS, 1, 0, 0, 0 },
+		{ FUZZ_F_SIZE, 2, 0, 0, 0 },
+		{ FUZZ_F_ALIGN, 1, 0, 0, 0 },
+		{ FUZZ_F_ALIGN32, 4, 3, 0xff, 0xff },     /* align selector 0xff */
+		{ FUZZ_F_TARGET, 1, 0, OPB(3), OPB(3) },  /* a forged heap handle */
+		{ FUZZ_F_OFFSET, 2, 0, OPB(3), OPB(3) } } },
+	{ "free_slot", 7, 2, FUZZ_OP_ANY, OPB(3), 1, {
+		{ FUZZ_F_DELTA, 1, 0, OPB(3), OPB(3) } } }, /* an interior pointer */
+	{ "free_target", 7, 3, FUZZ_OP_ANY, 0, 2, {
+		{ FUZZ_F_TARGET, 1, 0, 0, 0 },
+		{ FUZZ_F_OFFSET, 2, 0, 0, 0 } } },
+	{ "write", 6, 4, FUZZ_OP_ANY, 0, 3, {
+		{ FUZZ_F_TARGET, 1, 0, 0, 0 },
+		{ FUZZ_F_OFFSET, 2, 0, 0, 0 },
+		{ FUZZ_F_DATA, FUZZ_WIDTH_FROM_OP, 0, 0, 0 } } },
+	{ "field_write", 7, 6, FUZZ_OP_ANY, 0, 3, {
+		{ FUZZ_F_FIELDSEL, 1, 0, 0, 0 },
+		{ FUZZ_F_DELTA, 1, 1, 0x20, 0x20 },       /* a live chunk's id + this */
+		{ FUZZ_F_WORD, 2, 1, 0x20, 0 } } },       /* a number */
+	{ "tick", 7, 7, FUZZ_OP_NOT_SOF_MAIN, 0, 0, { { 0 } } },
+	/* op 7 on the SOF-main layouts: bits 5-6 and 3 choose (decode_sof) */
+	{ "sof_tick", 0x67, 0x07, FUZZ_OP_SOF_MAIN, 0, 0, { { 0 } } },
+	{ "sof_write", 0x67, 0x27, FUZZ_OP_SOF_MAIN, 0, 3, {
+		{ FUZZ_F_SOFSEL, 1, 0, 0, 0 },
+		{ FUZZ_F_SOFOFF, 1, 0, 0, 0 },
+		{ FUZZ_F_DATA, 4, 0, 0, 0 } } },
+	{ "sof_dma", 0x67, 0x47, FUZZ_OP_SOF_MAIN, 0, 0, { { 0 } } },
+	{ "sof_ipc", 0x6f, 0x67, FUZZ_OP_SOF_MAIN, 0, 0, { { 0 } } },
+	{ "sof_core_write", 0x6f, 0x6f, FUZZ_OP_SOF_MAIN, 0, 3, {
+		{ FUZZ_F_SOFSEL, 1, 0, 0, 0 },
+		{ FUZZ_F_SOFOFF, 1, 0, 0, 0 },
+		{ FUZZ_F_DATA, 4, 0, 0, 0 } } },
+};
+
+static size_t header_bytes(const struct fuzz_opts *o)
+{
+	(void)o;
+	return 2; /* layout, configuration: read even when pinned */
+}
+
+const struct fuzz_program_shape fuzz_user_syscalls_shape = {
+	op_kinds, sizeof(op_kinds) / sizeof(op_kinds[0]), MAX_STEPS, header_bytes, target_names, NTARGETS,
+};
+
 static const struct fuzz_observer *observer;
 
 void fuzz_user_syscalls_observe(const struct fuzz_observer *obs)
@@ -196,12 +253,23 @@ void fuzz_user_syscalls_observe(const struct fuzz_observer *obs)
 	observer = obs;
 }
 
+/* The layout's exposure itself: on a layout that leaves kernel-trusted
+ * objects user-writable by design, a user write that changed one, and the
+ * kernel then using a value from one. What the kernel does next (a fault,
+ * a write outside a footprint, a hang) is beyond it. */
+static bool by_design_exposure(const struct ll_layout *l, const struct atk_event *ev)
+{
+	return l->kobj_exposed &&
+	       (ev->f.kind == SIM_FINDING_KOBJ_CHANGED || ev->f.kind == SIM_FINDING_KERNEL_TRUSTS_USER);
+}
+
 /* Is this step's event a finding for the fuzzer? */
-static bool is_finding(const struct atk_session *u, const struct atk_event *ev, const struct fuzz_opts *o)
+static bool is_finding(const struct atk_session *u, const struct ll_layout *l, const struct atk_event *ev,
+		       const struct fuzz_opts *o)
 {
 	switch (ev->cls) {
 	case ATK_EV_ESCAPE:
-		return true;
+		return !(o->beyond_exposure && by_design_exposure(l, ev));
 	case ATK_EV_CORRUPT:
 		return !o->escape_only;
 	case ATK_EV_DETECTED:
@@ -209,6 +277,19 @@ static bool is_finding(const struct atk_session *u, const struct atk_event *ev, 
 	default:
 		return false;
 	}
+}
+
+/* The decoder read another length than its table says: the mutator would
+ * frame inputs wrongly. A harness bug, reported as one. */
+static void decoder_disagrees(const char *layout, struct atk_event *ev, size_t at)
+{
+	memset(ev, 0, sizeof(*ev));
+	snprintf(ev->f.layout, sizeof(ev->f.layout), "%s", layout);
+	ev->f.kind = SIM_FINDING_HARNESS;
+	ev->f.op = -1;
+	snprintf(ev->f.object, sizeof(ev->f.object), "decoder");
+	snprintf(ev->f.message, sizeof(ev->f.message),
+		 "the action at byte %zu decoded to another length than the operation table says", at);
 }
 
 void fuzz_user_syscalls_run(const uint8_t *d, size_t n, const struct fuzz_opts *o,
@@ -250,13 +331,18 @@ void fuzz_user_syscalls_run(const uint8_t *d, size_t n, const struct fuzz_opts *
 		observer->opened(observer->ctx, u, &cfg);
 	for (unsigned i = 0; i < MAX_STEPS && !fuzz_in_done(&in); i++) {
 		struct atk_action a;
+		size_t at = in.pos;
 
 		decode(u, &in, sof, &a);
+		if (!fuzz_op_agrees(&fuzz_user_syscalls_shape, d, n, at, in.pos, sof)) {
+			decoder_disagrees(cfg.layout, &ev, at);
+			goto found;
+		}
 		atk_session_step(u, &a, &ev);
 		if (observer && observer->step)
 			observer->step(observer->ctx, u, &a, &ev);
 		res->ops = atk_session_steps(u);
-		if (is_finding(u, &ev, o))
+		if (is_finding(u, ll_layout_find(cfg.layout), &ev, o))
 			goto found;
 		if (ev.cls == ATK_EV_SKIPPED && ev.no_actor)
 			break;

@@ -17,8 +17,10 @@
 # fuzzing service passes no -layout flag. Safe layouts run every oracle;
 # layouts vulnerable by design run the escape oracles only (their in-band
 # metadata is user-writable on purpose: a corruption the kernel has not acted
-# on yet is not news there, an escape is). Targets that do not use a layout
-# get one binary.
+# on yet is not news there, an escape is) -- fuzz_pinned_oracle() in
+# fuzz/lib_targets.c decides, for this build and the CMake one. Targets that
+# do not use a layout get one binary. Targets with an operation table link
+# the structured mutator and get a dictionary written from that table.
 #
 # HEAPSIM_FUZZ_LAYOUTS=all (default) | safe | "NAME NAME..." restricts the
 # layouts. Each binary gets BIN.dict, BIN.options (-max_len, dict) and
@@ -77,13 +79,25 @@ cat >"$obj/list_tables.c" <<'EOF'
 #include "fuzz.h"
 #include "sched.h"
 
-int main(void)
+int main(int argc, char **argv)
 {
 	for (size_t i = 0; i < fuzz_ntargets; i++)
 		printf("target %s %d %zu\n", fuzz_targets[i].name, fuzz_targets[i].uses_layout ? 1 : 0,
 		       fuzz_targets[i].max_len);
 	for (size_t i = 0; i < ll_layout_count(); i++)
 		printf("layout %s %d\n", ll_layout_at(i)->name, ll_layout_at(i)->vulnerable ? 1 : 0);
+	/* the dictionaries of the targets with an operation table, from it */
+	for (size_t i = 0; i < fuzz_ntargets; i++) {
+		char path[4096];
+		FILE *f;
+
+		if (!fuzz_targets[i].shape)
+			continue;
+		snprintf(path, sizeof(path), "%s/%s.dict", argc > 1 ? argv[1] : ".", fuzz_targets[i].name);
+		f = fopen(path, "w");
+		if (!f || !fuzz_dict_write(&fuzz_targets[i], f) || fclose(f))
+			return 1;
+	}
 	return 0;
 }
 EOF
@@ -92,7 +106,7 @@ $CC $CFLAGS -std=gnu11 $inc -c "$obj/list_tables.c" -o "$obj/list_tables.o"
 # shellcheck disable=SC2086
 $CXX $CXXFLAGS "$obj/list_tables.o" $objs -o "$obj/list_tables"
 # A sanitizer runtime may print to stderr; only stdout is the table.
-ASAN_OPTIONS=detect_leaks=0 "$obj/list_tables" >"$obj/tables.txt" || die "cannot list the targets and layouts"
+ASAN_OPTIONS=detect_leaks=0 "$obj/list_tables" "$obj" >"$obj/tables.txt" || die "cannot list the targets and layouts"
 grep -q '^target ' "$obj/tables.txt" || die "no targets listed"
 
 layouts=""
@@ -106,33 +120,23 @@ while read -r kind name vulnerable; do
 done <"$obj/tables.txt"
 [ -n "$layouts" ] || die "HEAPSIM_FUZZ_LAYOUTS='$want_layouts' selects no layout"
 
-# A layout-pinned main: the target file itself, its LLVMFuzzerInitialize
-# renamed, wrapped by one that pins the layout and the oracle set first.
-pinned_main() { # target layout oracle
-  cat <<EOF
-#include <stdlib.h>
-#define LLVMFuzzerInitialize heapsim_unpinned_initialize
-#include "$PWD/fuzz/$1.c"
-#undef LLVMFuzzerInitialize
-
-int LLVMFuzzerInitialize(int *argc, char ***argv);
-
-int LLVMFuzzerInitialize(int *argc, char ***argv)
-{
-	/* A fuzzing service passes no -layout flag: the binary's name is its layout. */
-	setenv("HEAPSIM_LAYOUT", "$2", 1);
-	setenv("HEAPSIM_ORACLE", "$3", 1);
-	return heapsim_unpinned_initialize(argc, argv);
-}
-EOF
-}
+# A layout-pinned binary is the target's own file compiled with
+# FUZZ_PIN_LAYOUT (fuzz/fuzz_entry.h), as the CMake build makes them; the
+# oracle set follows from the layout in the code (fuzz_pinned_oracle), so
+# the rule lives in one place.
 
 built=""
 emit() { # binary-name target-file-object target max_len
   local bin=$1 o=$2 t=$3 ml=$4
   # shellcheck disable=SC2086
   $CXX $CXXFLAGS "$o" $objs $LIB_FUZZING_ENGINE -o "$OUT/$bin"
-  cp "fuzz/dict/$t.dict" "$OUT/$bin.dict"
+  # the dictionary: written from the target's operation table where it has
+  # one, else the committed file
+  if [ -s "$obj/$t.dict" ]; then
+    cp "$obj/$t.dict" "$OUT/$bin.dict"
+  else
+    cp "fuzz/dict/$t.dict" "$OUT/$bin.dict"
+  fi
   printf '[libfuzzer]\nmax_len = %s\ndict = %s.dict\n' "$ml" "$bin" >"$OUT/$bin.options"
   [ -n "$(ls "fuzz/corpus/$t")" ] || die "no seeds in fuzz/corpus/$t"
   rm -f "$OUT/${bin}_seed_corpus.zip"
@@ -151,10 +155,8 @@ while read -r kind t uses_layout ml; do
   fi
   for lv in $layouts; do
     l=${lv%:*}
-    if [ "${lv#*:}" = 1 ]; then oracle=escape; else oracle=all; fi
-    pinned_main "$t" "$l" "$oracle" >"$obj/${t}_$l.c"
     # shellcheck disable=SC2086
-    $CC $CFLAGS -std=gnu11 $inc -c "$obj/${t}_$l.c" -o "$obj/${t}_$l.o"
+    $CC $CFLAGS -std=gnu11 $inc "-DFUZZ_PIN_LAYOUT=\"$l\"" -c "fuzz/$t.c" -o "$obj/${t}_$l.o"
     emit "${t}_$l" "$obj/${t}_$l.o" "$t" "$ml"
   done
 done <"$obj/tables.txt"

@@ -171,6 +171,7 @@ struct sim {
 	uint64_t switches_this_run;
 	ucontext_t sched_ctx;
 	void *sched_fake;
+	bool dropping_fibers;    /* teardown: a resumed fiber leaves for good at once */
 	const void *main_bottom;
 	size_t main_size;
 

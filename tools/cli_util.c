@@ -457,7 +457,10 @@ bool cli_record_read(const char *cmd, const char *input_path, const uint8_t *dat
 
 bool cli_oracle_known(const char *name)
 {
-	return !strcmp(name, "all") || !strcmp(name, "escape");
+	struct fuzz_opts o;
+
+	fuzz_opts_default(&o);
+	return fuzz_oracle_set(&o, name);
 }
 
 const char *cli_pick(const char *option, const char *env, const char *rec,

@@ -40,7 +40,7 @@ static void help(FILE *out)
 {
 	fprintf(out,
 		"usage: heapsim minimize FILE [--out DIR] [--target T] [--layout L] [--hardening H]\n"
-		"                             [--oracle all|escape] [--seconds N] [--same-class]\n"
+		"                             [--oracle all|escape|beyond] [--seconds N] [--same-class]\n"
 		"                             [--fuzzer PATH] [--no-libfuzzer] [--json]\n\n"
 		"Shrinks a finding's input while it shows the same finding (class, layout,\n"
 		"hardening, syscall, object hit), first with libFuzzer's -minimize_crash (when a\n"
@@ -196,7 +196,7 @@ static int run_libfuzzer(const char *bin, const struct proof_finding *pf, const 
 		if (pf->o.hardening >= 0)
 			setenv("HEAPSIM_HARDENING",
 			       sys_heap_hardening_name((enum sys_heap_hardening)pf->o.hardening), 1);
-		setenv("HEAPSIM_ORACLE", pf->o.escape_only ? "escape" : "all", 1);
+		setenv("HEAPSIM_ORACLE", fuzz_oracle_name(&pf->o), 1);
 		if (pf->o.word_bits)
 			setenv("HEAPSIM_WORD_BITS", pf->o.word_bits == 64 ? "64" : "32", 1);
 		else
@@ -285,7 +285,7 @@ static void minimize_json(FILE *out, const struct minimize_args *a, const struct
 		fprintf(out, "null");
 	fprintf(out, ",\"hardening\":");
 	cli_json_string(out, pf->res.finding.hardening);
-	fprintf(out, ",\"oracle\":\"%s\",\"class\":", pf->o.escape_only ? "escape" : "all");
+	fprintf(out, ",\"oracle\":\"%s\",\"class\":", fuzz_oracle_name(&pf->o));
 	cli_json_string(out, atk_finding_class(&pf->res.finding));
 	fprintf(out, ",\"identity\":");
 	cli_json_string(out, id);

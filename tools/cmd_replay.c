@@ -31,15 +31,17 @@ static void help(FILE *out)
 {
 	fprintf(out,
 		"usage: heapsim replay FILE [--target T] [--layout L] [--hardening H]\n"
-		"                           [--oracle all|escape] [--word-bits N] [--json]\n"
+		"                           [--oracle all|escape|beyond] [--word-bits N] [--json]\n"
 		"                           [--sarif FILE]\n\n"
 		"Re-runs a crash or corpus file and prints a numbered, readable trace.\n"
 		"  --target T     fuzz_heap_ops, fuzz_user_syscalls, ... (default: from the\n"
 		"                 finding record beside FILE, or FILE's directory name)\n"
 		"  --layout L     pin the layout (default: $HEAPSIM_LAYOUT, the record, the input)\n"
 		"  --hardening H  pin the heap hardening level (default: the record's)\n"
-		"  --oracle all|escape  the oracle set; escape: only escapes, as a run with\n"
-		"                 -oracle=escape (default: $HEAPSIM_ORACLE, the record's, all)\n"
+		"  --oracle all|escape|beyond  the oracle set; escape: only escapes, as a run\n"
+		"                 with -oracle=escape; beyond: escapes beyond the layout's\n"
+		"                 by-design exposure, as a pinned vulnerable-layout binary\n"
+		"                 (default: $HEAPSIM_ORACLE, the record's, all)\n"
 		"  --word-bits 32|64  pin the heap word mode (default: the record's, the input)\n"
 		"  --json         the result as one JSON document on stdout (docs/schema/\n"
 		"                 replay.schema.json); the trace goes to stderr\n"
@@ -71,7 +73,7 @@ static bool run_once(const char *name, const struct fuzz_target *t, const uint8_
 				  : "chosen by the input",
 		o->word_bits == 64 ? "64-bit words" : o->word_bits == 32 ? "32-bit words"
 							       : "word mode chosen by the input",
-		o->escape_only ? "escapes only" : "all");
+		o->beyond_exposure ? "escapes beyond the layout's exposure" : o->escape_only ? "escapes only" : "all");
 	fflush(txt);
 	fuzz_run(t, data, len, o, res);
 	fflush(txt);
@@ -224,11 +226,10 @@ static bool replay_opts(const struct replay_args *a, const struct cli_record *re
 		fprintf(stderr, "heapsim replay: unknown hardening '%s'\n", hard);
 		return false;
 	}
-	if (oracle && strcmp(oracle, "escape") && strcmp(oracle, "all")) {
-		fprintf(stderr, "heapsim replay: unknown oracle set '%s' (all, escape)\n", oracle);
+	if (oracle && !fuzz_oracle_set(o, oracle)) {
+		fprintf(stderr, "heapsim replay: unknown oracle set '%s' (" FUZZ_ORACLE_NAMES ")\n", oracle);
 		return false;
 	}
-	o->escape_only = oracle && !strcmp(oracle, "escape");
 	o->word_bits = a->word_bits ? a->word_bits
 				    : rec->word_bits == 32 || rec->word_bits == 64 ? rec->word_bits : 0;
 	o->layout = fuzz_target_layout(t, layout);

@@ -91,12 +91,13 @@ int proof_load(const char *cmd, const char *file, const struct proof_pins *pins,
 	hard = cli_pick(pins->hardening, "HEAPSIM_HARDENING", rec.hardening, cli_hardening_known);
 	oracle = cli_pick(pins->oracle, "HEAPSIM_ORACLE", rec.oracle, cli_oracle_known);
 	if (oracle && !cli_oracle_known(oracle)) {
-		fprintf(stderr, "heapsim %s: unknown oracle set '%s' (all, escape)\n", cmd, oracle);
+		fprintf(stderr, "heapsim %s: unknown oracle set '%s' (" FUZZ_ORACLE_NAMES ")\n", cmd, oracle);
 		return HEAPSIM_EXIT_USAGE;
 	}
 	fuzz_opts_default(&pf->o);
 	/* the oracle set and word mode decide the verdict as much as the layout */
-	pf->o.escape_only = oracle && !strcmp(oracle, "escape");
+	if (oracle)
+		fuzz_oracle_set(&pf->o, oracle); /* known: checked above */
 	pf->o.word_bits = rec.word_bits == 32 || rec.word_bits == 64 ? rec.word_bits : 0;
 	pf->o.layout = fuzz_target_layout(pf->t, layout);
 	if (hard && (pf->o.hardening = sys_heap_hardening_parse(hard)) < 0) {

@@ -35,7 +35,7 @@ _heapsim() {
     --layout) mapfile -t COMPREPLY < <(compgen -W "$(_heapsim_layouts "${COMP_WORDS[0]}")" -- "$cur"); return ;;
     --hardening) mapfile -t COMPREPLY < <(compgen -W "none basic moderate full extreme" -- "$cur"); return ;;
     --target) mapfile -t COMPREPLY < <(compgen -W "fuzz_heap_ops fuzz_user_syscalls fuzz_ll_sched fuzz_cli_input" -- "$cur"); return ;;
-    --oracle) mapfile -t COMPREPLY < <(compgen -W "all escape" -- "$cur"); return ;;
+    --oracle) mapfile -t COMPREPLY < <(compgen -W "all escape beyond" -- "$cur"); return ;;
     --word-bits) mapfile -t COMPREPLY < <(compgen -W "32 64" -- "$cur"); return ;;
     --profile) mapfile -t COMPREPLY < <(compgen -W "production debug fuzz" -- "$cur"); return ;;
     --out|--dir|--scenarios|--findings) mapfile -t COMPREPLY < <(compgen -d -- "$cur"); return ;;

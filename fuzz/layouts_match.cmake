@@ -1,0 +1,25 @@
+# The layouts CMake read from sched's table (layouts.cmake) must be the ones
+# `heapsim list-layouts` prints, in order.
+#   cmake -DHEAPSIM=path/heapsim "-DREAD=name:true name:false..." -P layouts_match.cmake
+execute_process(COMMAND ${HEAPSIM} list-layouts RESULT_VARIABLE rc OUTPUT_VARIABLE table)
+if(NOT rc STREQUAL "0")
+  message(FATAL_ERROR "heapsim list-layouts failed (${rc})")
+endif()
+string(REPLACE ";" "," table "${table}")
+string(REGEX MATCHALL "[^\n]+" lines "${table}")
+set(listed "")
+foreach(line ${lines})
+  if(NOT line MATCHES "^([^ ]+) +(vulnerable|safe) ")
+    message(FATAL_ERROR "unexpected list-layouts line: ${line}")
+  endif()
+  if(CMAKE_MATCH_2 STREQUAL "vulnerable")
+    string(APPEND listed " ${CMAKE_MATCH_1}:true")
+  else()
+    string(APPEND listed " ${CMAKE_MATCH_1}:false")
+  endif()
+endforeach()
+if(NOT listed STREQUAL " ${READ}")
+  message(FATAL_ERROR "CMake read the layouts (name:vulnerable) '${READ}' but heapsim lists '${listed}': "
+                      "re-run cmake, or fix fuzz/layouts.cmake for the table's form")
+endif()
+message(STATUS "layouts:${listed}")
