@@ -197,5 +197,5 @@ int main(void)
 		cmocka_unit_test(test_dictionary_from_table),
 	};
 
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return cmocka_run_group_tests_name("fuzz_mutator", tests, NULL, NULL);
 }
