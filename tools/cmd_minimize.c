@@ -50,7 +50,7 @@ static void help(FILE *out)
 		"  --target T      the fuzz target (default: from the record beside FILE)\n"
 		"  --layout L      the layout (default: the record's; another one is refused)\n"
 		"  --hardening H   the hardening level (default: the record's)\n"
-		"  --oracle S      the oracle set, all or escape (default: the record's)\n"
+		"  --oracle S      the oracle set: all, escape or beyond (default: the record's)\n"
 		"  --seconds N     libFuzzer's minimisation time (default 30)\n"
 		"  --same-class    keep only the class, not the whole identity\n"
 		"  --fuzzer PATH   the libFuzzer binary (default build/fuzz/fuzz/T)\n"
