@@ -378,7 +378,9 @@ static bool bad_partition(const struct k_mem_domain *domain, const struct k_mem_
 		fprintf(stderr, "E: partition %p wraps around the address space\n", (void *)part);
 		return true;
 	}
-	for (int i = 0; i < CONFIG_MAX_DOMAIN_PARTITIONS; i++) {
+	/* Zephyr looks at the first num_partitions slots only: after a removal
+	 * a used slot past that count is not checked, and neither is it here */
+	for (int i = 0; i < domain->num_partitions; i++) {
 		const struct k_mem_partition *d = &domain->partitions[i];
 
 		if (d->size && part->start < d->start + d->size && d->start < end) {

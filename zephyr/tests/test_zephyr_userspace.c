@@ -467,7 +467,11 @@ static void domain_bad_input(void **state)
 	assert_int_equal(k_mem_domain_remove_partition(&d, &b), -ENOENT);
 	assert_int_equal(k_mem_domain_remove_partition(&d, &a), 0);
 	assert_int_equal(k_mem_domain_remove_partition(&d, &a), -ENOENT);
-	assert_int_equal(k_mem_domain_add_partition(&d, &b), -EINVAL); /* still overlaps c */
+	/* as on Zephyr: slot 0 is free now and num_partitions is 1, so the
+	 * overlap check looks at slot 0 only and misses c in slot 1 */
+	assert_int_equal(k_mem_domain_add_partition(&d, &b), 0);
+	assert_int_equal(d.num_partitions, 2);
+	assert_int_equal(k_mem_domain_remove_partition(&d, &b), 0);
 	assert_int_equal(d.num_partitions, 1);
 
 	assert_int_equal(k_mem_domain_init(&d, CONFIG_MAX_DOMAIN_PARTITIONS, list), 0);
