@@ -342,7 +342,7 @@ void fuzz_user_syscalls_run(const uint8_t *d, size_t n, const struct fuzz_opts *
 	struct atk_session *u;
 	struct fuzz_in in;
 	struct atk_event ev;
-	struct atk_finding last; /* the chain's last finding */
+	struct atk_finding last = { 0 }; /* the chain's last finding */
 	uint8_t l, c;
 	bool sof, ended = false; /* the run stopped at a finding */
 
