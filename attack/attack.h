@@ -66,6 +66,15 @@ struct atk_finding {
 	char input_sha1[41];
 };
 
+/*
+ * A run's chain of findings: their kinds' long names in the order they
+ * happened, joined by '>' ("kernel-object-changed>hang"), first finding
+ * first. atk_chain_add appends one kind (a kind that no longer fits is
+ * dropped whole, never cut).
+ */
+#define ATK_CHAIN_MAX 160
+void atk_chain_add(char *chain, size_t len, enum sim_finding_kind k);
+
 /* Human-readable report (several lines) and one JSON object (one line). */
 void atk_finding_print(const struct atk_finding *f, FILE *out);
 void atk_finding_json(const struct atk_finding *f, FILE *out);
@@ -262,7 +271,7 @@ struct atk_verdict {
 	char by[64];          /* "double free", "confinement", "fault", "overlap" ... */
 	char detail[256];     /* one line */
 	enum sim_finding_kind kind; /* the deciding event's finding kind, 0: none (blocked, harmless) */
-	char chain[160];      /* every finding of the run in order: "kernel-object-changed>confinement" */
+	char chain[ATK_CHAIN_MAX]; /* every finding of the run in order: "kernel-object-changed>confinement" */
 };
 /* "blocked", "detected:double free", "exploitable:confinement", ... */
 void atk_verdict_format(const struct atk_verdict *v, char *buf, size_t len);

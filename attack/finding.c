@@ -76,3 +76,13 @@ void atk_finding_json(const struct atk_finding *f, FILE *out)
 	json_str(out, "input_sha1", f->input_sha1, false);
 	fputs("}\n", out);
 }
+
+void atk_chain_add(char *chain, size_t len, enum sim_finding_kind k)
+{
+	size_t n = strlen(chain);
+	const char *name = sim_finding_kind_long_name(k);
+
+	/* a cut name would read as another kind: drop it whole */
+	if (n + (n ? 1 : 0) + strlen(name) < len)
+		snprintf(chain + n, len - n, "%s%s", n ? ">" : "", name);
+}

@@ -1141,9 +1141,7 @@ bool atk_scenario_expected_chain(const struct atk_scenario *s, const char *layou
 /* Appends a finding kind to the run's chain. */
 static void chain_add(struct atk_verdict *v, enum sim_finding_kind k)
 {
-	size_t n = strlen(v->chain);
-
-	snprintf(v->chain + n, sizeof(v->chain) - n, "%s%s", n ? ">" : "", sim_finding_kind_long_name(k));
+	atk_chain_add(v->chain, sizeof(v->chain), k);
 }
 
 /* ---- verdicts ------------------------------------------------------------- */

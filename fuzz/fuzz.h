@@ -187,8 +187,12 @@ struct fuzz_opts {
 				 * exposure itself either (a user write changing a
 				 * kernel object the layout leaves user-writable);
 				 * the run goes on to what the kernel does with it */
+	bool stop_at_first;     /* end an input at its first finding (the old
+				 * behaviour; faster). Default: the run goes on
+				 * and res->chain lists what followed.
+				 * $HEAPSIM_STOP_AT_FIRST=1 sets it by default. */
 };
-void fuzz_opts_default(struct fuzz_opts *o);
+void fuzz_opts_default(struct fuzz_opts *o); /* reads $HEAPSIM_STOP_AT_FIRST */
 /* Oracle sets by name: "all"; "escape" (escapes only); "beyond" (escapes
  * beyond the layout's by-design exposure). Records, flags and the
  * environment use these names. fuzz_oracle_set: false for an unknown name
@@ -199,7 +203,12 @@ const char *fuzz_oracle_name(const struct fuzz_opts *o);
 
 struct fuzz_result {
 	bool found;
-	struct atk_finding finding;
+	struct atk_finding finding; /* the first finding: THE finding of the input */
+	char chain[ATK_CHAIN_MAX];  /* the findings of the run in order, the first
+				     * first, joined by '>' (atk_chain_add); a
+				     * repeat of the finding before and a heap
+				     * failing validation again are not listed
+				     * again. "" without a finding. */
 	unsigned long ops;      /* operations decoded and run */
 	bool skipped;           /* the input decoded to nothing runnable (e.g. bad init) */
 };
@@ -330,7 +339,12 @@ struct fuzz_drive_stats {
 	unsigned long execs;
 	double seconds;
 	bool found;
-	struct atk_finding finding;
+	struct atk_finding finding; /* the first finding: THE finding of the input */
+	char chain[ATK_CHAIN_MAX];  /* the findings of the run in order, the first
+				     * first, joined by '>' (atk_chain_add); a
+				     * repeat of the finding before and a heap
+				     * failing validation again are not listed
+				     * again. "" without a finding. */
 	uint8_t *crash;         /* malloc'd copy of the finding's input (free it) */
 	size_t crash_len;
 };

@@ -40,10 +40,19 @@ const char *fuzz_target_layout(const struct fuzz_target *t, const char *layout)
 	return !strcmp(layout, "oob") ? layout : NULL;
 }
 
+/* $HEAPSIM_STOP_AT_FIRST set (not "0"): inputs end at their first finding. */
+static bool env_stop_at_first(void)
+{
+	const char *v = getenv("HEAPSIM_STOP_AT_FIRST");
+
+	return v && *v && strcmp(v, "0");
+}
+
 void fuzz_opts_default(struct fuzz_opts *o)
 {
 	memset(o, 0, sizeof(*o));
 	o->hardening = -1;
+	o->stop_at_first = env_stop_at_first();
 }
 
 bool fuzz_oracle_set(struct fuzz_opts *o, const char *name)
@@ -73,6 +82,9 @@ void fuzz_run(const struct fuzz_target *t, const uint8_t *data, size_t size,
 	t->run(data, size, o, res);
 	if (!res->found)
 		return;
+	/* targets that end at their first finding leave the chain to us */
+	if (!res->chain[0])
+		atk_chain_add(res->chain, sizeof(res->chain), f->kind);
 	snprintf(f->target, sizeof(f->target), "%s", t->name);
 	if (!f->layout[0] && o->layout)
 		snprintf(f->layout, sizeof(f->layout), "%s", o->layout);
@@ -191,6 +203,7 @@ static int lf_init(const struct fuzz_target *t, const char *pinned, int *argc, c
 		fprintf(stderr, ")\n");
 		exit(2);
 	}
+	lf_opts.stop_at_first = env_stop_at_first();
 	lf_opts.layout = layout && *layout ? layout : NULL;
 	if (oracle && *oracle && !fuzz_oracle_set(&lf_opts, oracle)) {
 		fprintf(stderr, "%s: unknown oracle set '%s' (" FUZZ_ORACLE_NAMES ")\n", target, oracle);
@@ -283,6 +296,7 @@ int fuzz_lf_run(const struct fuzz_target *t, const uint8_t *data, size_t size)
 	res.finding.seed = lf_seed;
 	atk_finding_print(&res.finding, stderr);
 	fprintf(stderr, "==heapsim==   found at input %lu of this process\n", inputs);
+	fprintf(stderr, "==heapsim==   chain of findings: %s\n", res.chain);
 	fprintf(stderr, "HEAPSIM-FINDING-JSON: ");
 	atk_finding_json(&res.finding, stderr);
 	fuzz_record_save(lf_prefix, &res.finding);

@@ -279,6 +279,48 @@ static bool is_finding(const struct atk_session *u, const struct ll_layout *l, c
 	}
 }
 
+/*
+ * Record and continue: the input's first finding is its finding; every
+ * later one only extends the chain, so that what the kernel does next with
+ * a forged lock, heap or waiter shows. Listed once: a finding that repeats
+ * the one before it (same kind, same message), and a heap that no longer
+ * validates (once corrupt, it fails its check at every later step). A user
+ * thread that oopsed is replaced by a fresh one (atk_session_step), as in
+ * the scenario runner.
+ */
+static bool chain_has(const char *chain, const char *kind)
+{
+	size_t n = strlen(kind);
+
+	for (const char *p = chain; *p; p += strcspn(p, ">"), p += *p == '>')
+		if (!strncmp(p, kind, n) && (p[n] == '>' || !p[n]))
+			return true;
+	return false;
+}
+
+static void record(struct fuzz_result *res, struct atk_finding *last, const struct atk_finding *f)
+{
+	bool again = res->found && f->kind == last->kind && !strcmp(f->message, last->message);
+
+	if (!res->found) {
+		res->found = true;
+		res->finding = *f;
+	}
+	*last = *f;
+	if (again || (f->kind == SIM_FINDING_VALIDATE &&
+		      chain_has(res->chain, sim_finding_kind_long_name(f->kind))))
+		return;
+	atk_chain_add(res->chain, sizeof(res->chain), f->kind);
+}
+
+/* Findings after which nothing more can be learned: a hang (the kernel is
+ * stuck; every further step would only wait out the hang budget again) and
+ * a harness error. */
+static bool run_ends_at(const struct atk_event *ev)
+{
+	return ev->f.kind == SIM_FINDING_HANG || ev->f.kind == SIM_FINDING_HARNESS;
+}
+
 /* The decoder read another length than its table says: the mutator would
  * frame inputs wrongly. A harness bug, reported as one. */
 static void decoder_disagrees(const char *layout, struct atk_event *ev, size_t at)
@@ -300,8 +342,9 @@ void fuzz_user_syscalls_run(const uint8_t *d, size_t n, const struct fuzz_opts *
 	struct atk_session *u;
 	struct fuzz_in in;
 	struct atk_event ev;
+	struct atk_finding last = { 0 }; /* the chain's last finding */
 	uint8_t l, c;
-	bool sof;
+	bool sof, ended = false; /* the run stopped at a finding */
 
 	fuzz_in_init(&in, d, n);
 	l = fuzz_u8(&in);
@@ -336,26 +379,27 @@ void fuzz_user_syscalls_run(const uint8_t *d, size_t n, const struct fuzz_opts *
 		decode(u, &in, sof, &a);
 		if (!fuzz_op_agrees(&fuzz_user_syscalls_shape, d, n, at, in.pos, sof)) {
 			decoder_disagrees(cfg.layout, &ev, at);
-			goto found;
+			record(res, &last, &ev.f);
+			ended = true; /* a harness bug: nothing after it means anything */
+			break;
 		}
 		atk_session_step(u, &a, &ev);
 		if (observer && observer->step)
 			observer->step(observer->ctx, u, &a, &ev);
 		res->ops = atk_session_steps(u);
-		if (is_finding(u, ll_layout_find(cfg.layout), &ev, o))
-			goto found;
+		if (is_finding(u, ll_layout_find(cfg.layout), &ev, o)) {
+			record(res, &last, &ev.f);
+			ended = o->stop_at_first || run_ends_at(&ev);
+			if (ended)
+				break;
+		}
 		if (ev.cls == ATK_EV_SKIPPED && ev.no_actor)
 			break;
 	}
-	if (!o->escape_only) {
+	if (!o->escape_only && !ended) {
 		atk_session_final(u, &ev);
 		if (ev.cls == ATK_EV_CORRUPT)
-			goto found;
+			record(res, &last, &ev.f);
 	}
-	atk_session_close(u);
-	return;
-found:
-	res->found = true;
-	res->finding = ev.f;
 	atk_session_close(u);
 }

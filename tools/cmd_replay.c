@@ -14,6 +14,11 @@
  * finding and nothing pinned the layout, the other layouts are tried. With a
  * record the result is compared with it: "as recorded", or what differs
  * (kind, operation, message).
+ * The run goes on after the first finding (that one stays the finding and
+ * is what is compared): "== chain:" under the trace lists every finding in
+ * order, first finding first, so that what the kernel did with what the
+ * user forged shows. --stop-at-first (or $HEAPSIM_STOP_AT_FIRST=1) ends the
+ * input at its first finding instead.
  * Exit: 1 finding reproduced, 0 clean, 2 usage or unreadable input.
  * --json: the result as one JSON document on stdout, the trace on stderr;
  * --sarif FILE: the finding as a SARIF result.
@@ -32,7 +37,7 @@ static void help(FILE *out)
 	fprintf(out,
 		"usage: heapsim replay FILE [--target T] [--layout L] [--hardening H]\n"
 		"                           [--oracle all|escape|beyond] [--word-bits N] [--json]\n"
-		"                           [--sarif FILE]\n\n"
+		"                           [--sarif FILE] [--stop-at-first]\n\n"
 		"Re-runs a crash or corpus file and prints a numbered, readable trace.\n"
 		"  --target T     fuzz_heap_ops, fuzz_user_syscalls, ... (default: from the\n"
 		"                 finding record beside FILE, or FILE's directory name)\n"
@@ -46,6 +51,8 @@ static void help(FILE *out)
 		"  --json         the result as one JSON document on stdout (docs/schema/\n"
 		"                 replay.schema.json); the trace goes to stderr\n"
 		"  --sarif FILE   also a SARIF 2.1.0 log with the finding\n"
+		"  --stop-at-first  end the input at its first finding (default: go on and\n"
+		"                 print the chain of findings; $HEAPSIM_STOP_AT_FIRST=1)\n"
 		"exit codes: 0 no finding, 1 finding reproduced, 2 usage or input error\n");
 }
 
@@ -59,6 +66,37 @@ static const struct fuzz_target *target_from_dir(const char *path)
 		free(dup);
 	}
 	return t;
+}
+
+/* "== chain: kernel-object-changed > hang": the run's findings in order. */
+static void print_chain(FILE *out, const char *chain)
+{
+	fprintf(out, "== chain: ");
+	for (const char *p = chain; *p; p++)
+		if (*p == '>')
+			fputs(" > ", out);
+		else
+			fputc(*p, out);
+	fprintf(out, "\n");
+}
+
+/* The chain as a JSON array of kinds (empty without a finding). */
+static void chain_json(FILE *out, const char *chain)
+{
+	char kind[ATK_CHAIN_MAX];
+	const char *p = chain;
+
+	fputc('[', out);
+	while (*p) {
+		size_t n = strcspn(p, ">");
+
+		snprintf(kind, sizeof(kind), "%.*s", (int)n, p);
+		if (p != chain)
+			fputc(',', out);
+		cli_json_string(out, kind);
+		p += n + (p[n] == '>');
+	}
+	fputc(']', out);
 }
 
 /* One run; the trace and the finding's report go to o->trace. */
@@ -85,6 +123,7 @@ static bool run_once(const char *name, const struct fuzz_target *t, const uint8_
 		fprintf(txt, "== %lu operations, no finding\n", res->ops);
 		return false;
 	}
+	print_chain(txt, res->chain);
 	fprintf(txt, "\n");
 	atk_finding_print(&res->finding, txt);
 	return true;
@@ -121,6 +160,8 @@ static void replay_json(const char *file, size_t len, const struct fuzz_target *
 		out_finding_json(stdout, &res->finding);
 	else
 		printf("null");
+	printf(",\"chain\":");
+	chain_json(stdout, found ? res->chain : "");
 	printf(",\"as_recorded\":%s,\"verdict\":\"%s\"",
 	       as_recorded < 0 ? "null" : as_recorded ? "true" : "false", found ? "finding" : "clean");
 	out_json_end(stdout);
@@ -130,7 +171,7 @@ static void replay_json(const char *file, size_t len, const struct fuzz_target *
 struct replay_args {
 	const char *file, *target, *layout, *hardening, *oracle, *sarif;
 	unsigned word_bits;
-	bool json;
+	bool json, stop_at_first;
 };
 
 /* CLI_DONE when parsed, HEAPSIM_EXIT_CLEAN after --help, else HEAPSIM_EXIT_USAGE. */
@@ -143,6 +184,7 @@ static int replay_parse(int argc, char **argv, struct replay_args *a)
 					      { "json", no_argument, NULL, 'j' },
 					      { "sarif", required_argument, NULL, 'S' },
 					      { "word-bits", required_argument, NULL, 'W' },
+					      { "stop-at-first", no_argument, NULL, 'F' },
 					      { 0 } };
 	struct cli_parser p;
 	const char *v;
@@ -160,6 +202,7 @@ static int replay_parse(int argc, char **argv, struct replay_args *a)
 		case 'o': a->oracle = v; break;
 		case 'j': a->json = true; break;
 		case 'S': a->sarif = v; break;
+		case 'F': a->stop_at_first = true; break;
 		case 'W':
 			if (!strcmp(v, "32") || !strcmp(v, "64")) {
 				a->word_bits = (unsigned)atoi(v);
@@ -217,6 +260,7 @@ static bool replay_opts(const struct replay_args *a, const struct cli_record *re
 
 	fuzz_opts_default(o);
 	o->trace = a->json ? stderr : stdout; /* stdout holds the one JSON document */
+	o->stop_at_first = o->stop_at_first || a->stop_at_first;
 	if (layout && !ll_layout_find(layout)) {
 		fprintf(stderr, "heapsim replay: unknown layout '%s'\n", layout);
 		cli_list_layout_names(stderr);

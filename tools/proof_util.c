@@ -95,6 +95,8 @@ int proof_load(const char *cmd, const char *file, const struct proof_pins *pins,
 		return HEAPSIM_EXIT_USAGE;
 	}
 	fuzz_opts_default(&pf->o);
+	/* a proof is of the finding itself: what followed it is not part of it */
+	pf->o.stop_at_first = true;
 	/* the oracle set and word mode decide the verdict as much as the layout */
 	if (oracle)
 		fuzz_oracle_set(&pf->o, oracle); /* known: checked above */

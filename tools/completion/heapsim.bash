@@ -22,7 +22,7 @@ _heapsim() {
     audit) opts="$env_opts --dynamic --json" ;;
     run) opts="$env_opts --ticks --json --sarif --trace --budget-ticks --budget-seconds" ;;
     list-layouts) opts="--json" ;;
-    replay) opts="--target --layout --hardening --oracle --word-bits --json --sarif" ;;
+    replay) opts="--target --layout --hardening --oracle --word-bits --json --sarif --stop-at-first" ;;
     matrix) opts="--dir --out --check --json --sarif --budget-ticks --budget-seconds" ;;
     minimize) opts="--target --layout --hardening --oracle --out --fuzzer --seconds --same-class --no-libfuzzer --json" ;;
     export) opts="--scenario --xtensa --target --layout --hardening --out" ;;
