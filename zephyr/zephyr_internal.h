@@ -6,6 +6,17 @@
 #ifndef HEAPSIM_ZEPHYR_INTERNAL_H
 #define HEAPSIM_ZEPHYR_INTERNAL_H
 
+/* ZH_ASAN: built with AddressSanitizer (gcc or clang), whose fiber-switch
+ * annotations the thread and user-access code need. */
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define ZH_ASAN 1
+#endif
+#endif
+#if defined(__SANITIZE_ADDRESS__)
+#define ZH_ASAN 1
+#endif
+
 #include <stdbool.h>
 
 #include <zephyr/kernel.h>

@@ -24,14 +24,6 @@
 
 #include "zephyr_internal.h"
 
-#if defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define ZH_ASAN 1
-#endif
-#endif
-#if defined(__SANITIZE_ADDRESS__)
-#define ZH_ASAN 1
-#endif
 #ifdef ZH_ASAN
 #include <sanitizer/asan_interface.h>
 #endif
