@@ -70,9 +70,8 @@ static void actor_do(struct uexec *x)
 		sof_heap_free(heap ? heap : zephyr_ll_user_heap(), x->ptr);
 		break;
 	case ATK_ACT_WRITE:
-		/* a plain user-mode store: the page rights decide */
-		for (unsigned i = 0; i < x->len; i++)
-			((volatile uint8_t *)x->ptr)[i] = x->data[i];
+		/* a user-mode store: the thread's rights decide */
+		sim_user_store(x->ptr, x->data, x->len);
 		break;
 	case ATK_ACT_DMA_GET:
 		(void)ll_sof_dma_get(ll_env_of(sim_current()));
@@ -122,6 +121,7 @@ static int spawn_actor(struct atk_session *u)
 	p.options = K_USER;
 	p.domain = ll_env_domain(u->env);
 	p.delay = K_NO_WAIT;
+	p.soft_rights = true; /* its only arena accesses: sim_user_store and syscalls */
 	u->actor = sim_thread_create(u->sim, &p);
 	if (!u->actor)
 		return -ENOMEM;
@@ -1045,8 +1045,7 @@ static void core_store(struct ll_env *env, unsigned core, void *ctx)
 	struct atk_session *u = ctx;
 
 	(void)env, (void)core;
-	for (unsigned i = 0; i < u->ex.len; i++)
-		((volatile uint8_t *)u->ex.ptr)[i] = u->ex.data[i];
+	sim_user_store(u->ex.ptr, u->ex.data, u->ex.len);
 	u->done = true;
 }
 

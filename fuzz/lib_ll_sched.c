@@ -106,17 +106,32 @@ static uint8_t pat(uint32_t seed, size_t i)
 	return (uint8_t)(seed * 0x9e3779b1u >> 24 ^ (uint32_t)i * 13u);
 }
 
+/* The block is touched as user code touches it (sim_user_store/_load). */
 static void fill(struct mtask *m)
 {
-	for (size_t i = 0; m->block && i < m->bytes; i++)
-		m->block[i] = pat(m->seed, i);
+	uint8_t b[64];
+
+	for (size_t at = 0; m->block && at < m->bytes; at += sizeof(b)) {
+		size_t k = m->bytes - at < sizeof(b) ? m->bytes - at : sizeof(b);
+
+		for (size_t i = 0; i < k; i++)
+			b[i] = pat(m->seed, at + i);
+		sim_user_store(m->block + at, b, k);
+	}
 }
 
 static bool intact(const struct mtask *m)
 {
-	for (size_t i = 0; m->block && i < m->bytes; i++)
-		if (m->block[i] != pat(m->seed, i))
-			return false;
+	uint8_t b[64];
+
+	for (size_t at = 0; m->block && at < m->bytes; at += sizeof(b)) {
+		size_t k = m->bytes - at < sizeof(b) ? m->bytes - at : sizeof(b);
+
+		sim_user_load(b, m->block + at, k);
+		for (size_t i = 0; i < k; i++)
+			if (b[i] != pat(m->seed, at + i))
+				return false;
+	}
 	return true;
 }
 

@@ -241,6 +241,7 @@ void ll_env_config_default(struct ll_env_config *cfg)
 	cfg->cached_heap = true;
 	cfg->alias_partition = true;
 	cfg->user_space = true;
+	cfg->soft_rights = true;
 	cfg->period_us = 1000;
 	sim_config_default(&cfg->sim);
 	cfg->sim.arena_bytes = 2u << 20;
@@ -320,6 +321,7 @@ static int build(struct ll_env *env)
 	ll_sched_config_default(&sc);
 	sc.period_us = env->cfg.period_us;
 	sc.user_space = env->cfg.user_space;
+	sc.soft_rights = env->cfg.soft_rights;
 	sc.domain = env->domain;
 	sc.kdata = env->kdata;
 	env->sched = ll_sched_create(env->sim, &sc);

@@ -64,20 +64,51 @@ static uint32_t rng_next(uint32_t *s)
 	return *s = x;
 }
 
-/* ---- block helpers (user mode) -------------------------------------------- */
+/* ---- block helpers (user mode) --------------------------------------------
+ * User code's accesses to the blocks are user accesses (sim_user_store,
+ * sim_user_load): the thread's rights decide, and the LL threads can keep
+ * page rights still (docs/sim.md, "Soft user rights"). */
+
+#define PIECE 256
 
 static void fill(uint8_t *p, uint32_t n, uint8_t seed)
 {
-	for (uint32_t i = 0; i < n; i++)
-		p[i] = (uint8_t)(seed + i * 7u);
+	uint8_t b[PIECE];
+
+	for (uint32_t at = 0; at < n; at += PIECE) {
+		uint32_t k = n - at < PIECE ? n - at : PIECE;
+
+		for (uint32_t i = 0; i < k; i++)
+			b[i] = (uint8_t)(seed + (at + i) * 7u);
+		sim_user_store(p + at, b, k);
+	}
 }
 
 static bool intact(const uint8_t *p, uint32_t n, uint8_t seed)
 {
-	for (uint32_t i = 0; i < n; i++)
-		if (p[i] != (uint8_t)(seed + i * 7u))
-			return false;
+	uint8_t b[PIECE];
+
+	for (uint32_t at = 0; at < n; at += PIECE) {
+		uint32_t k = n - at < PIECE ? n - at : PIECE;
+
+		sim_user_load(b, p + at, k);
+		for (uint32_t i = 0; i < k; i++)
+			if (b[i] != (uint8_t)(seed + (at + i) * 7u))
+				return false;
+	}
 	return true;
+}
+
+static void copy(uint8_t *to, const uint8_t *from, uint32_t n)
+{
+	uint8_t b[PIECE];
+
+	for (uint32_t at = 0; at < n; at += PIECE) {
+		uint32_t k = n - at < PIECE ? n - at : PIECE;
+
+		sim_user_load(b, from + at, k);
+		sim_user_store(to + at, b, k);
+	}
 }
 
 /* Allocates slot i; false when the heap is out of room. */
@@ -133,7 +164,7 @@ static enum ll_task_state copier_run(struct ll_task *t, void *data)
 	if (m->touch) {
 		m->seed[0] = (uint8_t)++m->seq;
 		fill(m->blk[0], m->len[0], m->seed[0]);
-		memcpy(m->blk[1], m->blk[0], m->len[0]);
+		copy(m->blk[1], m->blk[0], m->len[0]);
 		m->seed[1] = m->seed[0];
 	}
 	return LL_TASK_RESCHEDULE;

@@ -285,6 +285,7 @@ static k_tid_t spawn(struct ll_sched *s, const char *name, k_thread_entry_t entr
 	p.options = s->cfg.user_space ? K_USER : 0;
 	p.domain = s->cfg.user_space ? s->cfg.domain : NULL;
 	p.delay = K_NO_WAIT;
+	p.soft_rights = s->cfg.soft_rights;
 	return sim_thread_create(s->sim, &p);
 }
 

@@ -282,6 +282,7 @@ static k_tid_t spawn_core(struct ll_env *env, unsigned core)
 	p.options = K_USER;
 	p.domain = env->domain;
 	p.delay = K_NO_WAIT;
+	p.soft_rights = env->cfg.soft_rights; /* its user code: the core actions' sim_user_store */
 	return sim_thread_create(env->sim, &p);
 }
 

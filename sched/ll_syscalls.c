@@ -398,10 +398,12 @@ struct ll_env *ll_env_of(const struct sim *sim)
 struct k_heap *zephyr_ll_user_heap(void)
 {
 	struct ll_env *env = ll_env_of(sim_current());
+	uint32_t var;
 
 	if (!env)
 		return NULL;
-	return sim_target_to_host(env->sim, *env->heap_var, sizeof(struct k_heap));
+	sim_user_load(&var, env->heap_var, sizeof(var)); /* user code reads zephyr_ll_heap */
+	return sim_target_to_host(env->sim, var, sizeof(struct k_heap));
 }
 
 int ll_syscalls_register(struct ll_env *env)

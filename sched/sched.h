@@ -57,6 +57,10 @@ struct ll_sched_config {
 	 * tick is counted; it gives the semaphores itself. NULL: default. */
 	void (*isr)(struct ll_sched *s, void *ctx);
 	void *isr_ctx;
+	/* The tasks' user code touches the arena only through sim_user_store and
+	 * sim_user_load: the LL and IPC threads are soft_rights threads
+	 * (sim.h). Default false. */
+	bool soft_rights;
 };
 void ll_sched_config_default(struct ll_sched_config *cfg);
 
@@ -194,6 +198,9 @@ struct ll_env_config {
 	bool alias_partition;           /* also add the uncached alias partition; default true */
 	bool strict_verify;             /* --strict-verify: free needs a live block start */
 	bool user_space;                /* user-space LL (default true) */
+	bool soft_rights;               /* the LL threads keep page rights still (ll_sched_config);
+					 * default true: every user task of this layer and above
+					 * touches the arena through sim_user_store/_load */
 	uint32_t period_us;             /* default 1000 */
 	struct sim_config sim;          /* default: 2 MiB arena (grown to fit the heap),
 					 * 64 KiB kernel region */

@@ -34,6 +34,13 @@ void sim_config_default(struct sim_config *cfg)
 	cfg->trace = true;
 	cfg->trace_max = 8192;
 	cfg->switch_budget = 0;
+	{
+		const char *hard = getenv("HEAPSIM_HARD_RIGHTS");
+		const char *check = getenv("HEAPSIM_SOFT_CHECK");
+
+		cfg->soft_rights = !(hard && !strcmp(hard, "1"));
+		cfg->soft_check = check && !strcmp(check, "1");
+	}
 }
 
 static bool config_ok(const struct sim_config *c)
@@ -54,10 +61,12 @@ static bool config_ok(const struct sim_config *c)
 /* ---- the arena mapping, kept across simulators ---------------------------------
  * Creating a memfd and mapping it three times costs page-table changes and
  * page faults on every fresh page; a fuzzer creates one simulator per input.
- * So sim_destroy keeps the mapping (contents zeroed, rights read-write) and
- * the next sim_create of the same size takes it over: no memfd, mmap or
- * munmap per input. Only one simulator exists at a time (g_sim), so one
- * kept arena is enough.
+ * So sim_destroy keeps the mapping (contents zeroed, page rights as they
+ * are, with the table of them) and the next sim_create of the same size takes
+ * it over: no memfd, mmap, munmap or mprotect per input. The kernel opens
+ * what it needs lazily anyway, and the pages it opened last time are most
+ * likely the ones it opens next. Only one simulator exists at a time
+ * (g_sim), so one kept arena is enough.
  */
 
 struct sim_pt_counts g_pt; /* sim/'s own calls, whatever simulator they were for */
@@ -77,6 +86,7 @@ struct arena_map {
 	size_t size;
 	uint8_t *view[2], *backdoor;
 	uint8_t *snap_pool;      /* confinement's page copies: one per page at most */
+	uint8_t *cur;            /* the rights of each view's pages now (sim_cur) */
 };
 
 static struct arena_map g_kept = { .fd = -1 };
@@ -108,6 +118,7 @@ static void unmap_arena(struct arena_map *m)
 	if (m->fd >= 0)
 		close(m->fd);
 	free(m->snap_pool);
+	free(m->cur);
 	*m = (struct arena_map){ .fd = -1 };
 }
 
@@ -128,7 +139,10 @@ static bool map_arena(struct arena_map *m, size_t size)
 	m->view[1] = map_view(m->fd, size);
 	m->backdoor = map_view(m->fd, size);
 	m->snap_pool = malloc(size);
-	return m->view[0] && m->view[1] && m->backdoor && m->snap_pool;
+	m->cur = malloc(2 * (size / sim_page_size()));
+	if (m->cur)
+		memset(m->cur, R_RW, 2 * (size / sim_page_size()));
+	return m->view[0] && m->view[1] && m->backdoor && m->snap_pool && m->cur;
 }
 
 void sim_arena_drop_kept(void)
@@ -155,19 +169,17 @@ static void zero_dirty_pages(uint8_t *base, size_t size, size_t page)
 
 static void unmap_all(struct sim *s)
 {
-	struct arena_map m = { s->fd, s->size, { s->view[0], s->view[1] }, s->backdoor, s->snap_pool };
+	struct arena_map m = { s->fd, s->size, { s->view[0], s->view[1] }, s->backdoor, s->snap_pool,
+			       s->cur };
 
 	s->fd = -1;
 	s->snap_pool = NULL;
-	if (m.fd < 0 || !m.view[0] || !m.view[1] || !m.backdoor || !m.snap_pool) {
+	s->cur = NULL;
+	if (m.fd < 0 || !m.view[0] || !m.view[1] || !m.backdoor || !m.snap_pool || !m.cur) {
 		unmap_arena(&m);
 		return;
 	}
-	/* Keep it for the next simulator: read-write everywhere, all zero. */
-	if (s->cur) {
-		memset(s->want, R_RW, s->npages);
-		sim_apply_rights(s, s->want);
-	}
+	/* Keep it for the next simulator: all zero, rights as they are. */
 #ifdef SIM_ASAN
 	ASAN_UNPOISON_MEMORY_REGION(m.view[0], m.size);
 	ASAN_UNPOISON_MEMORY_REGION(m.view[1], m.size);
@@ -177,11 +189,34 @@ static void unmap_all(struct sim *s)
 	g_kept = m;
 }
 
+SIM_NO_COVERAGE
+static bool memchr_not(const uint8_t *p, uint8_t c, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (p[i] != c)
+			return true;
+	return false;
+}
+
+static void open_all(struct sim *s)
+{
+	bool was = s->protect;
+
+	s->protect = true;
+	memset(s->want, R_RW, s->npages);
+	sim_apply_rights(s, s->want);
+	s->protect = was;
+}
+
+/* The last simulator's struct, for the next one: it is large (its tables of
+ * threads, regions and syscalls), and a fresh allocation of that size is
+ * fresh pages to fault in, once per input. */
+static struct sim *g_spare;
+
 /* The views, the memfd and the per-page tables: what sim_create allocates. */
 static void release_arena(struct sim *s)
 {
 	unmap_all(s);
-	free(s->cur);
 	free(s->want);
 	free(s->scratch);
 	free(s->fp_page);
@@ -206,9 +241,11 @@ struct sim *sim_create(const struct sim_config *cfg)
 		errno = EINVAL;
 		return NULL;
 	}
-	s = calloc(1, sizeof(*s));
+	s = g_spare ? g_spare : malloc(sizeof(*s));
+	g_spare = NULL;
 	if (!s)
 		return NULL;
+	memset(s, 0, sizeof(*s));
 	s->cfg = *cfg;
 	s->page = sim_page_size();
 	s->size = cfg->arena_bytes;
@@ -224,10 +261,10 @@ struct sim *sim_create(const struct sim_config *cfg)
 		s->view[1] = m.view[1];
 		s->backdoor = m.backdoor;
 		s->snap_pool = m.snap_pool;
+		s->cur = m.cur;
 		if (!ok)
 			goto fail;
 	}
-	s->cur = malloc(2 * s->npages);
 	s->want = malloc(s->npages);
 	s->scratch = malloc(s->npages);
 	s->fp_page = calloc(s->npages, 1);
@@ -236,7 +273,15 @@ struct sim *sim_create(const struct sim_config *cfg)
 	if (!s->view[0] || !s->view[1] || !s->backdoor || !s->cur || !s->want || !s->scratch || !s->fp_page ||
 	    !s->page_region || !s->snaps || !s->snap_pool)
 		goto fail;
-	memset(s->cur, R_RW, 2 * s->npages);
+	if (memchr_not(s->cur, R_RW, 2 * s->npages)) {
+		/* A kept arena with pages closed: setup code in the main context
+		 * may fault on them before the first sim_run installs the handler;
+		 * without page protection they must not stay closed at all. */
+		if (s->protect)
+			sim_signals_ensure(s);
+		else
+			open_all(s);
+	}
 	for (size_t i = 0; i < s->npages; i++)
 		s->page_region[i] = -1;
 
@@ -281,7 +326,10 @@ void sim_destroy(struct sim *s)
 	if (g_sim == s)
 		g_sim = NULL;
 	sim_signals_release();
-	free(s);
+	if (g_spare)
+		free(s);
+	else
+		g_spare = s;
 }
 
 struct sim *sim_current(void)
@@ -449,6 +497,18 @@ void sim_rights_kernel(struct sim *s)
 	sim_apply_rights(s, s->want);
 }
 
+/* What thread t may do to page pg in user mode (one page of sim_user_rights_of). */
+uint8_t sim_user_page_rights(const struct sim *s, const struct sim_thread *t, size_t pg)
+{
+	if (t->stack) {
+		size_t first = (size_t)((uint8_t *)t->stack - s->view[0]) / s->page;
+
+		if (pg >= first && pg < first + t->stack_bytes / s->page)
+			return R_RW;
+	}
+	return t->dom && t->dom->urights ? t->dom->urights[pg] : R_NONE;
+}
+
 /* What thread t may do in user mode: its domain's partitions and its own stack. */
 SIM_NO_COVERAGE
 void sim_user_rights_of(const struct sim *s, const struct sim_thread *t, uint8_t *out)
@@ -463,6 +523,7 @@ void sim_user_rights_of(const struct sim *s, const struct sim_thread *t, uint8_t
 		memset(out + off, R_RW, t->stack_bytes / s->page);
 	}
 }
+
 
 void sim_rights_user(struct sim *s, struct sim_thread *t)
 {

@@ -74,7 +74,7 @@ void sim_domain_recompute(struct sim *s, struct sim_domain *d)
 	}
 	sim_bd_write(s, d->k, &img, sizeof(img));
 	/* A running user thread of this domain sees the change at once. */
-	if (s->current && s->current->in_user_mode && s->current->dom == d)
+	if (s->current && s->current->in_user_mode && !s->current->soft && s->current->dom == d)
 		sim_rights_user(s, s->current);
 }
 

@@ -172,6 +172,86 @@ static __attribute__((noreturn)) void stack_overflow(const struct sim_thread *t)
 	abort(); /* a SIGABRT handler (libFuzzer's) may record the input first */
 }
 
+void sim_user_fault(struct sim *s, struct sim_thread *t, size_t off, int v, bool write, uint8_t r)
+{
+	char msg[160];
+
+	/* The thread dies; naming the address may walk a heap in kernel-only
+	 * pages, which the kernel opens lazily (in the fault handler, the caller
+	 * opened them all: a fault there cannot be taken). */
+	t->in_user_mode = false;
+	fill_fault(s, &s->access_fault, off, (enum sim_view)v, write, t, true);
+	sim_event(s, SIM_EV_FAULT, "%s user %s at 0x%08llx (%s, page %s)", t->name,
+		  write ? "write" : "read", (unsigned long long)s->access_fault.taddr,
+		  s->access_fault.where, rights_name(r));
+	sim_fmt(msg, sizeof(msg), "user %s fault at 0x%08llx (%s)", write ? "write" : "read",
+		 (unsigned long long)s->access_fault.taddr, s->access_fault.where);
+	sim_thread_die(s, t, SIM_OOPS_FAULT, msg);
+}
+
+/* One user access of n bytes, byte by byte. A soft thread's rights are the
+ * table's, checked here as the MMU would check each byte, and the bytes go
+ * through the backdoor whatever the views' rights are now; otherwise the
+ * page rights decide. */
+static void user_copy(void *dst, const void *src, size_t n, bool write)
+{
+	struct sim *s = g_sim;
+	struct sim_thread *t = s ? s->current : NULL;
+	const uint8_t *user = write ? dst : src;
+	size_t off;
+	enum sim_view v;
+
+	if (!t || !t->in_user_mode || !t->soft) {
+		for (size_t i = 0; i < n; i++)
+			((volatile uint8_t *)dst)[i] = ((const volatile uint8_t *)src)[i];
+		return;
+	}
+	for (size_t i = 0; i < n; i++) {
+		uint8_t r;
+
+		if (!sim_locate(s, user + i, 1, &off, &v)) {
+			/* not arena memory: the host decides */
+			((volatile uint8_t *)dst)[i] = ((const volatile uint8_t *)src)[i];
+			continue;
+		}
+		r = sim_user_page_rights(s, t, off / s->page);
+		if (r < (write ? R_RW : R_RO))
+			sim_user_fault(s, t, off, v, write, r);
+		if (write)
+			s->backdoor[off] = ((const uint8_t *)src)[i];
+		else
+			((uint8_t *)dst)[i] = s->backdoor[off];
+	}
+}
+
+void sim_user_store(void *dst, const void *src, size_t n)
+{
+	user_copy(dst, src, n, true);
+}
+
+void sim_user_load(void *dst, const void *src, size_t n)
+{
+	user_copy(dst, src, n, false);
+}
+
+/* A soft_rights thread's user code touched the arena without sim_user_store
+ * or sim_user_load: its rights were not checked (the page was closed only for
+ * the kernel's sake, or for HEAPSIM_SOFT_CHECK). The simulator's bug. */
+static __attribute__((noreturn)) void soft_thread_plain_access(const struct sim_thread *t, const void *p)
+{
+	char msg[256];
+	int n;
+
+	n = snprintf(msg, sizeof(msg),
+		     "heapsim: thread '%s' (soft_rights) touched arena address 0x%08llx in user mode "
+		     "with a plain access, not sim_user_store/sim_user_load; a simulator bug, not a "
+		     "finding\n",
+		     t->name, (unsigned long long)sim_host_to_target(g_sim, p));
+	if (n > 0)
+		(void)!write(STDERR_FILENO, msg, (size_t)n < sizeof(msg) ? (size_t)n : sizeof(msg) - 1);
+	abort();
+}
+
 static void on_segv(int sig, siginfo_t *si, void *uc)
 {
 	struct sim *s = g_sim;
@@ -201,20 +281,11 @@ static void on_segv(int sig, siginfo_t *si, void *uc)
 		siglongjmp(s->access_jb, 1);
 	}
 	t = s->current;
+	if (t && t->in_user_mode && t->soft)
+		soft_thread_plain_access(t, s->view[v] + off);
 	if (t && t->in_user_mode) {
-		char msg[160];
-
-		/* The thread dies: kernel rights now, so that naming the address
-		 * (which may walk a heap in kernel-only pages) cannot fault here. */
-		t->in_user_mode = false;
 		sim_rights_kernel(s);
-		fill_fault(s, &s->access_fault, off, v, write, t, true);
-		sim_event(s, SIM_EV_FAULT, "%s user %s at 0x%08llx (%s, page %s)", t->name,
-			  write ? "write" : "read", (unsigned long long)s->access_fault.taddr,
-			  s->access_fault.where, rights_name(rights));
-		sim_fmt(msg, sizeof(msg), "user %s fault at 0x%08llx (%s)", write ? "write" : "read",
-			 (unsigned long long)s->access_fault.taddr, s->access_fault.where);
-		sim_thread_die(s, t, SIM_OOPS_FAULT, msg); /* leaves through setcontext */
+		sim_user_fault(s, t, off, v, write, rights); /* leaves through setcontext */
 	}
 	/* Kernel mode: rights are opened lazily (and confined) page by page; the
 	 * access is retried. A fault on a page the table says is writable is

@@ -73,6 +73,11 @@ struct sim_config {
 	bool trace;              /* record the event trace; default true */
 	size_t trace_max;        /* events kept (later ones are counted, not kept); default 8192 */
 	uint64_t switch_budget;  /* context switches per sim_run before it gives up (0: none) */
+	bool soft_rights;        /* honour threads' soft_rights (below); default true, false
+				  * when HEAPSIM_HARD_RIGHTS=1 (the reference: page rights for all) */
+	bool soft_check;         /* a soft thread in user mode sees every arena page closed, so
+				  * a plain access it makes aborts (a simulator bug); default
+				  * false, true when HEAPSIM_SOFT_CHECK=1 (tests) */
 };
 
 void sim_config_default(struct sim_config *cfg);
@@ -315,6 +320,11 @@ struct sim_thread_params {
 	size_t stack_bytes;          /* 0: the sim's default */
 	struct k_mem_domain *domain; /* user threads: their domain (NULL: none yet) */
 	k_timeout_t delay;           /* start after (K_NO_WAIT: ready now) */
+	/* The thread's user code touches the arena only through sim_user_store:
+	 * its rights are checked there, in software, against the same table the
+	 * page rights are made from, so entering user mode changes no page
+	 * rights (a fast round trip). Plain user code must leave this false. */
+	bool soft_rights;
 };
 
 /*
@@ -345,6 +355,15 @@ bool sim_thread_is_user(const struct sim *sim, k_tid_t t);
 void *sim_thread_stack(const struct sim *sim, k_tid_t t, size_t *bytes);
 /* Is the code running now in user mode? (false in main context) */
 bool sim_in_user_mode(void);
+/*
+ * A user-mode store by the current thread, as plain code does it: byte by
+ * byte, in order. A byte the thread may not write is a user fault there (the
+ * thread oopses, as on a page fault; earlier bytes stay written). Page
+ * rights decide, or for a soft_rights thread the same check in software.
+ */
+void sim_user_store(void *dst, const void *src, size_t n);
+/* The load: a byte the thread may not read is a user fault there. */
+void sim_user_load(void *dst, const void *src, size_t n);
 
 /* Why a thread oopsed (valid when its state is SIM_THREAD_OOPSED). */
 struct sim_oops {

@@ -80,9 +80,24 @@ static void snap_page(struct sim *s, size_t page)
 	s->fp_page[page] |= FP_SNAPPED;
 }
 
-static bool writable_now(struct sim *s, size_t pg)
+
+/* Copying a page costs far less than closing it and taking its fault
+ * later, up to a point: kept arenas and soft user threads leave pages open
+ * that no syscall will touch again. */
+#define WINDOW_SNAP_MAX 32
+
+/* Closes, in both views, the pages wholly outside the footprint (but the
+ * thread's own stack, pages [sp, sp+sn)). */
+SIM_NO_COVERAGE
+static void close_outside(struct sim *s, size_t sp, size_t sn)
 {
-	return sim_cur(s, SIM_VIEW_CACHED)[pg] == R_RW || sim_cur(s, SIM_VIEW_UNCACHED)[pg] == R_RW;
+	for (int v = 0; v < 2; v++) {
+		const uint8_t *cur = sim_cur(s, v);
+
+		for (size_t pg = 0; pg < s->npages; pg++)
+			s->want[pg] = (pg >= sp && pg < sp + sn) || s->fp_page[pg] ? cur[pg] : R_NONE;
+		sim_apply_view_rights(s, v, s->want);
+	}
 }
 
 SIM_NO_COVERAGE
@@ -114,15 +129,26 @@ void sim_window_begin(struct sim *s, struct sim_thread *t)
 	s->nsnaps = 0;
 	s->window_open = true;
 	/* Copy what the syscall could write without faulting, outside the
-	 * footprint (the thread's own stack is its own). */
-	if (t->confined)
+	 * footprint (the thread's own stack is its own). When that is more
+	 * than WINDOW_SNAP_MAX pages, close the pages wholly outside the
+	 * footprint instead: the kernel reopens the few it touches. */
+	if (t->confined) {
+		const uint8_t *c0 = sim_cur(s, SIM_VIEW_CACHED), *c1 = sim_cur(s, SIM_VIEW_UNCACHED);
+		size_t n = 0;
+
+		for (size_t pg = 0; pg < s->npages; pg++)
+			n += !s->fp_page[pg] && (c0[pg] == R_RW || c1[pg] == R_RW) &&
+			     !(pg >= sp && pg < sp + sn);
+		if (n > WINDOW_SNAP_MAX)
+			close_outside(s, sp, sn);
 		for (size_t pg = 0; pg < s->npages; pg++) {
 			if (pg >= sp && pg < sp + sn)
 				continue;
 			if ((s->fp_page[pg] & FP_PART) ||
-			    (!(s->fp_page[pg] & FP_FULL) && writable_now(s, pg)))
+			    (!(s->fp_page[pg] & FP_FULL) && (c0[pg] == R_RW || c1[pg] == R_RW)))
 				snap_page(s, pg);
 		}
+	}
 	/* Open the footprint now, in the view it names (it will be touched; a
 	 * fault per page costs more). */
 	for (int v = 0; v < 2; v++) {
@@ -139,6 +165,14 @@ void sim_window_begin(struct sim *s, struct sim_thread *t)
 	}
 }
 
+/* The thread's own stack is its own: never copied, never reported. */
+static bool on_own_stack(const struct sim *s, const struct sim_thread *t, size_t page)
+{
+	size_t first = (size_t)((uint8_t *)t->stack - s->view[0]) / s->page;
+
+	return page >= first && page < first + t->stack_bytes / s->page;
+}
+
 /* Called from the SIGSEGV handler: the kernel touched a page of view v it
  * cannot reach yet. Returns false if that cannot be explained (a simulator
  * bug). */
@@ -148,7 +182,8 @@ bool sim_kernel_fault(struct sim *s, struct sim_thread *t, int v, size_t page, b
 
 	if (cur == R_RW)
 		return false;
-	if (t && s->window_open && t->confined && !(s->fp_page[page] & FP_FULL)) {
+	if (t && s->window_open && t->confined && !(s->fp_page[page] & FP_FULL) &&
+	    !on_own_stack(s, t, page)) {
 		if (!write && cur == R_NONE)
 			r = R_RO;    /* reading is always allowed */
 		else
@@ -196,6 +231,13 @@ static void report_run(struct sim *s, struct sim_thread *t, size_t off, const ui
 	sim_finding_add(s, &f);
 }
 
+static int by_page(const void *a, const void *b)
+{
+	size_t x = ((const struct sim_snap *)a)->page, y = ((const struct sim_snap *)b)->page;
+
+	return x < y ? -1 : x > y;
+}
+
 SIM_NO_COVERAGE
 void sim_window_end(struct sim *s, struct sim_thread *t)
 {
@@ -204,6 +246,10 @@ void sim_window_end(struct sim *s, struct sim_thread *t)
 	if (!s->window_open)
 		return;
 	s->window_open = false;
+	/* In address order: which pages were copied at the start and which at
+	 * their first fault depends on the rights left by earlier code, the
+	 * report must not. */
+	qsort(s->snaps, s->nsnaps, sizeof(*s->snaps), by_page);
 	for (unsigned i = 0; i < s->nsnaps; i++) {
 		size_t base = s->snaps[i].page * s->page;
 		const uint8_t *old = s->snaps[i].copy, *now = s->backdoor + base;

@@ -230,7 +230,12 @@ void sim_mode_to_user(struct sim *s, struct sim_thread *t)
 {
 	t->in_user_mode = true;
 	s->stats.to_user++;
-	sim_rights_user(s, t);
+	if (!t->soft) { /* a soft thread's accesses are checked in sim_user_store/_load */
+		sim_rights_user(s, t);
+	} else if (s->cfg.soft_check) {
+		memset(s->want, R_NONE, s->npages);
+		sim_apply_rights(s, s->want);
+	}
 }
 
 bool sim_in_user_mode(void)
@@ -299,6 +304,7 @@ k_tid_t sim_thread_create(struct sim *s, const struct sim_thread_params *pp)
 	t->used = true;
 	t->prio = pp->prio;
 	t->user = (pp->options & K_USER) != 0;
+	t->soft = pp->soft_rights && s->cfg.soft_rights;
 	t->dom = pp->domain ? sim_domain_of(s, pp->domain) : NULL;
 	t->entry = pp->entry;
 	t->p1 = pp->p1, t->p2 = pp->p2, t->p3 = pp->p3;

@@ -12,7 +12,8 @@
 
 #include "sched.h"
 
-/* An environment on `layout` with the defaults, or with `hardening`. */
+/* An environment on `layout` with the defaults, or with `hardening`. The
+ * tests' tasks are plain user code: the LL threads get page rights. */
 static inline struct ll_env *ll_test_env(const char *layout, int hardening)
 {
 	struct ll_env_config c;
@@ -20,6 +21,7 @@ static inline struct ll_env *ll_test_env(const char *layout, int hardening)
 
 	ll_env_config_default(&c);
 	c.layout = layout;
+	c.soft_rights = false;
 	if (hardening >= 0)
 		c.hardening = (enum sys_heap_hardening)hardening;
 	assert_int_equal(ll_env_create(&c, &env), 0);

@@ -197,6 +197,7 @@ static int run_probe(const char *layout, enum probe_kind kind, bool strict, char
 	ll_env_config_default(&c);
 	c.layout = layout;
 	c.strict_verify = strict;
+	c.soft_rights = false; /* probe_ipc is plain user code */
 	assert_int_equal(ll_env_create(&c, &env), 0);
 	r.env = env;
 	r.kind = kind;

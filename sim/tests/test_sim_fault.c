@@ -311,6 +311,9 @@ static void test_rights_switching_is_minimal(void **state)
 	sim_set_confine(F.s, false);
 	rounds = 0;
 	fx_thread(&F, "u", user_yields, NULL, 5, true);
+	/* From every page open: a kept arena starts with its last rights. */
+	sim_set_protect(F.s, false);
+	sim_set_protect(F.s, true);
 	sim_stats_reset(F.s);
 	assert_int_equal(sim_run(F.s, UINT64_MAX), SIM_RUN_IDLE);
 	assert_int_equal(rounds, 10);
@@ -337,6 +340,9 @@ static void test_rights_switching_is_minimal(void **state)
 	fx_init(&F);
 	rounds = 0;
 	fx_thread(&F, "u", user_yields, NULL, 5, true);
+	/* From every page open: a kept arena starts with its last rights. */
+	sim_set_protect(F.s, false);
+	sim_set_protect(F.s, true);
 	sim_stats_reset(F.s);
 	assert_int_equal(sim_run(F.s, UINT64_MAX), SIM_RUN_IDLE);
 	sim_stats_get(F.s, &st);
