@@ -150,21 +150,42 @@ void sim_arena_drop_kept(void)
 	unmap_arena(&g_kept);
 }
 
-/* Zeroes the pages an input dirtied: a page is read first (reading what a
- * blind memset would write; most pages stay zero). A word loop, not memcmp:
- * a fuzzer's compare hook would learn the arena's bytes. */
+/* Zeroes the pages an input may have dirtied: only pages that were writable
+ * through a view, or written through the backdoor, can hold non-zero bytes.
+ * A page is read first (most stay zero, and a read costs less than a write). */
 SIM_NO_COVERAGE
-static void zero_dirty_pages(uint8_t *base, size_t size, size_t page)
+static void zero_dirty_pages(struct sim *s)
 {
-	for (size_t off = 0; off < size; off += page) {
-		const uint64_t *w = (const uint64_t *)(base + off);
+	size_t pg;
+
+	SIM_FOR_EACH_BIT(s->dirty, s->npages, pg) {
+		uint8_t *p = s->backdoor + pg * s->page;
+		const uint64_t *w = (const uint64_t *)p;
 		uint64_t any = 0;
 
-		for (size_t i = 0; i < page / sizeof(*w); i++)
+		for (size_t i = 0; i < s->page / sizeof(*w); i++)
 			any |= w[i];
 		if (any)
-			memset(base + off, 0, page);
+			memset(p, 0, s->page);
 	}
+}
+
+void sim_page_rights_changed(struct sim *s, size_t pg)
+{
+	uint64_t bit = 1ull << (pg % 64);
+
+	if (s->cur[pg] == R_RW || s->cur[s->npages + pg] == R_RW) {
+		s->open[pg / 64] |= bit;
+		s->dirty[pg / 64] |= bit;
+	} else {
+		s->open[pg / 64] &= ~bit;
+	}
+}
+
+void sim_mark_dirty(struct sim *s, size_t off, size_t n)
+{
+	for (size_t pg = off / s->page; n && pg <= (off + n - 1) / s->page; pg++)
+		s->dirty[pg / 64] |= 1ull << (pg % 64);
 }
 
 static void unmap_all(struct sim *s)
@@ -175,7 +196,7 @@ static void unmap_all(struct sim *s)
 	s->fd = -1;
 	s->snap_pool = NULL;
 	s->cur = NULL;
-	if (m.fd < 0 || !m.view[0] || !m.view[1] || !m.backdoor || !m.snap_pool || !m.cur) {
+	if (m.fd < 0 || !m.view[0] || !m.view[1] || !m.backdoor || !m.snap_pool || !m.cur || !s->dirty) {
 		unmap_arena(&m);
 		return;
 	}
@@ -184,7 +205,7 @@ static void unmap_all(struct sim *s)
 	ASAN_UNPOISON_MEMORY_REGION(m.view[0], m.size);
 	ASAN_UNPOISON_MEMORY_REGION(m.view[1], m.size);
 #endif
-	zero_dirty_pages(m.backdoor, m.size, s->page);
+	zero_dirty_pages(s);
 	unmap_arena(&g_kept);
 	g_kept = m;
 }
@@ -220,6 +241,8 @@ static void release_arena(struct sim *s)
 	free(s->want);
 	free(s->scratch);
 	free(s->fp_page);
+	free(s->open);
+	free(s->dirty);
 	free(s->page_region);
 	free(s->snaps);
 }
@@ -241,11 +264,19 @@ struct sim *sim_create(const struct sim_config *cfg)
 		errno = EINVAL;
 		return NULL;
 	}
-	s = g_spare ? g_spare : malloc(sizeof(*s));
+	s = g_spare ? g_spare : calloc(1, sizeof(*s));
 	g_spare = NULL;
 	if (!s)
 		return NULL;
-	memset(s, 0, sizeof(*s));
+	{
+		/* the event buffer is kept too: it grows to the same size each time */
+		struct sim_event *ev = s->events;
+		size_t cap = s->events_cap;
+
+		memset(s, 0, sizeof(*s));
+		s->events = ev;
+		s->events_cap = cap;
+	}
 	s->cfg = *cfg;
 	s->page = sim_page_size();
 	s->size = cfg->arena_bytes;
@@ -268,10 +299,12 @@ struct sim *sim_create(const struct sim_config *cfg)
 	s->want = malloc(s->npages);
 	s->scratch = malloc(s->npages);
 	s->fp_page = calloc(s->npages, 1);
+	s->open = calloc((s->npages + 63) / 64, sizeof(uint64_t));
+	s->dirty = calloc((s->npages + 63) / 64, sizeof(uint64_t));
 	s->page_region = malloc(s->npages * sizeof(*s->page_region));
 	s->snaps = malloc(s->npages * sizeof(*s->snaps));
 	if (!s->view[0] || !s->view[1] || !s->backdoor || !s->cur || !s->want || !s->scratch || !s->fp_page ||
-	    !s->page_region || !s->snaps || !s->snap_pool)
+	    !s->page_region || !s->snaps || !s->snap_pool || !s->open || !s->dirty)
 		goto fail;
 	if (memchr_not(s->cur, R_RW, 2 * s->npages)) {
 		/* A kept arena with pages closed: setup code in the main context
@@ -282,6 +315,8 @@ struct sim *sim_create(const struct sim_config *cfg)
 		else
 			open_all(s);
 	}
+	for (size_t pg = 0; pg < s->npages; pg++)
+		sim_page_rights_changed(s, pg);
 	for (size_t i = 0; i < s->npages; i++)
 		s->page_region[i] = -1;
 
@@ -321,15 +356,16 @@ void sim_destroy(struct sim *s)
 		free(s->domains[i].urights);
 	release_arena(s);
 	free(s->findings);
-	free(s->events);
 	sim_kread_free(s);
 	if (g_sim == s)
 		g_sim = NULL;
 	sim_signals_release();
-	if (g_spare)
+	if (g_spare) {
+		free(s->events);
 		free(s);
-	else
+	} else {
 		g_spare = s;
+	}
 }
 
 struct sim *sim_current(void)
@@ -477,6 +513,7 @@ void sim_apply_view_rights(struct sim *s, int v, const uint8_t *want)
 		for (size_t k = i; k < j; k++)
 			if (cur[k] != want[i]) {
 				cur[k] = want[i];
+				sim_page_rights_changed(s, k);
 				s->stats.pages_changed++;
 			}
 		i = j;
@@ -539,6 +576,7 @@ void sim_page_set(struct sim *s, int v, size_t page, uint8_t r)
 	s->stats.mprotect_calls++;
 	g_pt.mprotect++;
 	sim_cur(s, v)[page] = r;
+	sim_page_rights_changed(s, page);
 	s->stats.pages_changed++;
 }
 
@@ -581,6 +619,7 @@ void sim_bd_write(struct sim *s, void *p, const void *src, size_t n)
 	if (!sim_locate(s, p, n, &off, &v))
 		return;
 	memcpy(s->backdoor + off, src, n);
+	sim_mark_dirty(s, off, n);
 	if (s->window_open)
 		sim_window_patch(s, off, src, n);
 }

@@ -36,10 +36,15 @@ static bool handler_is_ours(const struct sigaction *sa)
 
 static void ensure_altstack(void)
 {
+	static __thread bool seen; /* nothing here removes a thread's alternate stack */
 	stack_t old, ss;
 
-	if (sigaltstack(NULL, &old) == 0 && !(old.ss_flags & SS_DISABLE))
+	if (seen)
+		return;
+	if (sigaltstack(NULL, &old) == 0 && !(old.ss_flags & SS_DISABLE)) {
+		seen = true;
 		return; /* one is set (ours, or ASan's) */
+	}
 	if (!g_altstack)
 		g_altstack = malloc(1 << 16);
 	if (!g_altstack)
@@ -47,7 +52,7 @@ static void ensure_altstack(void)
 	ss.ss_sp = g_altstack;
 	ss.ss_size = 1 << 16;
 	ss.ss_flags = 0;
-	sigaltstack(&ss, NULL);
+	seen = sigaltstack(&ss, NULL) == 0;
 }
 
 void sim_signals_ensure(struct sim *s)
@@ -217,8 +222,10 @@ static void user_copy(void *dst, const void *src, size_t n, bool write)
 		r = sim_user_page_rights(s, t, off / s->page);
 		if (r < (write ? R_RW : R_RO))
 			sim_user_fault(s, t, off, v, write, r);
-		if (write)
+		if (write) {
 			s->backdoor[off] = ((const uint8_t *)src)[i];
+			sim_mark_dirty(s, off, 1);
+		}
 		else
 			((uint8_t *)dst)[i] = s->backdoor[off];
 	}

@@ -189,6 +189,9 @@ struct sim {
 	unsigned nsnaps;
 	uint8_t *snap_pool;
 	uint8_t *fp_page;        /* per page: FP_* flags for the open window */
+	uint64_t *open;          /* per page, a bit: read-write in a view now (from cur) */
+	uint64_t *dirty;         /* per page, a bit: may hold non-zero bytes (was open, or
+				  * written through the backdoor): what sim_destroy zeroes */
 	struct {
 		size_t off, end;
 	} fpr[SIM_FOOTPRINT_MAX];  /* the window's footprint as arena offsets */
@@ -231,6 +234,15 @@ static inline uint8_t *sim_cur(struct sim *s, int view)
 {
 	return s->cur + (size_t)view * s->npages;
 }
+/* Page pg's rights changed in a view: its open and dirty bits follow. */
+void sim_page_rights_changed(struct sim *s, size_t pg);
+/* The simulator wrote [off, off+n) through the backdoor. */
+void sim_mark_dirty(struct sim *s, size_t off, size_t n);
+/* Runs the statement after it with pg set to each set bit of b, in order. */
+#define SIM_FOR_EACH_BIT(b, nbits, pg)                                                   \
+	for (size_t w_ = 0; w_ < ((nbits) + 63) / 64; w_++)                             \
+		for (uint64_t m_ = (b)[w_]; m_ && ((pg) = w_ * 64 + (size_t)__builtin_ctzll(m_), 1); \
+		     m_ &= m_ - 1)
 void sim_apply_view_rights(struct sim *s, int v, const uint8_t *want);
 void sim_apply_rights(struct sim *s, const uint8_t *want);
 void sim_page_set(struct sim *s, int v, size_t page, uint8_t r);

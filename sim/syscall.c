@@ -133,21 +133,20 @@ void sim_window_begin(struct sim *s, struct sim_thread *t)
 	 * than WINDOW_SNAP_MAX pages, close the pages wholly outside the
 	 * footprint instead: the kernel reopens the few it touches. */
 	if (t->confined) {
-		const uint8_t *c0 = sim_cur(s, SIM_VIEW_CACHED), *c1 = sim_cur(s, SIM_VIEW_UNCACHED);
-		size_t n = 0;
+		size_t n = 0, pg;
 
-		for (size_t pg = 0; pg < s->npages; pg++)
-			n += !s->fp_page[pg] && (c0[pg] == R_RW || c1[pg] == R_RW) &&
-			     !(pg >= sp && pg < sp + sn);
+		/* footprint pages only partly inside: opened below, copied now */
+		for (unsigned i = 0; i < s->nfpr; i++)
+			for (pg = s->fpr[i].off / s->page; pg * s->page < s->fpr[i].end; pg++)
+				if ((s->fp_page[pg] & FP_PART) && !(pg >= sp && pg < sp + sn))
+					snap_page(s, pg);
+		SIM_FOR_EACH_BIT(s->open, s->npages, pg)
+			n += !s->fp_page[pg] && !(pg >= sp && pg < sp + sn);
 		if (n > WINDOW_SNAP_MAX)
 			close_outside(s, sp, sn);
-		for (size_t pg = 0; pg < s->npages; pg++) {
-			if (pg >= sp && pg < sp + sn)
-				continue;
-			if ((s->fp_page[pg] & FP_PART) ||
-			    (!(s->fp_page[pg] & FP_FULL) && (c0[pg] == R_RW || c1[pg] == R_RW)))
+		SIM_FOR_EACH_BIT(s->open, s->npages, pg)
+			if (!(s->fp_page[pg] & FP_FULL) && !(pg >= sp && pg < sp + sn))
 				snap_page(s, pg);
-		}
 	}
 	/* Open the footprint now, in the view it names (it will be touched; a
 	 * fault per page costs more). */
