@@ -211,23 +211,26 @@ static void user_copy(void *dst, const void *src, size_t n, bool write)
 			((volatile uint8_t *)dst)[i] = ((const volatile uint8_t *)src)[i];
 		return;
 	}
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = 0, k; i < n; i += k) {
 		uint8_t r;
 
 		if (!sim_locate(s, user + i, 1, &off, &v)) {
 			/* not arena memory: the host decides */
 			((volatile uint8_t *)dst)[i] = ((const volatile uint8_t *)src)[i];
+			k = 1;
 			continue;
 		}
+		/* the rest of this page: one check, then the bytes in order */
+		k = s->page - off % s->page < n - i ? s->page - off % s->page : n - i;
 		r = sim_user_page_rights(s, t, off / s->page);
 		if (r < (write ? R_RW : R_RO))
 			sim_user_fault(s, t, off, v, write, r);
 		if (write) {
-			s->backdoor[off] = ((const uint8_t *)src)[i];
-			sim_mark_dirty(s, off, 1);
+			memcpy(s->backdoor + off, (const uint8_t *)src + i, k);
+			sim_mark_dirty(s, off, k);
+		} else {
+			memcpy((uint8_t *)dst + i, s->backdoor + off, k);
 		}
-		else
-			((uint8_t *)dst)[i] = s->backdoor[off];
 	}
 }
 

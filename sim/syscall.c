@@ -81,10 +81,12 @@ static void snap_page(struct sim *s, size_t page)
 }
 
 
-/* Copying a page costs far less than closing it and taking its fault
- * later, up to a point: kept arenas and soft user threads leave pages open
- * that no syscall will touch again. */
-#define WINDOW_SNAP_MAX 32
+/* Copying a page and comparing it later costs far less than closing it and
+ * taking its fault (an mprotect flushes the TLB on every CPU): 64 pages
+ * (256 KiB) cost less than one close and reopen on the project machine. But
+ * kept arenas and soft user threads leave pages open that no syscall will
+ * touch again, and an arena of them all would be copied per syscall. */
+#define WINDOW_SNAP_MAX 64
 
 /* Closes, in both views, the pages wholly outside the footprint (but the
  * thread's own stack, pages [sp, sp+sn)). */

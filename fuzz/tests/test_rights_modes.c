@@ -114,5 +114,5 @@ int main(void)
 		cmocka_unit_test(test_ll_sched_alike),
 	};
 
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return cmocka_run_group_tests_name("fuzz_rights_modes", tests, NULL, NULL);
 }

@@ -287,5 +287,5 @@ int main(void)
 		cmocka_unit_test(test_plain_access_by_soft_thread_aborts),
 	};
 
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return cmocka_run_group_tests_name("sim_soft", tests, NULL, NULL);
 }
