@@ -211,7 +211,33 @@ struct fuzz_result {
 				     * again. "" without a finding. */
 	unsigned long ops;      /* operations decoded and run */
 	bool skipped;           /* the input decoded to nothing runnable (e.g. bad init) */
+	unsigned classes;       /* fuzz_user_syscalls: the technique classes its findings
+				 * show (FUZZ_CLASS_* bits) */
 };
+
+/*
+ * Technique classes, for measuring how deep a fuzzer gets (bench/class-depth.sh):
+ * a finding is credited to the heap metadata the user had written before it.
+ *  - unlink: a kernel write outside its footprint (confinement, kernel fault)
+ *    after the user wrote a free chunk's FREE_PREV or FREE_NEXT;
+ *  - fake-bucket: such a kernel write after the user wrote a z_heap bucket head;
+ *  - overlapping-blocks: the allocator handed out memory of a live block;
+ *  - end-marker: any finding after the user wrote the end marker's header.
+ * A heuristic over what was written, not a proof of the path taken.
+ */
+#define FUZZ_CLASSES(X)                                     \
+	X(UNLINK, "unlink")                                 \
+	X(FAKE_BUCKET, "fake-bucket")                       \
+	X(OVERLAP, "overlapping-blocks")                    \
+	X(END_MARKER, "end-marker")
+enum fuzz_class_bit {
+#define X(id, name) FUZZ_CLASS_BIT_##id,
+	FUZZ_CLASSES(X)
+#undef X
+	FUZZ_NCLASSES
+};
+#define FUZZ_CLASS(id) (1u << FUZZ_CLASS_BIT_##id)
+extern const char *const fuzz_class_names[FUZZ_NCLASSES];
 
 typedef void (*fuzz_run_fn)(const uint8_t *data, size_t size, const struct fuzz_opts *o,
 			    struct fuzz_result *res);

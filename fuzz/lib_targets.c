@@ -101,6 +101,8 @@ void fuzz_run(const struct fuzz_target *t, const uint8_t *data, size_t size,
 
 static struct fuzz_opts lf_opts = { .hardening = -1 };
 static const char *lf_keep_identity; /* HEAPSIM_KEEP_IDENTITY: minimisation keeps this bug */
+static FILE *lf_class_log;           /* HEAPSIM_CLASS_LOG: depth measurement (fuzz.h) */
+static unsigned lf_classes_seen;
 static bool lf_keep_class_only;
 static const char *lf_prefix = "";
 static bool lf_save_input;
@@ -215,6 +217,14 @@ static int lf_init(const struct fuzz_target *t, const char *pinned, int *argc, c
 	}
 	lf_opts.bytes_mutator = mutator && !strcmp(mutator, "bytes");
 	lf_keep_identity = getenv("HEAPSIM_KEEP_IDENTITY");
+	{
+		const char *log = getenv("HEAPSIM_CLASS_LOG");
+
+		if (log && *log && !(lf_class_log = fopen(log, "a"))) {
+			fprintf(stderr, "heapsim: HEAPSIM_CLASS_LOG: cannot open %s\n", log);
+			exit(2);
+		}
+	}
 	lf_keep_class_only = getenv("HEAPSIM_KEEP_CLASS_ONLY") && !strcmp(getenv("HEAPSIM_KEEP_CLASS_ONLY"), "1");
 	if (word && *word && strcmp(word, "32") && strcmp(word, "64")) {
 		fprintf(stderr, "%s: bad word mode '%s' (32 or 64)\n", target, word);
@@ -283,6 +293,26 @@ int fuzz_lf_run(const struct fuzz_target *t, const uint8_t *data, size_t size)
 
 	fuzz_run(t, data, size, &lf_opts, &res);
 	inputs++;
+	if (lf_class_log) {
+		/* depth measurement: log each class the first time (and keep the
+		 * input beside the log, LOG.CLASS), never stop */
+		for (int i = 0; i < FUZZ_NCLASSES; i++)
+			if ((res.classes & ~lf_classes_seen) & (1u << i)) {
+				char path[4096];
+				FILE *f;
+
+				fprintf(lf_class_log, "%lu %s\n", inputs, fuzz_class_names[i]);
+				fflush(lf_class_log);
+				snprintf(path, sizeof(path), "%s.%s", getenv("HEAPSIM_CLASS_LOG"),
+					 fuzz_class_names[i]);
+				if ((f = fopen(path, "wb"))) {
+					fwrite(data, 1, size, f);
+					fclose(f);
+				}
+			}
+		lf_classes_seen |= res.classes;
+		return 0;
+	}
 	if (!res.found)
 		return 0;
 	if (lf_keep_identity && *lf_keep_identity) {

@@ -298,6 +298,50 @@ static bool chain_has(const char *chain, const char *kind)
 	return false;
 }
 
+const char *const fuzz_class_names[FUZZ_NCLASSES] = {
+#define X(id, name) name,
+	FUZZ_CLASSES(X)
+#undef X
+};
+
+/* The metadata a step's raw write hit, as FUZZ_CLASS bits (unlink, fake
+ * bucket, end marker: what a later finding is credited to). */
+static unsigned written_class(struct atk_session *u)
+{
+	struct atk_exec_info x;
+	char where[192];
+	void *p;
+
+	atk_session_last(u, &x);
+	if (!x.ran || (x.kind != ATK_ACT_WRITE && x.kind != ATK_ACT_CORE_WRITE))
+		return 0;
+	p = sim_target_to_host(sim_current(), x.ptr, 1);
+	if (!p)
+		return 0;
+	sim_describe_addr(sim_current(), p, where, sizeof(where));
+	if (strstr(where, "bucket head"))
+		return FUZZ_CLASS(FAKE_BUCKET);
+	if (strstr(where, "end marker"))
+		return FUZZ_CLASS(END_MARKER);
+	if (strstr(where, "free chunk") && (strstr(where, "FREE_PREV") || strstr(where, "FREE_NEXT")))
+		return FUZZ_CLASS(UNLINK);
+	return 0;
+}
+
+/* The classes a finding shows, given what was written before it. */
+static unsigned finding_classes(const struct atk_event *ev, unsigned wrote)
+{
+	bool kernel_write = ev->cls == ATK_EV_ESCAPE && (ev->f.kind == SIM_FINDING_CONFINEMENT ||
+							 ev->f.kind == SIM_FINDING_KERNEL_FAULT);
+	unsigned c = wrote & FUZZ_CLASS(END_MARKER);
+
+	if (kernel_write)
+		c |= wrote & (FUZZ_CLASS(UNLINK) | FUZZ_CLASS(FAKE_BUCKET));
+	if (ev->cls == ATK_EV_ESCAPE && !strcmp(ev->by, "overlapping blocks"))
+		c |= FUZZ_CLASS(OVERLAP);
+	return c;
+}
+
 static void record(struct fuzz_result *res, struct atk_finding *last, const struct atk_finding *f)
 {
 	bool again = res->found && f->kind == last->kind && !strcmp(f->message, last->message);
@@ -343,6 +387,7 @@ void fuzz_user_syscalls_run(const uint8_t *d, size_t n, const struct fuzz_opts *
 	struct fuzz_in in;
 	struct atk_event ev;
 	struct atk_finding last = { 0 }; /* the chain's last finding */
+	unsigned wrote = 0;              /* FUZZ_CLASS bits of the metadata written so far */
 	uint8_t l, c;
 	bool sof, ended = false; /* the run stopped at a finding */
 
@@ -387,8 +432,10 @@ void fuzz_user_syscalls_run(const uint8_t *d, size_t n, const struct fuzz_opts *
 		if (observer && observer->step)
 			observer->step(observer->ctx, u, &a, &ev);
 		res->ops = atk_session_steps(u);
+		wrote |= written_class(u);
 		if (is_finding(u, ll_layout_find(cfg.layout), &ev, o)) {
 			record(res, &last, &ev.f);
+			res->classes |= finding_classes(&ev, wrote);
 			ended = o->stop_at_first || run_ends_at(&ev);
 			if (ended)
 				break;

@@ -153,16 +153,20 @@ void sim_window_begin(struct sim *s, struct sim_thread *t)
 	/* Open the footprint now, in the view it names (it will be touched; a
 	 * fault per page costs more). */
 	for (int v = 0; v < 2; v++) {
-		bool any = false;
+		const uint8_t *cur = sim_cur(s, v);
+		bool closed = false;
 
-		memcpy(s->want, sim_cur(s, v), s->npages);
+		for (unsigned i = 0; i < s->nfpr && !closed; i++)
+			for (size_t pg = s->fpr[i].off / s->page; pg * s->page < s->fpr[i].end; pg++)
+				if ((s->fp_page[pg] & (FP_VIEW << v)) && cur[pg] != R_RW)
+					closed = true;
+		if (!closed)
+			continue; /* the usual case once the kernel has touched it */
+		memcpy(s->want, cur, s->npages);
 		for (size_t pg = 0; pg < s->npages; pg++)
-			if (s->fp_page[pg] & (FP_VIEW << v)) {
+			if (s->fp_page[pg] & (FP_VIEW << v))
 				s->want[pg] = R_RW;
-				any = true;
-			}
-		if (any)
-			sim_apply_view_rights(s, v, s->want);
+		sim_apply_view_rights(s, v, s->want);
 	}
 }
 
@@ -232,6 +236,7 @@ static void report_run(struct sim *s, struct sim_thread *t, size_t off, const ui
 	sim_finding_add(s, &f);
 }
 
+SIM_NO_COVERAGE
 static int by_page(const void *a, const void *b)
 {
 	size_t x = ((const struct sim_snap *)a)->page, y = ((const struct sim_snap *)b)->page;
