@@ -194,10 +194,11 @@ void sim_user_fault(struct sim *s, struct sim_thread *t, size_t off, int v, bool
 	sim_thread_die(s, t, SIM_OOPS_FAULT, msg);
 }
 
-/* One user access of n bytes, byte by byte. A soft thread's rights are the
- * table's, checked here as the MMU would check each byte, and the bytes go
- * through the backdoor whatever the views' rights are now; otherwise the
- * page rights decide. */
+/* One user access of n bytes, in address order. A soft thread's rights are
+ * the table's, checked here page by page (rights are per page, so the first
+ * byte the MMU would refuse is the first byte of a refused page, and the bytes
+ * before it land, as with a plain store); the bytes go through the backdoor
+ * whatever the views' rights are now. Otherwise the page rights decide. */
 static void user_copy(void *dst, const void *src, size_t n, bool write)
 {
 	struct sim *s = g_sim;

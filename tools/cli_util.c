@@ -422,6 +422,7 @@ bool cli_record_read(const char *cmd, const char *input_path, const uint8_t *dat
 	char sha[41], prefix[PATH_MAX], file[PATH_MAX + 64], json[2048], *dup = strdup(input_path);
 	FILE *in;
 	size_t n;
+	bool full;
 
 	memset(rec, 0, sizeof(*rec));
 	rec->op = -1;
@@ -441,7 +442,17 @@ bool cli_record_read(const char *cmd, const char *input_path, const uint8_t *dat
 	}
 	n = fread(json, 1, sizeof(json) - 1, in);
 	json[n] = '\0';
+	full = n == sizeof(json) - 1 && fgetc(in) != EOF;
 	fclose(in);
+	/* One whole JSON object: a cut one (a full disk, a crashed writer) would
+	 * pin nothing and silently change the run. */
+	while (n && (json[n - 1] == '\n' || json[n - 1] == ' '))
+		json[--n] = '\0';
+	if (!n || full || json[0] != '{' || json[n - 1] != '}' || !strstr(json, "\"kind\"") ||
+	    !strstr(json, "\"input_sha1\"")) {
+		fprintf(stderr, "heapsim %s: the record %s is truncated or not a finding record\n", cmd, file);
+		return false;
+	}
 	rec->found = true;
 	json_field(json, "target", rec->target, sizeof(rec->target));
 	json_field(json, "layout", rec->layout, sizeof(rec->layout));
