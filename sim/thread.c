@@ -426,9 +426,12 @@ void sim_threads_free(struct sim *s)
  * The truth is host-side: the threads whose pended_on is the queue, in
  * (priority, pend order). The arena links mirror it, as the target keeps them;
  * before the kernel uses a queue the mirror is compared with the truth: a
- * difference means someone else wrote kernel-trusted links.
+ * difference means someone else wrote kernel-trusted links. (The loops over
+ * the thread table here and in the scheduler are the simulator's own, not
+ * coverage a fuzzer should follow: SIM_NO_COVERAGE.)
  */
 
+SIM_NO_COVERAGE
 static unsigned waitq_members(struct sim *s, _wait_q_t *wq, struct sim_thread **out)
 {
 	unsigned n = 0;
@@ -447,6 +450,7 @@ static unsigned waitq_members(struct sim *s, _wait_q_t *wq, struct sim_thread **
 	return n;
 }
 
+SIM_NO_COVERAGE
 static void waitq_mirror(struct sim *s, _wait_q_t *wq)
 {
 	struct sim_thread *m[SIM_MAX_THREADS];
@@ -712,6 +716,7 @@ static void fire_timers(struct sim *s)
 	}
 }
 
+SIM_NO_COVERAGE
 static void expire(struct sim *s)
 {
 	for (unsigned i = 1; i <= SIM_MAX_THREADS; i++) {
@@ -734,6 +739,7 @@ static void expire(struct sim *s)
 	}
 }
 
+SIM_NO_COVERAGE
 static struct sim_thread *pick(struct sim *s)
 {
 	struct sim_thread *best = NULL;
@@ -768,6 +774,7 @@ static void run_thread(struct sim *s, struct sim_thread *t)
 	 * next return to user mode closes it. */
 }
 
+SIM_NO_COVERAGE
 static uint64_t next_deadline(const struct sim *s, bool *alive)
 {
 	uint64_t next = UINT64_MAX;
@@ -788,6 +795,7 @@ static uint64_t next_deadline(const struct sim *s, bool *alive)
 	return next;
 }
 
+SIM_NO_COVERAGE
 static bool timers_active(const struct sim *s)
 {
 	for (int i = 0; i < SIM_MAX_TIMERS; i++)
