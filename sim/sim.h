@@ -618,6 +618,12 @@ struct sim_syscall_def {
 	struct sim_footprint writes;
 	sim_syscall_footprint_fn footprint;
 	void *ctx;                     /* passed to verify, impl and footprint */
+	/* The simulator's own primitive (the built-in k_sem_*, k_mutex_*, k_yield,
+	 * k_sleep): once verified it acts on one registered object of its type,
+	 * writes only that object, and keeps wait queues and thread states
+	 * through the backdoor. Confinement could find nothing there but a
+	 * simulator bug, so no window copies pages for it. */
+	bool own_primitive;
 };
 
 /* Returns the syscall id (≥ 0), -EINVAL (missing name/impl), -EEXIST (name

@@ -378,7 +378,7 @@ uintptr_t sim_syscall_n(int id, unsigned nargs, const uintptr_t *in)
 	/* Only the footprint is opened here; the kernel opens anything else it
 	 * touches through faults (lazily). */
 	if (s->protect) {
-		t->confined = s->confine;
+		t->confined = s->confine && !sc->def.own_primitive;
 		t->windowed = true;
 		sim_window_begin(s, t);
 	}
@@ -566,7 +566,7 @@ void sim_syscalls_builtin(struct sim *s)
 	do {                                                           \
 		memset(&d, 0, sizeof(d));                              \
 		d.name = nm, d.nargs = n, d.verify = v, d.impl = im;   \
-		d.footprint = fpfn, d.ctx = s;                         \
+		d.footprint = fpfn, d.ctx = s, d.own_primitive = true; \
 		var = sim_syscall_register(s, &d);                     \
 	} while (0)
 	REG(id_sem_take, "k_sem_take", 2, vrfy_sem, impl_sem_take, fp_arg0_sem);
