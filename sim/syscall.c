@@ -80,6 +80,13 @@ static void snap_page(struct sim *s, size_t page)
 	s->fp_page[page] |= FP_SNAPPED;
 }
 
+/* The thread's own stack is its own: never copied, never reported. */
+static bool on_own_stack(const struct sim *s, const struct sim_thread *t, size_t page)
+{
+	size_t first = (size_t)((uint8_t *)t->stack - s->view[0]) / s->page;
+
+	return page >= first && page < first + t->stack_bytes / s->page;
+}
 
 /* Copying a page and comparing it later costs far less than closing it and
  * taking its fault (an mprotect flushes the TLB on every CPU): 64 pages
@@ -89,15 +96,15 @@ static void snap_page(struct sim *s, size_t page)
 #define WINDOW_SNAP_MAX 64
 
 /* Closes, in both views, the pages wholly outside the footprint (but the
- * thread's own stack, pages [sp, sp+sn)). */
+ * thread's own stack). */
 SIM_NO_COVERAGE
-static void close_outside(struct sim *s, size_t sp, size_t sn)
+static void close_outside(struct sim *s, const struct sim_thread *t)
 {
 	for (int v = 0; v < 2; v++) {
 		const uint8_t *cur = sim_cur(s, v);
 
 		for (size_t pg = 0; pg < s->npages; pg++)
-			s->want[pg] = (pg >= sp && pg < sp + sn) || s->fp_page[pg] ? cur[pg] : R_NONE;
+			s->want[pg] = on_own_stack(s, t, pg) || s->fp_page[pg] ? cur[pg] : R_NONE;
 		sim_apply_view_rights(s, v, s->want);
 	}
 }
@@ -105,9 +112,6 @@ static void close_outside(struct sim *s, size_t sp, size_t sn)
 SIM_NO_COVERAGE
 void sim_window_begin(struct sim *s, struct sim_thread *t)
 {
-	size_t sp = (size_t)((uint8_t *)t->stack - s->view[0]) / s->page;
-	size_t sn = t->stack_bytes / s->page;
-
 	memset(s->fp_page, 0, s->npages);
 	s->nfpr = 0;
 	for (unsigned i = 0; i < t->fp.n; i++) {
@@ -140,14 +144,14 @@ void sim_window_begin(struct sim *s, struct sim_thread *t)
 		/* footprint pages only partly inside: opened below, copied now */
 		for (unsigned i = 0; i < s->nfpr; i++)
 			for (pg = s->fpr[i].off / s->page; pg * s->page < s->fpr[i].end; pg++)
-				if ((s->fp_page[pg] & FP_PART) && !(pg >= sp && pg < sp + sn))
+				if ((s->fp_page[pg] & FP_PART) && !on_own_stack(s, t, pg))
 					snap_page(s, pg);
 		SIM_FOR_EACH_BIT(s->open, s->npages, pg)
-			n += !s->fp_page[pg] && !(pg >= sp && pg < sp + sn);
+			n += !s->fp_page[pg] && !on_own_stack(s, t, pg);
 		if (n > WINDOW_SNAP_MAX)
-			close_outside(s, sp, sn);
+			close_outside(s, t);
 		SIM_FOR_EACH_BIT(s->open, s->npages, pg)
-			if (!(s->fp_page[pg] & FP_FULL) && !(pg >= sp && pg < sp + sn))
+			if (!(s->fp_page[pg] & FP_FULL) && !on_own_stack(s, t, pg))
 				snap_page(s, pg);
 	}
 	/* Open the footprint now, in the view it names (it will be touched; a
@@ -168,14 +172,6 @@ void sim_window_begin(struct sim *s, struct sim_thread *t)
 				s->want[pg] = R_RW;
 		sim_apply_view_rights(s, v, s->want);
 	}
-}
-
-/* The thread's own stack is its own: never copied, never reported. */
-static bool on_own_stack(const struct sim *s, const struct sim_thread *t, size_t page)
-{
-	size_t first = (size_t)((uint8_t *)t->stack - s->view[0]) / s->page;
-
-	return page >= first && page < first + t->stack_bytes / s->page;
 }
 
 /* Called from the SIGSEGV handler: the kernel touched a page of view v it
