@@ -125,6 +125,21 @@ struct fuzz_program_shape {
 	 * dictionary */
 	const char *const *target_names;
 	unsigned ntarget_names;
+	/* technique skeletons: whole operations of a catalogue attack in the
+	 * decoder's encoding, which the mutator inserts as one unit (the 16-bit
+	 * words at `fresh` get random values each time) */
+	const struct fuzz_skeleton *skeletons;
+	size_t nskeletons;
+};
+
+#define FUZZ_SKELETON_FRESH 4
+struct fuzz_skeleton {
+	const char *name;                     /* the catalogue scenario it follows */
+	const uint8_t *bytes;
+	size_t len;
+	uint8_t fresh[FUZZ_SKELETON_FRESH];   /* offsets of random 16-bit words (0: none) */
+	unsigned classes;                     /* the FUZZ_CLASS bits it reaches (pr10807-v3,
+					       * basic, fresh words 0x4000: test_mutator) */
 };
 
 /* One operation as framed: where it starts, its kind, its fields. */

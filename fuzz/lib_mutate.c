@@ -391,7 +391,24 @@ static bool emit_opval(struct out *o, const struct opval *ov)
 	return true;
 }
 
-enum edit { ED_INSERT, ED_DELETE, ED_DUPLICATE, ED_SWAP, ED_FIELD, ED_HEADER, ED_NEDITS };
+enum edit { ED_INSERT, ED_DELETE, ED_DUPLICATE, ED_SWAP, ED_FIELD, ED_HEADER, ED_SKELETON, ED_NEDITS };
+
+/* A technique skeleton, whole, with fresh random words where it asks. */
+static bool emit_skeleton(struct out *o, struct rng *r, const struct fuzz_program_shape *sh)
+{
+	const struct fuzz_skeleton *k = &sh->skeletons[below(r, (unsigned)sh->nskeletons)];
+	size_t at = o->n, nops = 0;
+	struct fuzz_op op;
+
+	for (size_t pos = 0; pos < k->len; nops++)
+		pos += fuzz_op_frame(sh, k->bytes, k->len, pos, false, &op);
+	if (o->ops + nops > o->max_ops || !emit(o, k->bytes, k->len))
+		return false;
+	for (int i = 0; i < FUZZ_SKELETON_FRESH && k->fresh[i]; i++)
+		put16(o->p + at + k->fresh[i], (unsigned)rnd(r));
+	o->ops += (unsigned)nops;
+	return true;
+}
 
 static size_t byte_fallback(uint8_t *data, size_t size, size_t max, struct rng *r, fuzz_byte_mutator bm)
 {
@@ -428,7 +445,9 @@ size_t fuzz_mutate(const struct fuzz_target *t, const struct fuzz_opts *o, uint8
 		frame_program(sh, o, src, size, &pr);
 	}
 	out.max_ops = sh->max_ops;
-	e = pr.nops ? (enum edit)below(&r, ED_NEDITS) : ED_INSERT;
+	e = (enum edit)below(&r, sh->nskeletons ? ED_NEDITS : ED_SKELETON);
+	if (!pr.nops && e != ED_SKELETON)
+		e = ED_INSERT;
 	i = pr.nops ? below(&r, (unsigned)pr.nops) : 0;
 	j = pr.nops ? below(&r, (unsigned)pr.nops) : 0;
 	emit(&out, src, pr.header);
@@ -445,6 +464,8 @@ size_t fuzz_mutate(const struct fuzz_target *t, const struct fuzz_opts *o, uint8
 			opval_new(&r, sh, pr.sof_main, &ov);
 			emit_opval(&out, &ov);
 		}
+		if (k == i && e == ED_SKELETON && !pr.sof_main)
+			emit_skeleton(&out, &r, sh);
 		if (k == pr.nops)
 			break;
 		if (k == i && e == ED_DELETE)

@@ -242,8 +242,54 @@ static size_t header_bytes(const struct fuzz_opts *o)
 	return 2; /* layout, configuration: read even when pinned */
 }
 
+/*
+ * The catalogue's techniques as operations (attack/scenarios/NAME.scn), for the
+ * mutator to insert whole. A 64-byte block is `alloc` 00/08/10/18/20 (slot
+ * 0-4), flags 01 (USER|COHERENT) or 00 (USER), size b040, no alignment; 64-byte
+ * allocations take 16 chunk units each (cache-line aligned), the first one on
+ * a fresh 32-bit heap is chunk 15. Each was checked on pr10807-v3 at hardening
+ * basic to reach its class (fuzz.h); test_mutator frames each exactly.
+ */
+static const uint8_t sk_unlink[] = {     /* free-list-unlink: forged links, then an allocation */
+	0x00, 0x01, 0x40, 0xb0, 0x00, 0x08, 0x01, 0x40, 0xb0, 0x00, /* alloc A, B */
+	0x02,                                                       /* free A */
+	0x06, 0x02, 0, 0, 0x06, 0x03, 0, 0,                         /* A.prev, A.next := random */
+	0x10, 0x01, 0x40, 0xb0, 0x00,                               /* alloc C */
+};
+static const uint8_t sk_bucket[] = {     /* bucket-head-poison: a fake free chunk inside A */
+	0x00, 0x00, 0x00, 0xb2, 0x00, 0x08, 0x00, 0x40, 0xb0, 0x00, /* alloc A 512, G 64 */
+	0x0c, 0x08, 0x02, 0x00, 0x03, 0x00,                         /* L (chunk a+1): used, 1 unit */
+	0x0c, 0x08, 0x08, 0x00, 0x01, 0x00,                         /* F (a+2): left 1 */
+	0x0c, 0x08, 0x0a, 0x00, 0x28, 0x00,                         /*   free, 20 units */
+	0x0c, 0x08, 0x0c, 0x00, 0, 0, 0x0c, 0x08, 0x0e, 0x00, 0, 0, /*   prev, next := random */
+	0x0c, 0x08, 0xa8, 0x00, 0x14, 0x00,                         /* R (a+22): left 20 */
+	0x0c, 0x08, 0xaa, 0x00, 0x05, 0x00,                         /*   used, 2 units */
+	0x1c, 0x04, 0x20, 0x00, 0x11, 0x00, 0x00, 0x00,             /* zheap bucket[4] := a+2 */
+	0x1c, 0x04, 0x0c, 0x00, 0x10, 0x00, 0x00, 0x00,             /* zheap avail := bucket 4 */
+	0x10, 0x00, 0x40, 0xb0, 0x00,                               /* alloc C 64 (bucket 4) */
+};
+static const uint8_t sk_left[] = {       /* left-size-forgery: B's left skips A */
+	0x00, 0x01, 0x40, 0xb0, 0x00, 0x08, 0x01, 0x40, 0xb0, 0x00, /* alloc Z, A */
+	0x10, 0x01, 0x40, 0xb0, 0x00, 0x18, 0x01, 0x40, 0xb0, 0x00, /* alloc B, C */
+	0x02,                                                       /* free Z */
+	0x16, 0x00, 0x20, 0x00,                                     /* B.left := id(B) - id(Z) */
+	0x12,                                                       /* free B */
+	0x20, 0x01, 0xc0, 0xb0, 0x00,                               /* alloc D 192 */
+};
+static const uint8_t sk_end[] = {        /* end-marker-forgery: the end marker's header */
+	0x1c, 0x05, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00,            /* end := left 1, size 0 */
+	0x00, 0x01, 0x40, 0xb0, 0x00,                               /* alloc A */
+};
+static const struct fuzz_skeleton skeletons[] = {
+	{ "free-list-unlink", sk_unlink, sizeof(sk_unlink), { 13, 17 }, FUZZ_CLASS(UNLINK) },
+	{ "bucket-head-poison", sk_bucket, sizeof(sk_bucket), { 32, 38 }, FUZZ_CLASS(FAKE_BUCKET) },
+	{ "left-size-forgery", sk_left, sizeof(sk_left), { 0 }, FUZZ_CLASS(OVERLAP) },
+	{ "end-marker-forgery", sk_end, sizeof(sk_end), { 0 }, FUZZ_CLASS(END_MARKER) },
+};
+
 const struct fuzz_program_shape fuzz_user_syscalls_shape = {
 	op_kinds, sizeof(op_kinds) / sizeof(op_kinds[0]), MAX_STEPS, header_bytes, target_names, NTARGETS,
+	skeletons, sizeof(skeletons) / sizeof(skeletons[0]),
 };
 
 static const struct fuzz_observer *observer;

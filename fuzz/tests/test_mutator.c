@@ -170,6 +170,52 @@ static void test_cross_over_splices_whole_operations(void **state)
 	}
 }
 
+/* Each technique skeleton is whole operations of the table, the decoder
+ * reads each as the table says, and run alone on a fresh pr10807-v3 heap at
+ * hardening basic it reaches the class it is for. */
+static void test_skeletons_are_whole_operations(void **state)
+{
+	const struct fuzz_program_shape *sh = &fuzz_user_syscalls_shape;
+	struct fuzz_op op;
+
+	(void)state;
+	assert_true(sh->nskeletons >= 4);
+	for (size_t k = 0; k < sh->nskeletons; k++) {
+		const struct fuzz_skeleton *sk = &sh->skeletons[k];
+		uint8_t in[256] = { 2, 0x18 }; /* kernel-only, a 128 KiB 32-bit heap */
+		size_t at = 0, ops = 0;
+
+		while (at < sk->len) {
+			at += fuzz_op_frame(sh, sk->bytes, sk->len, at, false, &op);
+			assert_non_null(op.kind);
+			ops++;
+		}
+		assert_int_equal(at, sk->len);
+		for (int i = 0; i < FUZZ_SKELETON_FRESH && sk->fresh[i]; i++)
+			assert_true(sk->fresh[i] + 2u <= sk->len);
+		assert_true(2 + sk->len <= sizeof(in));
+		memcpy(in + 2, sk->bytes, sk->len);
+		for (int i = 0; i < FUZZ_SKELETON_FRESH && sk->fresh[i]; i++)
+			in[2 + sk->fresh[i] + 1] = 0x40; /* 0x4000: the kernel data after the heap */
+		{
+			struct fuzz_result res;
+			struct fuzz_opts o;
+
+			memset(&res, 0, sizeof(res));
+			fuzz_opts_default(&o);
+			o.layout = "pr10807-v3";
+			o.hardening = SYS_HEAP_HARDENING_BASIC;
+			fuzz_user_syscalls_run(in, 2 + sk->len, &o, &res);
+			if (res.ops != ops || (res.found && res.finding.kind == SIM_FINDING_HARNESS))
+				fail_msg("%s: %lu of %zu operations ran (%s)", sk->name, res.ops, ops,
+					 res.finding.message);
+			if ((res.classes & sk->classes) != sk->classes)
+				fail_msg("%s: classes %#x, want %#x (chain %s)", sk->name, res.classes,
+					 sk->classes, res.chain);
+		}
+	}
+}
+
 static void test_dictionary_from_table(void **state)
 {
 	char *text = NULL;
@@ -195,6 +241,7 @@ int main(void)
 		cmocka_unit_test(test_mutations_keep_framing),
 		cmocka_unit_test(test_cross_over_splices_whole_operations),
 		cmocka_unit_test(test_dictionary_from_table),
+		cmocka_unit_test(test_skeletons_are_whole_operations),
 	};
 
 	return cmocka_run_group_tests_name("fuzz_mutator", tests, NULL, NULL);
