@@ -79,6 +79,8 @@ struct atk_scenario {
 	char vars[SC_MAX_VARS][24];
 	size_t nvars;
 	bool fuzz_oracles;        /* `oracles fuzzer`: the fuzz_user_syscalls harness's rules */
+	bool escape_only;         /* `oracles fuzzer escape|beyond`: the harness's oracle set */
+	bool beyond;              /*   beyond: not the layout's by-design exposure either */
 	struct atk_budget budget;
 };
 
@@ -856,9 +858,13 @@ static bool parse_setting(struct parser *p, char **tok, int n)
 				       "depend on it)");
 		s->word_bits = (unsigned)v;
 	} else if (!strcmp(tok[0], "oracles")) {
-		if (n != 2 || (strcmp(tok[1], "fuzzer") && strcmp(tok[1], "scenario")))
-			return fail(p, "usage: oracles fuzzer|scenario");
+		if (n < 2 || n > 3 || (strcmp(tok[1], "fuzzer") && strcmp(tok[1], "scenario")) ||
+		    (n == 3 && (strcmp(tok[1], "fuzzer") ||
+				(strcmp(tok[2], "all") && strcmp(tok[2], "escape") && strcmp(tok[2], "beyond")))))
+			return fail(p, "usage: oracles fuzzer [all|escape|beyond] | oracles scenario");
 		s->fuzz_oracles = !strcmp(tok[1], "fuzzer");
+		s->escape_only = n == 3 && strcmp(tok[2], "all");
+		s->beyond = n == 3 && !strcmp(tok[2], "beyond");
 	} else if (!strcmp(tok[0], "stats")) {
 		if (n != 2 || (strcmp(tok[1], "on") && strcmp(tok[1], "off")))
 			return fail(p, "usage: stats on|off");
@@ -1220,6 +1226,21 @@ int atk_scenario_run(const struct atk_scenario *s, const char *layout, int harde
 	return atk_scenario_run_observed(s, layout, hardening, trace, out, NULL);
 }
 
+/* The harness's oracle set (`oracles fuzzer escape|beyond`): detections and
+ * corruption the kernel has not acted on are not findings, and under beyond
+ * neither is the layout's by-design exposure (fuzz/lib_user_syscalls.c). */
+static bool in_oracle_set(const struct atk_scenario *s, const char *layout, const struct atk_event *ev)
+{
+	const struct ll_layout *l = ll_layout_find(layout);
+
+	if (!s->escape_only || ev->cls < ATK_EV_DETECTED || ev->cls > ATK_EV_ESCAPE)
+		return true;
+	if (ev->cls != ATK_EV_ESCAPE)
+		return false;
+	return !(s->beyond && l && l->kobj_exposed &&
+		 (ev->f.kind == SIM_FINDING_KOBJ_CHANGED || ev->f.kind == SIM_FINDING_KERNEL_TRUSTS_USER));
+}
+
 int atk_scenario_run_observed(const struct atk_scenario *s, const char *layout, int hardening,
 			      FILE *trace, struct atk_verdict *out, const struct atk_observer *obs)
 {
@@ -1248,7 +1269,7 @@ int atk_scenario_run_observed(const struct atk_scenario *s, const char *layout, 
 	cfg.heap_bytes = s->heap_bytes;
 	cfg.runtime_stats = s->runtime_stats;
 	cfg.trace = trace;
-	cfg.check_each_step = s->fuzz_oracles;
+	cfg.check_each_step = s->fuzz_oracles && !s->escape_only;
 	memset(&run_vars, 0, sizeof(run_vars));
 	cfg.precheck_writes = s->fuzz_oracles;
 	err = atk_session_open(&u, &cfg);
@@ -1284,6 +1305,8 @@ int atk_scenario_run_observed(const struct atk_scenario *s, const char *layout, 
 		atk_session_step(u, &s->acts[i], &ev);
 		if (obs && obs->step)
 			obs->step(obs->ctx, u, &s->acts[i], &ev);
+		if (!in_oracle_set(s, layout, &ev))
+			continue; /* not a finding for the harness's oracle set */
 		if (ev.cls >= ATK_EV_DETECTED && ev.cls <= ATK_EV_ESCAPE)
 			chain_add(&chain, ev.f.kind);
 		switch (ev.cls) {
@@ -1328,7 +1351,7 @@ int atk_scenario_run_observed(const struct atk_scenario *s, const char *layout, 
 	}
 	if (escape.cls) {
 		*out = escape;
-	} else if (!out->cls) {
+	} else if (!out->cls && !s->escape_only) {
 		atk_session_final(u, &ev);
 		if (ev.cls == ATK_EV_CORRUPT) {
 			verdict_set(out, ATK_V_CORRUPTED, "validate", ev.f.message);

@@ -313,9 +313,11 @@ static char *scenario_text(const struct export_run *x, const char *sha, size_t *
 		atk_finding_class(fd), fd->syscall[0] ? fd->syscall : "a user step", fd->layout,
 		fd->hardening);
 	fprintf(f, "# Exported by heapsim export --scenario; steps the harness skipped are left out.\n");
-	fprintf(f, "layouts %s\nhardening %s\nword %u\nheap-bytes %zu\noracles fuzzer\n\n",
+	fprintf(f, "layouts %s\nhardening %s\nword %u\nheap-bytes %zu\noracles fuzzer%s%s\n\n",
 		x->cfg.layout, sys_heap_hardening_name((enum sys_heap_hardening)x->cfg.hardening),
-		x->cfg.word_bits, x->cfg.heap_bytes);
+		x->cfg.word_bits, x->cfg.heap_bytes,
+		fd->oracle[0] && strcmp(fd->oracle, "all") ? " " : "",
+		fd->oracle[0] && strcmp(fd->oracle, "all") ? fd->oracle : "");
 	for (size_t i = 0; i < x->n; i++) {
 		if (i + 1 == x->n)
 			fprintf(f, "# the finding: %s\n", fd->message);
