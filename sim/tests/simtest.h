@@ -8,10 +8,13 @@
 #define SIMTEST_H
 
 #include <setjmp.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -93,6 +96,46 @@ static inline size_t fx_count_findings(struct fx *f, enum sim_finding_kind kind)
 		if (fs[i].kind == kind)
 			c++;
 	return c;
+}
+
+/* A thread body: ten k_yield round trips, counted in the int at `counter`. */
+static inline void fx_yield_ten(void *counter, void *b, void *c)
+{
+	(void)b, (void)c;
+	for (int i = 0; i < 10; i++) {
+		k_yield();
+		(*(volatile int *)counter)++;
+	}
+}
+
+/* Runs fn(arg) in a child process with the default SIGSEGV and SIGABRT
+ * actions (CMocka's would turn an abort into a test failure there) and its
+ * stderr in err; returns the child's wait status. For what must abort. */
+static inline int fx_run_child(void (*fn)(void *), void *arg, char *err, size_t len)
+{
+	int fds[2], status;
+	size_t got = 0;
+	ssize_t r;
+	pid_t pid;
+
+	assert_int_equal(pipe(fds), 0);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		signal(SIGSEGV, SIG_DFL);
+		signal(SIGABRT, SIG_DFL);
+		close(fds[0]);
+		dup2(fds[1], STDERR_FILENO);
+		fn(arg);
+		_exit(0);
+	}
+	close(fds[1]);
+	while (got + 1 < len && (r = read(fds[0], err + got, len - 1 - got)) > 0)
+		got += (size_t)r;
+	err[got] = 0;
+	close(fds[0]);
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	return status;
 }
 
 #endif

@@ -290,15 +290,7 @@ static void test_protection_disabled(void **state)
 	fx_fini(&F);
 }
 
-static volatile int rounds;
-static void user_yields(void *a, void *b, void *c)
-{
-	(void)a, (void)b, (void)c;
-	for (int i = 0; i < 10; i++) {
-		k_yield();
-		rounds++;
-	}
-}
+static int rounds;
 
 static void test_rights_switching_is_minimal(void **state)
 {
@@ -310,7 +302,7 @@ static void test_rights_switching_is_minimal(void **state)
 	/* Without confinement a round trip is exactly user -> kernel -> user. */
 	sim_set_confine(F.s, false);
 	rounds = 0;
-	fx_thread(&F, "u", user_yields, NULL, 5, true);
+	fx_thread(&F, "u", fx_yield_ten, &rounds, 5, true);
 	/* From every page open: a kept arena starts with its last rights. */
 	sim_set_protect(F.s, false);
 	sim_set_protect(F.s, true);
@@ -339,7 +331,7 @@ static void test_rights_switching_is_minimal(void **state)
 	 * rights either. */
 	fx_init(&F);
 	rounds = 0;
-	fx_thread(&F, "u", user_yields, NULL, 5, true);
+	fx_thread(&F, "u", fx_yield_ten, &rounds, 5, true);
 	/* From every page open: a kept arena starts with its last rights. */
 	sim_set_protect(F.s, false);
 	sim_set_protect(F.s, true);
@@ -438,32 +430,23 @@ static void overflow_child(bool in_syscall, bool user)
 	_exit(10 + (int)(n < 100 ? n : 100));
 }
 
+struct overflow_case {
+	bool in_syscall, user;
+};
+
+static void overflow_in_child(void *arg)
+{
+	const struct overflow_case *c = arg;
+
+	overflow_child(c->in_syscall, c->user);
+}
+
 /* Runs overflow_child in a child process; returns its wait status and stderr. */
 static int run_overflow(bool in_syscall, bool user, char *err, size_t len)
 {
-	int fds[2], status;
-	size_t got = 0;
-	ssize_t r;
-	pid_t pid;
+	struct overflow_case c = { in_syscall, user };
 
-	assert_int_equal(pipe(fds), 0);
-	pid = fork();
-	assert_true(pid >= 0);
-	if (pid == 0) {
-		/* CMocka's handlers would turn the abort into a test failure in the child. */
-		signal(SIGSEGV, SIG_DFL);
-		signal(SIGABRT, SIG_DFL);
-		close(fds[0]);
-		dup2(fds[1], STDERR_FILENO);
-		overflow_child(in_syscall, user);
-	}
-	close(fds[1]);
-	while (got + 1 < len && (r = read(fds[0], err + got, len - 1 - got)) > 0)
-		got += (size_t)r;
-	err[got] = 0;
-	close(fds[0]);
-	assert_int_equal(waitpid(pid, &status, 0), pid);
-	return status;
+	return fx_run_child(overflow_in_child, &c, err, len);
 }
 
 static void assert_overflow_aborts(bool in_syscall, bool user, const char *want)

@@ -11,7 +11,7 @@
 #include "simtest.h"
 
 static struct fx F;
-static volatile int rounds;
+static int rounds;
 
 struct access {
 	uint8_t *p;
@@ -139,15 +139,6 @@ static void test_loads_alike(void **state)
 	same_as_page_rights(1, 16, 4, false, false); /* read-only partition */
 }
 
-static void user_yields(void *a, void *b, void *c)
-{
-	(void)a, (void)b, (void)c;
-	for (int i = 0; i < 10; i++) {
-		k_yield();
-		rounds++;
-	}
-}
-
 static void test_round_trips_change_no_rights(void **state)
 {
 	struct sim_stats st;
@@ -156,7 +147,7 @@ static void test_round_trips_change_no_rights(void **state)
 	fx_init(&F);
 	sim_set_confine(F.s, false);
 	rounds = 0;
-	thread("u", user_yields, NULL, true);
+	thread("u", fx_yield_ten, &rounds, true);
 	sim_stats_reset(F.s);
 	assert_int_equal(sim_run(F.s, UINT64_MAX), SIM_RUN_IDLE);
 	sim_stats_get(F.s, &st);
@@ -169,7 +160,7 @@ static void test_round_trips_change_no_rights(void **state)
 	 * (a call per view), then nothing changes. */
 	fx_init(&F);
 	rounds = 0;
-	thread("u", user_yields, NULL, true);
+	thread("u", fx_yield_ten, &rounds, true);
 	sim_set_protect(F.s, false); /* every page open: the most a window closes */
 	sim_set_protect(F.s, true);
 	sim_stats_reset(F.s);
@@ -237,37 +228,26 @@ static void plain_store(void *a, void *b, void *c)
 	*(volatile uint8_t *)a = 1; /* allowed, but not through sim_user_store */
 }
 
-static void test_plain_access_by_soft_thread_aborts(void **state)
+/* The child: a soft thread under soft_check stores plainly. */
+static void plain_store_child(void *arg)
 {
 	struct sim_config cfg;
+
+	(void)arg;
+	sim_config_default(&cfg);
+	cfg.soft_check = true;
+	fx_init_cfg(&F, &cfg);
+	thread("u", plain_store, F.upart, true);
+	sim_run(F.s, UINT64_MAX);
+}
+
+static void test_plain_access_by_soft_thread_aborts(void **state)
+{
 	char err[1024];
-	int fds[2], status;
-	size_t got = 0;
-	ssize_t r;
-	pid_t pid;
+	int status;
 
 	(void)state;
-	assert_int_equal(pipe(fds), 0);
-	pid = fork();
-	assert_true(pid >= 0);
-	if (pid == 0) {
-		signal(SIGSEGV, SIG_DFL);
-		signal(SIGABRT, SIG_DFL);
-		close(fds[0]);
-		dup2(fds[1], STDERR_FILENO);
-		sim_config_default(&cfg);
-		cfg.soft_check = true;
-		fx_init_cfg(&F, &cfg);
-		thread("u", plain_store, F.upart, true);
-		sim_run(F.s, UINT64_MAX);
-		_exit(0);
-	}
-	close(fds[1]);
-	while (got + 1 < sizeof(err) && (r = read(fds[0], err + got, sizeof(err) - 1 - got)) > 0)
-		got += (size_t)r;
-	err[got] = 0;
-	close(fds[0]);
-	assert_int_equal(waitpid(pid, &status, 0), pid);
+	status = fx_run_child(plain_store_child, NULL, err, sizeof(err));
 	if (!WIFSIGNALED(status) || WTERMSIG(status) != SIGABRT)
 		fail_msg("a plain store by a soft thread went unnoticed: %s", err);
 	if (!strstr(err, "thread 'u' (soft_rights)") || !strstr(err, "plain access"))
