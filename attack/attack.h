@@ -197,6 +197,15 @@ struct atk_event {
 	struct atk_finding f;  /* filled for DETECTED, CORRUPT, ESCAPE */
 };
 
+/*
+ * The layout's exposure itself: on a layout that leaves kernel-trusted
+ * objects user-writable by design, a user write that changed one, and the
+ * kernel then using a value from one. What the kernel does next (a fault, a
+ * write outside a footprint, a hang) is beyond it. The rule of the oracle set
+ * "beyond", for the fuzz harness and for scenarios alike.
+ */
+bool atk_event_by_design(const char *layout, const struct atk_event *ev);
+
 struct atk_session_config {
 	const char *layout;
 	int hardening;          /* enum sys_heap_hardening */

@@ -86,3 +86,11 @@ void atk_chain_add(char *chain, size_t len, enum sim_finding_kind k)
 	if (n + (n ? 1 : 0) + strlen(name) < len)
 		snprintf(chain + n, len - n, "%s%s", n ? ">" : "", name);
 }
+
+bool atk_event_by_design(const char *layout, const struct atk_event *ev)
+{
+	const struct ll_layout *l = ll_layout_find(layout);
+
+	return l && l->kobj_exposed &&
+	       (ev->f.kind == SIM_FINDING_KOBJ_CHANGED || ev->f.kind == SIM_FINDING_KERNEL_TRUSTS_USER);
+}

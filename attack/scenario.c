@@ -1231,14 +1231,9 @@ int atk_scenario_run(const struct atk_scenario *s, const char *layout, int harde
  * neither is the layout's by-design exposure (fuzz/lib_user_syscalls.c). */
 static bool in_oracle_set(const struct atk_scenario *s, const char *layout, const struct atk_event *ev)
 {
-	const struct ll_layout *l = ll_layout_find(layout);
-
 	if (!s->escape_only || ev->cls < ATK_EV_DETECTED || ev->cls > ATK_EV_ESCAPE)
 		return true;
-	if (ev->cls != ATK_EV_ESCAPE)
-		return false;
-	return !(s->beyond && l && l->kobj_exposed &&
-		 (ev->f.kind == SIM_FINDING_KOBJ_CHANGED || ev->f.kind == SIM_FINDING_KERNEL_TRUSTS_USER));
+	return ev->cls == ATK_EV_ESCAPE && !(s->beyond && atk_event_by_design(layout, ev));
 }
 
 int atk_scenario_run_observed(const struct atk_scenario *s, const char *layout, int hardening,

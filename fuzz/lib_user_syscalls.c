@@ -299,23 +299,13 @@ void fuzz_user_syscalls_observe(const struct fuzz_observer *obs)
 	observer = obs;
 }
 
-/* The layout's exposure itself: on a layout that leaves kernel-trusted
- * objects user-writable by design, a user write that changed one, and the
- * kernel then using a value from one. What the kernel does next (a fault,
- * a write outside a footprint, a hang) is beyond it. */
-static bool by_design_exposure(const struct ll_layout *l, const struct atk_event *ev)
-{
-	return l->kobj_exposed &&
-	       (ev->f.kind == SIM_FINDING_KOBJ_CHANGED || ev->f.kind == SIM_FINDING_KERNEL_TRUSTS_USER);
-}
-
 /* Is this step's event a finding for the fuzzer? */
 static bool is_finding(const struct atk_session *u, const struct ll_layout *l, const struct atk_event *ev,
 		       const struct fuzz_opts *o)
 {
 	switch (ev->cls) {
 	case ATK_EV_ESCAPE:
-		return !(o->beyond_exposure && by_design_exposure(l, ev));
+		return !(o->beyond_exposure && atk_event_by_design(l->name, ev));
 	case ATK_EV_CORRUPT:
 		return !o->escape_only;
 	case ATK_EV_DETECTED:
