@@ -102,6 +102,7 @@ void fuzz_run(const struct fuzz_target *t, const uint8_t *data, size_t size,
 static struct fuzz_opts lf_opts = { .hardening = -1 };
 static const char *lf_keep_identity; /* HEAPSIM_KEEP_IDENTITY: minimisation keeps this bug */
 static FILE *lf_class_log;           /* HEAPSIM_CLASS_LOG: depth measurement (fuzz.h) */
+static const char *lf_class_log_path;
 static unsigned lf_classes_seen;
 static bool lf_keep_class_only;
 static const char *lf_prefix = "";
@@ -218,10 +219,10 @@ static int lf_init(const struct fuzz_target *t, const char *pinned, int *argc, c
 	lf_opts.bytes_mutator = mutator && !strcmp(mutator, "bytes");
 	lf_keep_identity = getenv("HEAPSIM_KEEP_IDENTITY");
 	{
-		const char *log = getenv("HEAPSIM_CLASS_LOG");
-
-		if (log && *log && !(lf_class_log = fopen(log, "a"))) {
-			fprintf(stderr, "heapsim: HEAPSIM_CLASS_LOG: cannot open %s\n", log);
+		lf_class_log_path = getenv("HEAPSIM_CLASS_LOG");
+		if (lf_class_log_path && *lf_class_log_path &&
+		    !(lf_class_log = fopen(lf_class_log_path, "a"))) {
+			fprintf(stderr, "heapsim: HEAPSIM_CLASS_LOG: cannot open %s\n", lf_class_log_path);
 			exit(2);
 		}
 	}
@@ -303,8 +304,7 @@ int fuzz_lf_run(const struct fuzz_target *t, const uint8_t *data, size_t size)
 
 				fprintf(lf_class_log, "%lu %s\n", inputs, fuzz_class_names[i]);
 				fflush(lf_class_log);
-				snprintf(path, sizeof(path), "%s.%s", getenv("HEAPSIM_CLASS_LOG"),
-					 fuzz_class_names[i]);
+				snprintf(path, sizeof(path), "%s.%s", lf_class_log_path, fuzz_class_names[i]);
 				if ((f = fopen(path, "wb"))) {
 					fwrite(data, 1, size, f);
 					fclose(f);
