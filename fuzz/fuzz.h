@@ -237,7 +237,8 @@ struct fuzz_result {
  *    after the user wrote a free chunk's FREE_PREV or FREE_NEXT;
  *  - fake-bucket: such a kernel write after the user wrote a z_heap bucket head;
  *  - overlapping-blocks: the allocator handed out memory of a live block;
- *  - end-marker: any finding after the user wrote the end marker's header.
+ *  - end-marker: such a kernel write after the user wrote the end marker's
+ *    header (its width: SIZE and the used bit, or its LEFT_SIZE).
  * A heuristic over what was written, not a proof of the path taken.
  */
 #define FUZZ_CLASSES(X)                                     \

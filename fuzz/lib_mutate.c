@@ -393,6 +393,26 @@ static bool emit_opval(struct out *o, const struct opval *ov)
 
 enum edit { ED_INSERT, ED_DELETE, ED_DUPLICATE, ED_SWAP, ED_FIELD, ED_HEADER, ED_SKELETON, ED_NEDITS };
 
+/* How often each edit is chosen, in eighths (the byte fallback aside). A
+ * skeleton is a whole technique where a single inserted operation is one
+ * step of one: it gets a quarter of the edits, so that each of the four
+ * technique classes is tried early (bench/class-depth.sh), while the
+ * single-operation edits keep three quarters to explore around it. */
+static const uint8_t edit_weight[ED_NEDITS] = { 1, 1, 1, 1, 1, 1, 2 };
+
+static enum edit pick_edit(struct rng *r, bool skeletons)
+{
+	unsigned total = 0, x;
+	int e;
+
+	for (e = 0; e < ED_NEDITS; e++)
+		total += e == ED_SKELETON && !skeletons ? 0 : edit_weight[e];
+	x = below(r, total);
+	for (e = 0; x >= edit_weight[e]; e++)
+		x -= edit_weight[e];
+	return (enum edit)e;
+}
+
 /* A technique skeleton, whole, with fresh random words where it asks. */
 static bool emit_skeleton(struct out *o, struct rng *r, const struct fuzz_program_shape *sh)
 {
@@ -445,7 +465,7 @@ size_t fuzz_mutate(const struct fuzz_target *t, const struct fuzz_opts *o, uint8
 		frame_program(sh, o, src, size, &pr);
 	}
 	out.max_ops = sh->max_ops;
-	e = (enum edit)below(&r, sh->nskeletons ? ED_NEDITS : ED_SKELETON);
+	e = pick_edit(&r, sh->nskeletons);
 	if (!pr.nops && e != ED_SKELETON)
 		e = ED_INSERT;
 	i = pr.nops ? below(&r, (unsigned)pr.nops) : 0;

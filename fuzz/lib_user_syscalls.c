@@ -276,15 +276,19 @@ static const uint8_t sk_left[] = {       /* left-size-forgery: B's left skips A 
 	0x12,                                                       /* free B */
 	0x20, 0x01, 0xc0, 0xb0, 0x00,                               /* alloc D 192 */
 };
-static const uint8_t sk_end[] = {        /* end-marker-forgery: the end marker's header */
-	0x1c, 0x05, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00,            /* end := left 1, size 0 */
-	0x00, 0x01, 0x40, 0xb0, 0x00,                               /* alloc A */
+/* end-marker-width: end-marker-forgery's target with cache-invalidate-size's
+ * kernel step. The end marker made 256 units wide (and used), then freed
+ * through its cached payload address: SOF flushes and invalidates its
+ * usable size, from the heap's end into the kernel data after it. */
+static const uint8_t sk_end[] = {
+	0x0c, 0x05, 0x02, 0x00, 0x01, 0x02,                         /* end.size := 256 units, used */
+	0x43, 0x05, 0x04, 0x00,                                     /* free end+4 @cached */
 };
 static const struct fuzz_skeleton skeletons[] = {
 	{ "free-list-unlink", sk_unlink, sizeof(sk_unlink), { 13, 17 }, FUZZ_CLASS(UNLINK) },
 	{ "bucket-head-poison", sk_bucket, sizeof(sk_bucket), { 32, 38 }, FUZZ_CLASS(FAKE_BUCKET) },
 	{ "left-size-forgery", sk_left, sizeof(sk_left), { 0 }, FUZZ_CLASS(OVERLAP) },
-	{ "end-marker-forgery", sk_end, sizeof(sk_end), { 0 }, FUZZ_CLASS(END_MARKER) },
+	{ "end-marker-width", sk_end, sizeof(sk_end), { 0 }, FUZZ_CLASS(END_MARKER) },
 };
 
 const struct fuzz_program_shape fuzz_user_syscalls_shape = {
@@ -369,10 +373,10 @@ static unsigned finding_classes(const struct atk_event *ev, unsigned wrote)
 {
 	bool kernel_write = ev->cls == ATK_EV_ESCAPE && (ev->f.kind == SIM_FINDING_CONFINEMENT ||
 							 ev->f.kind == SIM_FINDING_KERNEL_FAULT);
-	unsigned c = wrote & FUZZ_CLASS(END_MARKER);
+	unsigned c = 0;
 
 	if (kernel_write)
-		c |= wrote & (FUZZ_CLASS(UNLINK) | FUZZ_CLASS(FAKE_BUCKET));
+		c |= wrote & (FUZZ_CLASS(UNLINK) | FUZZ_CLASS(FAKE_BUCKET) | FUZZ_CLASS(END_MARKER));
 	if (ev->cls == ATK_EV_ESCAPE && !strcmp(ev->by, "overlapping blocks"))
 		c |= FUZZ_CLASS(OVERLAP);
 	return c;
