@@ -130,6 +130,16 @@ struct fuzz_program_shape {
 	 * words at `fresh` get random values each time) */
 	const struct fuzz_skeleton *skeletons;
 	size_t nskeletons;
+	/* further dictionary entries the table cannot say (configuration
+	 * values of the header, selector bytes with a meaning of their own) */
+	const struct fuzz_token *tokens;
+	size_t ntokens;
+};
+
+struct fuzz_token {
+	const char *name;
+	uint8_t len;
+	uint8_t bytes[4];
 };
 
 #define FUZZ_SKELETON_FRESH 4
@@ -151,7 +161,7 @@ struct fuzz_op {
 };
 
 /* The tables of the structured targets (lib_user_syscalls.c, lib_ll_sched.c). */
-extern const struct fuzz_program_shape fuzz_user_syscalls_shape, fuzz_ll_sched_shape;
+extern const struct fuzz_program_shape fuzz_user_syscalls_shape, fuzz_ll_sched_shape, fuzz_heap_ops_shape;
 
 /* Frames the operation at p[at..n) for a program whose layout is sof_main
  * or not; returns its length (not clipped). */

@@ -470,6 +470,51 @@ static size_t decode_align(struct hops *h, struct fuzz_in *in)
 	return align;
 }
 
+/*
+ * The byte layout the loop below reads, as a table (fuzz.h): the structured
+ * mutator frames inputs with it, the dictionary is written from it, and
+ * the loop checks every operation it read against it. Op byte: kind in bits
+ * 0-2, slot in bits 3-7 (modulo NSLOTS).
+ */
+static const struct fuzz_op_kind op_kinds[] = {
+	{ "alloc", 6, 0, FUZZ_OP_ANY, 0, 1, { { FUZZ_F_SIZE, 2, 0, 0, 0 } } },
+	{ "aligned_alloc", 7, 2, FUZZ_OP_ANY, 0, 3, {
+		{ FUZZ_F_ALIGN, 1, 0, 0, 0 },
+		{ FUZZ_F_ALIGN32, 2, 1, 0xff, 0xff },    /* align selector 0xff: 16 bits follow */
+		{ FUZZ_F_SIZE, 2, 0, 0, 0 } } },
+	{ "realloc", 7, 3, FUZZ_OP_ANY, 0, 1, { { FUZZ_F_SIZE, 2, 0, 0, 0 } } },
+	{ "aligned_realloc", 7, 4, FUZZ_OP_ANY, 0, 3, {
+		{ FUZZ_F_ALIGN, 1, 0, 0, 0 },
+		{ FUZZ_F_ALIGN32, 2, 1, 0xff, 0xff },
+		{ FUZZ_F_SIZE, 2, 0, 0, 0 } } },
+	{ "free", 7, 5, FUZZ_OP_ANY, 0, 0, { { 0 } } },
+	{ "free_b", 7, 6, FUZZ_OP_ANY, 0, 0, { { 0 } } },
+	{ "usable_size", 7, 7, FUZZ_OP_ANY, 0, 0, { { 0 } } },
+};
+
+/* u16 heap size, flags, misc (setup below) */
+static size_t header_bytes(const struct fuzz_opts *o)
+{
+	(void)o;
+	return 4;
+}
+
+/* The configuration bytes and alignment selectors worth having whole. */
+static const struct fuzz_token tokens[] = {
+	{ "flags_32_moderate", 1, { 0x14 } },
+	{ "flags_64_full", 1, { 0x17 } },
+	{ "flags_extreme_stats", 1, { 0x18 } },
+	{ "flags_big_only", 1, { 0x54 } },
+	{ "flags_oob", 1, { 0x94 } },
+	{ "align_64_rewind_2", 1, { 0x36 } },
+	{ "align_1024_rewind_8", 1, { 0x7a } },
+};
+
+const struct fuzz_program_shape fuzz_heap_ops_shape = {
+	op_kinds, sizeof(op_kinds) / sizeof(op_kinds[0]), MAX_OPS, header_bytes, NULL, 0, NULL, 0,
+	tokens, sizeof(tokens) / sizeof(tokens[0]),
+};
+
 static bool setup(struct hops *h, struct fuzz_in *in, const struct fuzz_opts *o)
 {
 	uint16_t sz = fuzz_u16(in);
@@ -554,6 +599,7 @@ void fuzz_heap_ops_run(const uint8_t *d, size_t n, const struct fuzz_opts *o,
 		goto out;
 	}
 	for (h->op = 1; !fuzz_in_done(&in) && h->op <= MAX_OPS && !res->found; h->op++) {
+		size_t at = in.pos;
 		uint8_t op = fuzz_u8(&in);
 		int s = (op >> 3) % NSLOTS;
 
@@ -578,6 +624,11 @@ void fuzz_heap_ops_run(const uint8_t *d, size_t n, const struct fuzz_opts *o,
 		default: op_usable(h, s); break;
 		}
 		res->ops = h->op;
+		if (!fuzz_op_agrees(&fuzz_heap_ops_shape, d, n, at, in.pos, false) && !res->found) {
+			mismatch(h, "operation at byte %zu decoded to another length than the operation "
+				 "table says", at);
+			res->finding.kind = SIM_FINDING_HARNESS;
+		}
 	}
 	/* Everything still live must still hold its pattern. */
 	for (int s = 0; s < NSLOTS && !res->found; s++)

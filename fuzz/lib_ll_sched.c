@@ -419,7 +419,7 @@ static size_t header_bytes(const struct fuzz_opts *o)
 }
 
 const struct fuzz_program_shape fuzz_ll_sched_shape = {
-	op_kinds, sizeof(op_kinds) / sizeof(op_kinds[0]), MAX_OPS, header_bytes, NULL, 0, NULL, 0,
+	op_kinds, sizeof(op_kinds) / sizeof(op_kinds[0]), MAX_OPS, header_bytes, NULL, 0, NULL, 0, NULL, 0,
 };
 
 void fuzz_ll_sched_run(const uint8_t *d, size_t n, const struct fuzz_opts *o,

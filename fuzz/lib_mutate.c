@@ -578,6 +578,16 @@ static void dict_targets(FILE *out, const struct fuzz_program_shape *sh, const s
 	}
 }
 
+/* The width of the table's explicit alignment values (4 or 2 bytes). */
+static unsigned align32_width(const struct fuzz_program_shape *sh)
+{
+	for (size_t i = 0; i < sh->nkinds; i++)
+		for (unsigned f = 0; f < sh->kinds[i].nfields; f++)
+			if (sh->kinds[i].f[f].kind == FUZZ_F_ALIGN32)
+				return sh->kinds[i].f[f].width;
+	return 4;
+}
+
 bool fuzz_dict_write(const struct fuzz_target *t, FILE *out)
 {
 	const struct fuzz_program_shape *sh = t->shape;
@@ -619,7 +629,7 @@ bool fuzz_dict_write(const struct fuzz_target *t, FILE *out)
 		for (unsigned a = 8; a <= 512; a *= 4) {
 			put32(v, a | 4);
 			snprintf(name, sizeof(name), "align_%u_rewind_4", a);
-			dict_entry(out, name, v, 4);
+			dict_entry(out, name, v, align32_width(sh));
 		}
 	if (kinds_used[FUZZ_F_OFFSET])
 		for (unsigned off = 0; off <= 12; off += 2) {
@@ -635,5 +645,9 @@ bool fuzz_dict_write(const struct fuzz_target *t, FILE *out)
 		put16(v, 0x3e81);
 		dict_entry(out, "size_and_used", v, 2);
 	}
+	if (sh->ntokens)
+		fprintf(out, "# the target's own: configuration values, selectors\n");
+	for (size_t i = 0; i < sh->ntokens; i++)
+		dict_entry(out, sh->tokens[i].name, sh->tokens[i].bytes, sh->tokens[i].len);
 	return true;
 }

@@ -11,7 +11,8 @@
 
 const struct fuzz_target fuzz_targets[FUZZ_NTARGETS] = {
 	[FUZZ_HEAP_OPS] = { "fuzz_heap_ops", fuzz_heap_ops_run, 4096, false,
-			    "heap calls on one sys_heap/oob_heap against a shadow model", NULL },
+			    "heap calls on one sys_heap/oob_heap against a shadow model",
+			    &fuzz_heap_ops_shape },
 	[FUZZ_USER_SYSCALLS] = { "fuzz_user_syscalls", fuzz_user_syscalls_run, 1024, true,
 				 "a user thread's syscalls and raw writes on an LL heap layout",
 				 &fuzz_user_syscalls_shape },

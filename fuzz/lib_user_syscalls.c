@@ -293,7 +293,7 @@ static const struct fuzz_skeleton skeletons[] = {
 
 const struct fuzz_program_shape fuzz_user_syscalls_shape = {
 	op_kinds, sizeof(op_kinds) / sizeof(op_kinds[0]), MAX_STEPS, header_bytes, target_names, NTARGETS,
-	skeletons, sizeof(skeletons) / sizeof(skeletons[0]),
+	skeletons, sizeof(skeletons) / sizeof(skeletons[0]), NULL, 0,
 };
 
 static const struct fuzz_observer *observer;

@@ -216,6 +216,80 @@ static void test_skeletons_are_whole_operations(void **state)
 	}
 }
 
+/* fuzz_heap_ops (fuzz/lib_heap_ops.c, fuzz/corpus/gen_heap_ops.py): a 4096-byte
+ * 32-bit heap at moderate with stats, then one operation of each kind. */
+static const uint8_t heap_prog[] = {
+	0xe0, 0x0f, 0x74, 0x0c,
+	0x00, 0x18, 0xb0,                   /* alloc slot 0, 24 bytes: 3 */
+	0x0a, 0x36, 0x64, 0xb0,             /* aligned_alloc slot 1, 64 rewind 2, 100 bytes: 4 */
+	0x12, 0xff, 0x04, 0x01, 0x40, 0xb0, /* aligned_alloc slot 2, raw align 0x104, 64 bytes: 6 */
+	0x03, 0x90, 0xb1,                   /* realloc slot 0, 400 bytes: 3 */
+	0x0c, 0x07, 0x2c, 0xb1,             /* aligned_realloc slot 1, 128, 300 bytes: 4 */
+	0x07,                               /* usable_size slot 0: 1 */
+	0x15, 0x0e, 0x05,                   /* free slot 2, free_b slot 1, free slot 0: 1 each */
+};
+static const size_t heap_lens[] = { 3, 4, 6, 3, 4, 1, 1, 1, 1 };
+static const char *const heap_kinds[] = {
+	"alloc", "aligned_alloc", "aligned_alloc", "realloc", "aligned_realloc", "usable_size", "free", "free_b",
+	"free",
+};
+#define HEAP_OPS (sizeof(heap_lens) / sizeof(heap_lens[0]))
+
+/* fuzz_heap_ops has a table too: it frames the program as the decoder reads
+ * it, the program runs clean against the shadow model, structured edits
+ * keep it framed, and its dictionary holds its alignment values at their
+ * width (16 bits) and its configuration tokens. */
+static void test_heap_ops_table(void **state)
+{
+	const struct fuzz_target *t = &fuzz_targets[FUZZ_HEAP_OPS];
+	struct fuzz_result res;
+	struct fuzz_opts o;
+	struct fuzz_op op;
+	uint8_t buf[256];
+	unsigned framed = 0, structured = 0;
+	size_t at = 4, len = 0;
+	char *text = NULL;
+	FILE *f;
+
+	(void)state;
+	assert_non_null(t->shape);
+	for (size_t i = 0; i < HEAP_OPS; i++) {
+		assert_int_equal(fuzz_op_frame(t->shape, heap_prog, sizeof(heap_prog), at, false, &op), heap_lens[i]);
+		assert_string_equal(op.kind->name, heap_kinds[i]);
+		at += heap_lens[i];
+	}
+	assert_int_equal(at, sizeof(heap_prog));
+	fuzz_opts_default(&o);
+	fuzz_run(t, heap_prog, sizeof(heap_prog), &o, &res);
+	if (res.found)
+		fail_msg("%s", res.finding.message);
+	assert_int_equal(res.ops, HEAP_OPS);
+	byte_calls = 0;
+	for (unsigned seed = 1; seed <= 1000; seed++) {
+		unsigned before = byte_calls;
+		size_t n;
+		bool exact;
+
+		memcpy(buf, heap_prog, sizeof(heap_prog));
+		n = fuzz_mutate(t, &o, buf, sizeof(heap_prog), sizeof(buf), seed, count_byte_mutate);
+		if (byte_calls != before)
+			continue;
+		structured++;
+		count_ops(t->shape, buf, n, 4, &exact);
+		framed += exact;
+	}
+	assert_true(structured > 600);
+	assert_int_equal(framed, structured);
+	f = open_memstream(&text, &len);
+	assert_non_null(f);
+	assert_true(fuzz_dict_write(t, f));
+	fclose(f);
+	assert_non_null(strstr(text, "aligned_alloc=\"\\x02\"\n"));
+	assert_non_null(strstr(text, "align_8_rewind_4=\"\\x0c\\x00\"\n"));
+	assert_non_null(strstr(text, "flags_oob=\"\\x94\"\n"));
+	free(text);
+}
+
 static void test_dictionary_from_table(void **state)
 {
 	char *text = NULL;
@@ -242,6 +316,7 @@ int main(void)
 		cmocka_unit_test(test_cross_over_splices_whole_operations),
 		cmocka_unit_test(test_dictionary_from_table),
 		cmocka_unit_test(test_skeletons_are_whole_operations),
+		cmocka_unit_test(test_heap_ops_table),
 	};
 
 	return cmocka_run_group_tests_name("fuzz_mutator", tests, NULL, NULL);
