@@ -14,8 +14,8 @@
  *   2. an in-process reduction (drop ever smaller byte ranges), each
  *      candidate replayed and kept only with the same identity.
  * DIR (default build/<preset>/minimize/SHA1 of FILE) then holds the input
- * (crash-SHA1), its record (finding-SHA1.json) and minimize.json (sizes and
- * identity). Nothing is written anywhere else.
+ * (crash-SHA1), its record (finding-SHA1.json) and minimize.json (the
+ * --json document). Nothing is written anywhere else.
  * Exit: 0 minimised with the identity kept, 1 FILE shows no finding,
  * 2 usage or bad input.
  */
@@ -249,27 +249,8 @@ static bool write_file(const char *path, const uint8_t *d, size_t n)
 	return ok;
 }
 
-static bool write_summary(const char *dir, const struct proof_finding *pf, size_t from, size_t to,
-			  const char *sha, bool class_only)
-{
-	char path[PATH_MAX + 32], id[ATK_IDENTITY_MAX];
-	FILE *f;
-
-	snprintf(path, sizeof(path), "%s/minimize.json", dir);
-	f = fopen(path, "w");
-	if (!f)
-		return false;
-	atk_finding_identity(&pf->res.finding, class_only, id, sizeof(id));
-	fprintf(f, "{\"class\":");
-	cli_json_string(f, atk_finding_class(&pf->res.finding));
-	fprintf(f, ",\"identity\":");
-	cli_json_string(f, id);
-	fprintf(f, ",\"kept\":\"%s\",\"from_bytes\":%zu,\"bytes\":%zu,\"input_sha1\":\"%s\"}\n",
-		class_only ? "class" : "identity", from, to, sha);
-	return fclose(f) == 0;
-}
-
-/* --json: the one document (docs/schema/minimize.schema.json). */
+/* The result as one document (docs/schema/minimize.schema.json): --json's,
+ * and minimize.json's. */
 static void minimize_json(FILE *out, const struct minimize_args *a, const struct proof_finding *pf,
 			  const char *result, size_t bytes, const char *id)
 {
@@ -293,6 +274,23 @@ static void minimize_json(FILE *out, const struct minimize_args *a, const struct
 	cli_json_string(out, result);
 	fprintf(out, ",\"bytes_before\":%zu,\"bytes_after\":%zu,\"reproduces\":true", pf->len, bytes);
 	out_json_end(out);
+}
+
+/* minimize.json beside the result: the same document as --json. */
+static bool write_summary(const char *dir, const struct minimize_args *a, const struct proof_finding *pf,
+			  const char *result, size_t bytes, const char *id)
+{
+	char path[PATH_MAX + 32];
+	bool ok;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/minimize.json", dir);
+	f = fopen(path, "w");
+	if (!f)
+		return false;
+	minimize_json(f, a, pf, result, bytes, id);
+	ok = !ferror(f);
+	return fclose(f) == 0 && ok;
 }
 
 int heapsim_cmd_minimize(int argc, char **argv)
@@ -390,7 +388,7 @@ int heapsim_cmd_minimize(int argc, char **argv)
 		fuzz_run(pf.t, best, n, &pf.o, &res);
 		snprintf(prefix, sizeof(prefix), "%s/", dir);
 		if (!write_file(path, best, n) || !fuzz_record_save(prefix, &res.finding) ||
-		    !write_summary(dir, &pf, pf.len, n, sha, a.same_class)) {
+		    !write_summary(dir, &a, &pf, path, n, id)) {
 			fprintf(stderr, "heapsim minimize: cannot write into %s: %s\n", dir,
 				strerror(errno));
 			free(best);
