@@ -103,6 +103,7 @@ enum atk_base {
 	ATK_BASE_SOF,    /* SOF main's object idx (ll_sof_object_name): zephyr_domain,
 			  * ll_schedule_domain, zephyr_ll, ipc_user, zephyr_ll_heap,
 			  * zephyr_ll_locks; nothing on other layouts */
+	ATK_BASE_SOF_SEM, /* SOF main: core idx's LL semaphore, a kernel k_sem */
 	ATK_BASE_COUNT,
 };
 
@@ -148,7 +149,10 @@ struct atk_value {
  * SOF main's layouts add: the sof_dma_get / sof_dma_put syscalls from the
  * acting thread; a forwarded IPC (the kernel IPC task through ipc_user); a
  * write done by a second core's LL thread at its next tick, i.e. between two
- * kernel steps (core in `slot`, 1..). On other layouts they are skipped.
+ * kernel steps (core in `slot`, 1..); a second core's bring-up, whose
+ * user_ll_grant_access grants that core's LL thread the object
+ * zephyr_ll_locks[core] names; a k_sem_give syscall by that core's LL thread
+ * (user mode: object permission checked). On other layouts they are skipped.
  */
 enum atk_action_kind {
 	ATK_ACT_ALLOC,
@@ -159,6 +163,8 @@ enum atk_action_kind {
 	ATK_ACT_DMA_PUT,
 	ATK_ACT_IPC,
 	ATK_ACT_CORE_WRITE,
+	ATK_ACT_GRANT,      /* SOF main: core `slot`'s bring-up grant (user_ll_grant_access) */
+	ATK_ACT_CORE_GIVE,  /* SOF main: core `slot`'s LL thread calls k_sem_give(at) */
 };
 
 #define ATK_WIDTH_FIELD 100    /* write width: the heap's chunk field width */

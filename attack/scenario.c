@@ -333,6 +333,14 @@ static int parse_sof_base(struct parser *p, const char **sp, struct atk_addr *a)
 	unsigned i;
 	int n;
 
+	p->s->uses_sof = true;
+	if (eat(sp, "core_sem")) { /* a kernel k_sem: its address, as firmware symbols give it */
+		if (!bracket_index(sp, &n) || n < 0 || n >= (int)LL_CORES_MAX)
+			return fail(p, "bad core index (0..%u)", LL_CORES_MAX - 1), -1;
+		a->base = ATK_BASE_SOF_SEM;
+		a->idx = n;
+		return 1;
+	}
 	for (i = 0; i < LL_SOF_OBJECTS; i++) {
 		const char *name = ll_sof_object_name(i);
 		size_t len = strlen(name);
@@ -344,10 +352,9 @@ static int parse_sof_base(struct parser *p, const char **sp, struct atk_addr *a)
 		}
 	}
 	if (i == LL_SOF_OBJECTS)
-		return fail(p, "unknown SOF object '%.32s' (%s)", *sp, ll_sof_object_names()), -1;
+		return fail(p, "unknown SOF object '%.32s' (%s, core_sem[N])", *sp, ll_sof_object_names()), -1;
 	a->base = ATK_BASE_SOF;
 	a->idx = (int)i;
-	p->s->uses_sof = true;
 	if (!strcmp(ll_sof_object_name(i), "zephyr_domain") &&
 	    (eat(sp, ".sem") || eat(sp, ".handler"))) {
 		bool sem = (*sp)[-1] == 'm';
@@ -886,7 +893,8 @@ static bool is_setting(const char *word)
 	       !strcmp(word, "stats");
 }
 
-/* dma get | dma put | ipc | core N write ... : SOF main's steps */
+/* dma get | dma put | ipc | core N write ... | core N give ADDR | grant core N:
+ * SOF main's steps */
 static bool parse_sof_step(struct parser *p, char **tok, int n)
 {
 	struct atk_action *a;
@@ -903,10 +911,30 @@ static bool parse_sof_step(struct parser *p, char **tok, int n)
 			return fail(p, "usage: ipc");
 		return new_act(p, ATK_ACT_IPC) != NULL;
 	}
-	/* core N write ...: the write of `write`, done by core N's LL thread */
+	if (!strcmp(tok[0], "grant")) { /* core N's bring-up: user_ll_grant_access */
+		if (n != 3 || strcmp(tok[1], "core") || !parse_num(tok[2], &core) || core < 1 ||
+		    core >= LL_CORES_MAX)
+			return fail(p, "usage: grant core N (N: 1..%u, a second core)", LL_CORES_MAX - 1);
+		a = new_act(p, ATK_ACT_GRANT);
+		if (a)
+			a->slot = (int)core;
+		return a != NULL;
+	}
+	/* core N write ...: the write of `write`, done by core N's LL thread;
+	 * core N give ADDR: its k_sem_give syscall */
 	if (n < 3 || !parse_num(tok[1], &core) || core < 1 || core >= LL_CORES_MAX ||
-	    strcmp(tok[2], "write"))
-		return fail(p, "usage: core N write ... (N: 1..%u, a second core)", LL_CORES_MAX - 1);
+	    (strcmp(tok[2], "write") && strcmp(tok[2], "give")))
+		return fail(p, "usage: core N write ... | core N give ADDR (N: 1..%u, a second core)",
+			    LL_CORES_MAX - 1);
+	if (!strcmp(tok[2], "give")) {
+		if (n != 4)
+			return fail(p, "usage: core N give ADDR");
+		a = new_act(p, ATK_ACT_CORE_GIVE);
+		if (!a || !parse_addr(p, tok[3], &a->at))
+			return false;
+		a->slot = (int)core;
+		return true;
+	}
 	if (!parse_write(p, tok + 2, n - 2))
 		return false;
 	a = &p->s->acts[p->s->nacts - 1];
@@ -1000,7 +1028,8 @@ static bool parse_line(struct parser *p, char *line)
 		return parse_write(p, tok, n);
 	if (!strcmp(tok[0], "tick"))
 		return parse_tick(p, tok, n);
-	if (!strcmp(tok[0], "dma") || !strcmp(tok[0], "ipc") || !strcmp(tok[0], "core"))
+	if (!strcmp(tok[0], "dma") || !strcmp(tok[0], "ipc") || !strcmp(tok[0], "core") ||
+	    !strcmp(tok[0], "grant"))
 		return parse_sof_step(p, tok, n);
 	if (!strcmp(tok[0], "read"))
 		return parse_read(p, tok, n);
@@ -1318,8 +1347,10 @@ int atk_scenario_run_observed(const struct atk_scenario *s, const char *layout, 
 				verdict_set(&escape, ATK_V_EXPLOITABLE, ev.by, ev.f.message);
 				escape.kind = ev.f.kind;
 			}
-			/* a changed kernel object: let the trace show what follows */
-			if (strcmp(ev.by, "kernel-object-changed"))
+			/* a changed kernel object, or the kernel acting on a user's
+			 * value: let the trace show what follows (an escalation's
+			 * next step) */
+			if (strcmp(ev.by, "kernel-object-changed") && strcmp(ev.by, "kernel-trusts-user"))
 				stop = ATK_V_EXPLOITABLE;
 			break;
 		case ATK_EV_DETECTED:

@@ -82,6 +82,8 @@ static void actor_do(struct uexec *x)
 	case ATK_ACT_TICK:
 	case ATK_ACT_IPC:
 	case ATK_ACT_CORE_WRITE:
+	case ATK_ACT_GRANT:
+	case ATK_ACT_CORE_GIVE:
 		break; /* not the acting thread's (atk_session_step) */
 	}
 }
@@ -456,6 +458,10 @@ static bool env_region(struct atk_session *u, enum atk_base b, int idx, uint8_t 
 	case ATK_BASE_SOF:
 		/* SOF main's objects; nothing on the other layouts */
 		*p = ll_sof_object(u->env, ll_sof_object_name((unsigned)idx % LL_SOF_OBJECTS), size);
+		return *p != NULL;
+	case ATK_BASE_SOF_SEM:
+		*p = idx >= 0 ? (uint8_t *)ll_sof_core_sem(u->env, (unsigned)idx) : NULL;
+		*size = sizeof(struct k_sem);
 		return *p != NULL;
 	default:
 		return false;
@@ -873,6 +879,21 @@ static bool prepare(struct atk_session *u, const struct atk_action *a, char *wha
 					   a->kind == ATK_ACT_DMA_PUT ? "sof_dma_put()" :
 					   "the kernel IPC task forwards an IPC (ipc_user_forward_cmd)");
 		return true;
+	case ATK_ACT_GRANT:
+		if (!ll_sof_core_thread(u->env, (unsigned)a->slot) || a->slot < 1)
+			return false;
+		snprintf(what, wlen, "core %d is brought up: user_ll_grant_access gives its LL thread "
+			 "access to the object zephyr_ll_locks[%d] names", a->slot, a->slot);
+		return true;
+	case ATK_ACT_CORE_GIVE:
+		if (!ll_sof_core_thread(u->env, (unsigned)a->slot) || a->slot < 1)
+			return false;
+		x->ptr = resolve(u, &a->at, &ok);
+		if (!ok || !x->ptr || !sim_host_in_arena(u->sim, x->ptr, 1))
+			return false;
+		describe(u, x->ptr, where, sizeof(where));
+		snprintf(what, wlen, "core %d's LL thread calls k_sem_give(%s)", a->slot, where);
+		return true;
 	case ATK_ACT_CORE_WRITE:
 		if (!ll_sof_core_thread(u->env, (unsigned)a->slot) || a->slot < 1)
 			return false;
@@ -1049,12 +1070,44 @@ static void core_store(struct ll_env *env, unsigned core, void *ctx)
 	u->done = true;
 }
 
+/* The syscall of a CORE_GIVE, on that core's LL thread (user mode: the
+ * gate checks the thread's permission on the object). */
+static void core_give(struct ll_env *env, unsigned core, void *ctx)
+{
+	struct atk_session *u = ctx;
+
+	(void)env, (void)core;
+	k_sem_give((struct k_sem *)u->ex.ptr);
+	u->done = true;
+}
+
+/* Runs fn on core `core`'s LL thread at its next tick; 0, or -EIO when
+ * the thread died doing it (its oops is the step's outcome). */
+static int on_core(struct atk_session *u, int core,
+		   void (*fn)(struct ll_env *env, unsigned core, void *ctx))
+{
+	k_tid_t t = ll_sof_core_thread(u->env, (unsigned)core);
+
+	u->done = false;
+	ll_sof_on_core(u->env, (unsigned)core, fn, u);
+	ll_sched_run_ticks(u->sched, 2);
+	if (!u->done && sim_thread_state(u->sim, t) == SIM_THREAD_OOPSED) {
+		struct sim_oops o;
+
+		memset(&o, 0, sizeof(o));
+		sim_thread_oops(u->sim, t, &o);
+		tr(u, "      core %d's thread oopsed: %s\n", core, o.message);
+		u->core_oops = o.reason ? o.reason : SIM_OOPS_FAULT;
+		u->core_oops_info = o;
+		return -EIO;
+	}
+	return 0;
+}
+
 /* Runs a step that is not the acting thread's; 0, or -EIO when the core's
  * thread died doing it (its oops is the step's outcome). */
 static int run_elsewhere(struct atk_session *u, const struct atk_action *a)
 {
-	k_tid_t t;
-
 	switch (a->kind) {
 	case ATK_ACT_TICK:
 		ll_sched_run_ticks(u->sched, a->ticks);
@@ -1064,20 +1117,12 @@ static int run_elsewhere(struct atk_session *u, const struct atk_action *a)
 		(void)ll_sof_ipc_forward(u->env);
 		return 0;
 	case ATK_ACT_CORE_WRITE:
-		t = ll_sof_core_thread(u->env, (unsigned)a->slot);
-		u->done = false;
-		ll_sof_on_core(u->env, (unsigned)a->slot, core_store, u);
-		ll_sched_run_ticks(u->sched, 2);
-		if (!u->done && sim_thread_state(u->sim, t) == SIM_THREAD_OOPSED) {
-			struct sim_oops o;
-
-			memset(&o, 0, sizeof(o));
-			sim_thread_oops(u->sim, t, &o);
-			tr(u, "      core %d's thread oopsed: %s\n", a->slot, o.message);
-			u->core_oops = o.reason ? o.reason : SIM_OOPS_FAULT;
-			u->core_oops_info = o;
-			return -EIO;
-		}
+		return on_core(u, a->slot, core_store);
+	case ATK_ACT_CORE_GIVE:
+		return on_core(u, a->slot, core_give);
+	case ATK_ACT_GRANT:
+		/* the kernel's read of the slot is what the oracle watches */
+		(void)ll_sof_core_grant(u->env, (unsigned)a->slot);
 		return 0;
 	default:
 		return 0;
@@ -1099,7 +1144,8 @@ void atk_session_step(struct atk_session *u, const struct atk_action *a, struct 
 	if (a->kind == ATK_ACT_WRITE || a->kind == ATK_ACT_CORE_WRITE)
 		memcpy(old, u->ex.ptr, u->ex.len);
 	tr(u, "%4lu. %s\n", u->step, what);
-	if (a->kind == ATK_ACT_TICK || a->kind == ATK_ACT_IPC || a->kind == ATK_ACT_CORE_WRITE)
+	if (a->kind == ATK_ACT_TICK || a->kind == ATK_ACT_IPC || a->kind == ATK_ACT_CORE_WRITE ||
+	    a->kind == ATK_ACT_GRANT || a->kind == ATK_ACT_CORE_GIVE)
 		rc = run_elsewhere(u, a);
 	else
 		rc = actor_call(u);
@@ -1109,6 +1155,8 @@ void atk_session_step(struct atk_session *u, const struct atk_action *a, struct 
 		describe(u, u->ex.ret, where, sizeof(where));
 		tr(u, "      -> %s\n", where);
 	}
+	if (a->kind == ATK_ACT_CORE_GIVE && u->done)
+		tr(u, "      -> given: the syscall gate let core %d's thread use the object\n", a->slot);
 	step_judge(u, a, rc, old, ev);
 	if (ev->cls >= ATK_EV_DETECTED && ev->cls <= ATK_EV_ESCAPE)
 		tr(u, "   => %s: %s\n", ev->cls == ATK_EV_DETECTED ? "detected" :

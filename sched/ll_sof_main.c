@@ -700,6 +700,13 @@ k_tid_t ll_sof_core_thread(const struct ll_env *env, unsigned core)
 	return sof && core < sof->cores ? sof->core_thread[core] : NULL;
 }
 
+struct k_sem *ll_sof_core_sem(const struct ll_env *env, unsigned core)
+{
+	const struct ll_sof *sof = env ? env->sof : NULL;
+
+	return sof && core < sof->cores ? sof->core_sem[core] : NULL;
+}
+
 const char *ll_sof_object_names(void)
 {
 	return "zephyr_domain, ll_schedule_domain, zephyr_ll, ipc_user, zephyr_ll_heap, "

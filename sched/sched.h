@@ -288,6 +288,9 @@ const char *ll_sof_object_name(unsigned i);
 #define LL_SOF_OBJECTS 6
 /* The LL thread of `core` (NULL: not SOF main, or out of range). */
 k_tid_t ll_sof_core_thread(const struct ll_env *env, unsigned core);
+/* The kernel k_sem the timer ISR gives for `core` (zephyr_domain's sem[core]
+ * as the kernel stored it; NULL: not SOF main, or out of range). */
+struct k_sem *ll_sof_core_sem(const struct ll_env *env, unsigned core);
 /* Runs the LL pipeline of a SOF-main layout for `ticks` with one IPC forward
  * and one DMA get/put: what `heapsim audit --dynamic` inventories. */
 int ll_sof_exercise(struct ll_env *env, uint64_t ticks);

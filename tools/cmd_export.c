@@ -196,6 +196,9 @@ void export_addr(FILE *f, const struct atk_addr *in, unsigned width, unsigned wo
 		 * kernel-trusted objects (their fields are plain offsets here) */
 		fprintf(f, "sof.%s", ll_sof_object_name((unsigned)a.idx % LL_SOF_OBJECTS));
 		break;
+	case ATK_BASE_SOF_SEM:
+		fprintf(f, "sof.core_sem[%d]", a.idx);
+		break;
 	default:
 		fprintf(f, "null");
 		break;
@@ -294,6 +297,13 @@ static void put_action(FILE *f, const struct export_run *x, const struct atk_act
 		break;
 	case ATK_ACT_IPC:
 		fprintf(f, "ipc");
+		break;
+	case ATK_ACT_GRANT:
+		fprintf(f, "grant core %d", a->slot);
+		break;
+	case ATK_ACT_CORE_GIVE:
+		fprintf(f, "core %d give ", a->slot);
+		export_addr(f, &a->at, w, wb);
 		break;
 	}
 	fputc('\n', f);
