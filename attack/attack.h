@@ -183,6 +183,9 @@ struct atk_action {
 	uint8_t data[ATK_DATA_MAX];
 	unsigned len;
 	unsigned ticks;
+	unsigned at_read;     /* CORE_WRITE: 0 at the core's next tick; N: while the next
+			       * step runs, just before the kernel's Nth read of
+			       * user-writable memory (an interleaving point, sim_kread) */
 };
 
 /* What one step did, as the oracles see it. */

@@ -893,8 +893,8 @@ static bool is_setting(const char *word)
 	       !strcmp(word, "stats");
 }
 
-/* dma get | dma put | ipc | core N write ... | core N give ADDR | grant core N:
- * SOF main's steps */
+/* dma get | dma put | ipc | core N write ... | on core N [read M] write ... |
+ * core N give ADDR | grant core N: SOF main's steps */
 static bool parse_sof_step(struct parser *p, char **tok, int n)
 {
 	struct atk_action *a;
@@ -910,6 +910,27 @@ static bool parse_sof_step(struct parser *p, char **tok, int n)
 		if (n != 1)
 			return fail(p, "usage: ipc");
 		return new_act(p, ATK_ACT_IPC) != NULL;
+	}
+	if (!strcmp(tok[0], "on")) { /* on core N [read M] write ...: an interleaved write */
+		uint64_t at = 1;
+		int w = 3;
+
+		if (n >= 5 && !strcmp(tok[3], "read")) {
+			if (!parse_num(tok[4], &at) || at < 1 || at > 1000000)
+				return fail(p, "usage: on core N [read M] write ... (M: 1..1000000)");
+			w = 5;
+		}
+		if (n < w + 1 || strcmp(tok[1], "core") || !parse_num(tok[2], &core) || core < 1 ||
+		    core >= LL_CORES_MAX || strcmp(tok[w], "write"))
+			return fail(p, "usage: on core N [read M] write ... (N: 1..%u, a second core)",
+				    LL_CORES_MAX - 1);
+		if (!parse_write(p, tok + w, n - w))
+			return false;
+		a = &p->s->acts[p->s->nacts - 1];
+		a->kind = ATK_ACT_CORE_WRITE;
+		a->slot = (int)core;
+		a->at_read = (unsigned)at;
+		return true;
 	}
 	if (!strcmp(tok[0], "grant")) { /* core N's bring-up: user_ll_grant_access */
 		if (n != 3 || strcmp(tok[1], "core") || !parse_num(tok[2], &core) || core < 1 ||
@@ -1029,7 +1050,7 @@ static bool parse_line(struct parser *p, char *line)
 	if (!strcmp(tok[0], "tick"))
 		return parse_tick(p, tok, n);
 	if (!strcmp(tok[0], "dma") || !strcmp(tok[0], "ipc") || !strcmp(tok[0], "core") ||
-	    !strcmp(tok[0], "grant"))
+	    !strcmp(tok[0], "grant") || !strcmp(tok[0], "on"))
 		return parse_sof_step(p, tok, n);
 	if (!strcmp(tok[0], "read"))
 		return parse_read(p, tok, n);

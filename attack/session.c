@@ -50,6 +50,15 @@ struct atk_session {
 	unsigned long step;
 	int core_oops;                /* a CORE_WRITE's oops reason (step_stopped) */
 	struct sim_oops core_oops_info;
+	struct {                      /* an interleaved CORE_WRITE, armed for the next step */
+		bool armed, done;
+		unsigned long step;   /* the step that armed it */
+		int core;
+		uint8_t *ptr;
+		uint8_t data[ATK_DATA_MAX];
+		size_t len;
+		unsigned at, seen;    /* its read number; reads seen so far */
+	} race;
 };
 
 #define MAX_RESPAWNS 12
@@ -248,6 +257,7 @@ void atk_session_close(struct atk_session *u)
 	if (!u)
 		return;
 	u->stopping = true;
+	sim_kread_set_hook(u->sim, NULL, NULL);
 	sim_audit_free(&u->audit);
 	ll_env_destroy(u->env);
 	free(u);
@@ -925,10 +935,12 @@ static bool prepare(struct atk_session *u, const struct atk_action *a, char *wha
 		if (!sim_host_in_arena(u->sim, x->ptr, x->len))
 			return false;
 		describe(u, x->ptr, where, sizeof(where));
-		n = a->kind == ATK_ACT_CORE_WRITE
-			    ? snprintf(what, wlen, "core %d's LL thread writes (between two kernel steps)",
-				       a->slot)
-			    : snprintf(what, wlen, "user writes");
+		n = a->kind != ATK_ACT_CORE_WRITE ? snprintf(what, wlen, "user writes")
+		    : a->at_read ? snprintf(what, wlen, "core %d's LL thread will write, during the next "
+					"step before the kernel's read #%u of user-writable memory,",
+					a->slot, a->at_read)
+				 : snprintf(what, wlen, "core %d's LL thread writes (between two kernel steps)",
+					    a->slot);
 		for (unsigned i = 0; i < x->len && n > 0 && (size_t)n < wlen; i++)
 			n += snprintf(what + n, wlen - (size_t)n, " %02x", x->data[i]);
 		if (n > 0 && (size_t)n < wlen)
@@ -1081,6 +1093,67 @@ static void core_give(struct ll_env *env, unsigned core, void *ctx)
 	u->done = true;
 }
 
+/* The interleaving point of an armed CORE_WRITE: before the kernel's
+ * race.at-th read of user-writable memory in the step after it. */
+static void race_hook(void *ctx, const void *p, size_t len, const char *path, const char *what)
+{
+	struct atk_session *u = ctx;
+	k_tid_t t = ll_sof_core_thread(u->env, (unsigned)u->race.core);
+	char where[160];
+
+	(void)p, (void)len;
+	if (!u->race.armed || u->race.done || ++u->race.seen != u->race.at)
+		return;
+	u->race.done = true;
+	describe(u, u->race.ptr, where, sizeof(where));
+	if (sim_store_by_other_core(u->sim, t, u->race.ptr, u->race.data, u->race.len))
+		tr(u, "      (core %d's LL thread may no longer write %s: nothing written)\n",
+		   u->race.core, where);
+	else
+		tr(u, "      core %d's LL thread writes %zu bytes at %s, before read #%u of user-writable "
+		      "memory: %s reads %s\n", u->race.core, u->race.len, where, u->race.at, path, what);
+}
+
+/* Arms an interleaved CORE_WRITE (resolved in u->ex); -EIO when the core's
+ * thread may not write there at all (its store would fault: its oops). */
+static int race_arm(struct atk_session *u, const struct atk_action *a)
+{
+	k_tid_t t = ll_sof_core_thread(u->env, (unsigned)a->slot);
+
+	if (!sim_user_can_access(u->sim, t, u->ex.ptr, u->ex.len, true)) {
+		memset(&u->core_oops_info, 0, sizeof(u->core_oops_info));
+		u->core_oops_info.reason = SIM_OOPS_FAULT;
+		snprintf(u->core_oops_info.message, sizeof(u->core_oops_info.message),
+			 "core %d's LL thread may not write there: its store faults", a->slot);
+		u->core_oops = SIM_OOPS_FAULT;
+		tr(u, "      core %d's thread oopsed: %s\n", a->slot, u->core_oops_info.message);
+		return -EIO;
+	}
+	memset(&u->race, 0, sizeof(u->race));
+	u->race.armed = true;
+	u->race.step = u->step;
+	u->race.core = a->slot;
+	u->race.ptr = u->ex.ptr;
+	u->race.len = u->ex.len;
+	memcpy(u->race.data, u->ex.data, u->ex.len);
+	u->race.at = a->at_read;
+	sim_kread_set_hook(u->sim, race_hook, u);
+	return 0;
+}
+
+/* After the step an interleaved write was armed for: disarmed, and said if
+ * its read never came. */
+static void race_end(struct atk_session *u)
+{
+	if (!u->race.armed || u->step == u->race.step)
+		return;
+	if (!u->race.done)
+		tr(u, "      (core %d's write did not run: the step read user-writable memory %u "
+		      "time%s)\n", u->race.core, u->race.seen, u->race.seen == 1 ? "" : "s");
+	u->race.armed = false;
+	sim_kread_set_hook(u->sim, NULL, NULL);
+}
+
 /* Runs fn on core `core`'s LL thread at its next tick; 0, or -EIO when
  * the thread died doing it (its oops is the step's outcome). */
 static int on_core(struct atk_session *u, int core,
@@ -1117,7 +1190,7 @@ static int run_elsewhere(struct atk_session *u, const struct atk_action *a)
 		(void)ll_sof_ipc_forward(u->env);
 		return 0;
 	case ATK_ACT_CORE_WRITE:
-		return on_core(u, a->slot, core_store);
+		return a->at_read ? race_arm(u, a) : on_core(u, a->slot, core_store);
 	case ATK_ACT_CORE_GIVE:
 		return on_core(u, a->slot, core_give);
 	case ATK_ACT_GRANT:
@@ -1158,6 +1231,7 @@ void atk_session_step(struct atk_session *u, const struct atk_action *a, struct 
 	if (a->kind == ATK_ACT_CORE_GIVE && u->done)
 		tr(u, "      -> given: the syscall gate let core %d's thread use the object\n", a->slot);
 	step_judge(u, a, rc, old, ev);
+	race_end(u);
 	if (ev->cls >= ATK_EV_DETECTED && ev->cls <= ATK_EV_ESCAPE)
 		tr(u, "   => %s: %s\n", ev->cls == ATK_EV_DETECTED ? "detected" :
 				   ev->cls == ATK_EV_CORRUPT ? "heap corrupted" : "ESCAPE", ev->f.message);

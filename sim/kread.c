@@ -16,6 +16,7 @@
  * Explicit accessor calls, not page faults: exact (the reader says what it
  * reads and why) and cheap (a page lookup per read).
  */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -164,6 +165,16 @@ static void report_trust(struct sim *s, const struct sim_kread_site *site, const
 	sim_finding_add(s, &f);
 }
 
+/* An interleaving point: another core's thread may act now (the hook). */
+static void interleave(struct sim *s, const struct sim_kread_site *site, const void *p, size_t len,
+		       const char *path, const char *what)
+{
+	sim_kread_hook_fn fn = s->kread_hook;
+
+	if (site && fn)
+		fn(s->kread_hook_ctx, p, len, path ? path : "?", what ? what : "?");
+}
+
 uint32_t sim_kread32(const void *p, const char *path, const char *what, enum sim_kread_use use,
 		     enum sim_kread_basis basis, uint32_t expect)
 {
@@ -171,10 +182,13 @@ uint32_t sim_kread32(const void *p, const char *path, const char *what, enum sim
 	struct sim_kread_site *site;
 	uint32_t v;
 
-	memcpy(&v, p, 4);
-	if (!s)
+	if (!s) {
+		memcpy(&v, p, 4);
 		return v;
+	}
 	site = record(s, p, 4, path, what, use, basis);
+	interleave(s, site, p, 4, path, what);
+	memcpy(&v, p, 4);
 	if (!site || use == SIM_KREAD_VALUE || basis != SIM_KREAD_UNDECLARED || v == expect)
 		return v;
 	if (!site->forged++)
@@ -188,7 +202,23 @@ void sim_kread_note(const void *p, size_t len, const char *path, const char *wha
 	struct sim *s = sim_current();
 
 	if (s && len)
-		(void)record(s, p, len, path, what, use, basis);
+		interleave(s, record(s, p, len, path, what, use, basis), p, len, path, what);
+}
+
+void sim_kread_set_hook(struct sim *s, sim_kread_hook_fn fn, void *ctx)
+{
+	if (!s)
+		return;
+	s->kread_hook = fn;
+	s->kread_hook_ctx = ctx;
+}
+
+int sim_store_by_other_core(struct sim *s, k_tid_t t, void *dst, const void *src, size_t n)
+{
+	if (!s || !sim_user_can_access(s, t, dst, n, true))
+		return -EFAULT;
+	sim_bd_write(s, dst, src, n);
+	return 0;
 }
 
 const struct sim_kread_site *sim_kreads(const struct sim *s, size_t *count)

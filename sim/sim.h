@@ -878,6 +878,22 @@ uint64_t sim_kread_total(const struct sim *sim);
 /* The oracle can be switched off (benchmarks): reads are then not examined. */
 void sim_kread_set_enabled(struct sim *sim, bool on);
 
+/*
+ * Interleaving points: `fn` runs just before each kernel read of
+ * user-writable memory that sim_kread32 / sim_kread_note record (for a note:
+ * at the note), with the read's place, path and field — where a thread on
+ * another core can act between two kernel steps, deterministically. NULL
+ * removes it. The hook must not read through sim_kread32 itself.
+ */
+typedef void (*sim_kread_hook_fn)(void *ctx, const void *p, size_t len, const char *path,
+				  const char *what);
+void sim_kread_set_hook(struct sim *sim, sim_kread_hook_fn fn, void *ctx);
+/* A store of n bytes by user thread t running on another core while the
+ * current thread runs (an interleaving point): checked against t's rights,
+ * written through the simulator's backdoor so that it is not the current
+ * syscall's write. 0, or -EFAULT (t may not write there; nothing written). */
+int sim_store_by_other_core(struct sim *sim, k_tid_t t, void *dst, const void *src, size_t n);
+
 /* ======================================================================== */
 
 static inline int64_t k_uptime_get(void)

@@ -211,6 +211,8 @@ struct sim {
 
 	bool heap_check_hit;     /* a sys_heap check fired in the current k_heap call */
 	struct sim_kread_log *kread; /* kernel reads of user-writable memory (kread.c) */
+	sim_kread_hook_fn kread_hook; /* interleaving points (kread.c) */
+	void *kread_hook_ctx;
 	bool in_isr;             /* a timer callback (the model's ISR context) is running */
 	sys_heap_check_fn prev_check_fn;
 	void *prev_check_ctx;

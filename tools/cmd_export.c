@@ -269,7 +269,10 @@ static void put_action(FILE *f, const struct export_run *x, const struct atk_act
 		break;
 	case ATK_ACT_CORE_WRITE:
 		/* the same write, done by another core's LL thread */
-		fprintf(f, "core %d ", a->slot);
+		if (a->at_read)
+			fprintf(f, "on core %d read %u ", a->slot, a->at_read);
+		else
+			fprintf(f, "core %d ", a->slot);
 		/* fall through */
 	case ATK_ACT_WRITE:
 		if (a->width == 0) {
