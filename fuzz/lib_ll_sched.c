@@ -101,38 +101,23 @@ static bool finding(struct llrun *r, enum sim_finding_kind k, const char *fmt, .
 
 /* ---- the task (LL thread, user mode) ---- */
 
-static uint8_t pat(uint32_t seed, size_t i)
+/* The block is touched as user code touches it (ll_user_fill: the modules'
+ * own pattern), seeded per task and per block, so that one task's bytes in
+ * another's block do not pass. */
+static uint8_t block_seed(const struct mtask *m)
 {
-	return (uint8_t)(seed * 0x9e3779b1u >> 24 ^ (uint32_t)i * 13u);
+	return (uint8_t)(m->seed * 37u + (uint32_t)m->id);
 }
 
-/* The block is touched as user code touches it (sim_user_store/_load). */
 static void fill(struct mtask *m)
 {
-	uint8_t b[64];
-
-	for (size_t at = 0; m->block && at < m->bytes; at += sizeof(b)) {
-		size_t k = m->bytes - at < sizeof(b) ? m->bytes - at : sizeof(b);
-
-		for (size_t i = 0; i < k; i++)
-			b[i] = pat(m->seed, at + i);
-		sim_user_store(m->block + at, b, k);
-	}
+	if (m->block)
+		ll_user_fill(m->block, m->bytes, block_seed(m));
 }
 
 static bool intact(const struct mtask *m)
 {
-	uint8_t b[64];
-
-	for (size_t at = 0; m->block && at < m->bytes; at += sizeof(b)) {
-		size_t k = m->bytes - at < sizeof(b) ? m->bytes - at : sizeof(b);
-
-		sim_user_load(b, m->block + at, k);
-		for (size_t i = 0; i < k; i++)
-			if (b[i] != pat(m->seed, at + i))
-				return false;
-	}
-	return true;
+	return !m->block || ll_user_intact(m->block, m->bytes, block_seed(m));
 }
 
 static void get_block(struct mtask *m, bool touch)

@@ -71,28 +71,28 @@ static uint32_t rng_next(uint32_t *s)
 
 #define PIECE 256
 
-static void fill(uint8_t *p, uint32_t n, uint8_t seed)
+void ll_user_fill(uint8_t *p, size_t n, uint8_t seed)
 {
 	uint8_t b[PIECE];
 
-	for (uint32_t at = 0; at < n; at += PIECE) {
-		uint32_t k = n - at < PIECE ? n - at : PIECE;
+	for (size_t at = 0; at < n; at += PIECE) {
+		size_t k = n - at < PIECE ? n - at : PIECE;
 
-		for (uint32_t i = 0; i < k; i++)
+		for (size_t i = 0; i < k; i++)
 			b[i] = (uint8_t)(seed + (at + i) * 7u);
 		sim_user_store(p + at, b, k);
 	}
 }
 
-static bool intact(const uint8_t *p, uint32_t n, uint8_t seed)
+bool ll_user_intact(const uint8_t *p, size_t n, uint8_t seed)
 {
 	uint8_t b[PIECE];
 
-	for (uint32_t at = 0; at < n; at += PIECE) {
-		uint32_t k = n - at < PIECE ? n - at : PIECE;
+	for (size_t at = 0; at < n; at += PIECE) {
+		size_t k = n - at < PIECE ? n - at : PIECE;
 
 		sim_user_load(b, p + at, k);
-		for (uint32_t i = 0; i < k; i++)
+		for (size_t i = 0; i < k; i++)
 			if (b[i] != (uint8_t)(seed + (at + i) * 7u))
 				return false;
 	}
@@ -125,13 +125,13 @@ static bool get_block(struct ll_module *m, unsigned i, uint32_t bytes, uint32_t 
 	m->len[i] = bytes;
 	m->seed[i] = (uint8_t)rng_next(&m->rng);
 	if (m->touch)
-		fill(p, bytes, m->seed[i]);
+		ll_user_fill(p, bytes, m->seed[i]);
 	return true;
 }
 
 static void check_block(struct ll_module *m, unsigned i)
 {
-	if (m->touch && m->blk[i] && !intact(m->blk[i], m->len[i], m->seed[i]))
+	if (m->touch && m->blk[i] && !ll_user_intact(m->blk[i], m->len[i], m->seed[i]))
 		m->st.data_errors++;
 }
 
@@ -163,7 +163,7 @@ static enum ll_task_state copier_run(struct ll_task *t, void *data)
 	check_block(m, 1);
 	if (m->touch) {
 		m->seed[0] = (uint8_t)++m->seq;
-		fill(m->blk[0], m->len[0], m->seed[0]);
+		ll_user_fill(m->blk[0], m->len[0], m->seed[0]);
 		copy(m->blk[1], m->blk[0], m->len[0]);
 		m->seed[1] = m->seed[0];
 	}

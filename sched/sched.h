@@ -306,6 +306,12 @@ enum ll_module_kind {
 };
 const char *ll_module_kind_name(enum ll_module_kind k);
 
+/* A block's contents for integrity checks, written and read back as user
+ * code touches memory (sim_user_store/_load, the thread's rights): byte i of
+ * a block filled with `seed` is seed + 7·i (mod 256). */
+void ll_user_fill(uint8_t *p, size_t n, uint8_t seed);
+bool ll_user_intact(const uint8_t *p, size_t n, uint8_t seed);
+
 struct ll_module;
 /* Creates a module (on the IPC thread: user mode) and schedules its task. */
 struct ll_module *ll_module_start(struct ll_env *env, enum ll_module_kind kind, int priority,
