@@ -1,14 +1,36 @@
 # Every exploitable catalogue cell on pr10807-v2/-v3 has its current target
 # program in port/xtensa/proof/cells (cat.SCENARIO.LAYOUT.LEVEL.c), and no
-# other cell has one.
+# other cell has one. An exploitable cell on a layout the port has no memory
+# map for is refused with that reason, and the test lists those cells: the
+# target has not confirmed them.
 #   cmake -DTOOL=heapsim -DSCENARIOS=dir -DCELLS=dir -DWORK=dir -P proof_cells.cmake
 file(REMOVE_RECURSE ${WORK})
 file(MAKE_DIRECTORY ${WORK})
 file(GLOB scns ${SCENARIOS}/*.scn)
 set(stale "")
+set(unmapped "")
 set(n 0)
+set(nu 0)
 foreach(f ${scns})
   get_filename_component(b ${f} NAME_WE)
+  foreach(l sof-main sof-main-oob)
+    foreach(h none basic moderate full extreme)
+      execute_process(COMMAND ${TOOL} run ${f} --layout ${l} --hardening ${h}
+                      RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+      if(NOT out MATCHES " ${l} +${h} +exploitable:")
+        continue()
+      endif()
+      execute_process(COMMAND ${TOOL} export --xtensa ${f} --layout ${l} --hardening ${h}
+                              --out ${WORK}/unmapped.c
+                      RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+      if(NOT rc EQUAL 2 OR EXISTS ${WORK}/unmapped.c OR NOT err MATCHES "has no memory map in the Xtensa port")
+        message(FATAL_ERROR "${b} on ${l} at ${h} (exploitable): export --xtensa gave exit ${rc}, "
+                            "want 2 and the port's missing memory map as the reason:\n${err}")
+      endif()
+      math(EXPR nu "${nu} + 1")
+      list(APPEND unmapped "${b}.${l}.${h}")
+    endforeach()
+  endforeach()
   foreach(l pr10807-v2 pr10807-v3)
     foreach(h none basic moderate full extreme)
       set(name cat.${b}.${l}.${h}.c)
@@ -37,3 +59,6 @@ if(stale)
                       "--out port/xtensa/proof/cells/cat.S.L.H.c")
 endif()
 message(STATUS "${n} exploitable cells, each with its current target program")
+string(REPLACE ";" " " unmapped "${unmapped}")
+message(STATUS "${nu} exploitable cells on SOF-main layouts not run on the target (the port has no memory map "
+               "for them; host verdict unconfirmed): ${unmapped}")
