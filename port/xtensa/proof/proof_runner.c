@@ -96,8 +96,9 @@ static void *translate(void *ctx, uint64_t addr, size_t len, bool write)
 {
 	(void)ctx;
 	/* a store outside the syscall's footprint (the buffer and the heap
-	 * object): the host stops the call there, so does the target (the
-	 * refusal reads as a "wild access" check, which the store outranks) */
+	 * object): the target stops the call at the first one (the refusal
+	 * reads as a "wild access" check, which the store outranks); the host
+	 * lets it happen and reports the bytes that changed */
 	if (write && !store_len) {
 		store_addr = (uint32_t)addr;
 		store_len = (uint32_t)len;
