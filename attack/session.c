@@ -1240,6 +1240,8 @@ void atk_session_step(struct atk_session *u, const struct atk_action *a, struct 
 void atk_session_final(struct atk_session *u, struct atk_event *ev)
 {
 	memset(ev, 0, sizeof(*ev));
+	if (u->race.armed && u->step == u->race.step)
+		tr(u, "      (core %d's write did not run: no step followed it)\n", u->race.core);
 	if (heap_corrupt(u, ev))
 		tr(u, "   => heap corrupted: %s\n", ev->f.message);
 }
