@@ -1093,6 +1093,16 @@ static void core_give(struct ll_env *env, unsigned core, void *ctx)
 	u->done = true;
 }
 
+/* A second core's thread died doing the step: its oops is the step's
+ * outcome (step_stopped). -EIO. */
+static int core_oopsed(struct atk_session *u, int core, const struct sim_oops *o)
+{
+	tr(u, "      core %d's thread oopsed: %s\n", core, o->message);
+	u->core_oops = o->reason ? o->reason : SIM_OOPS_FAULT;
+	u->core_oops_info = *o;
+	return -EIO;
+}
+
 /* The interleaving point of an armed CORE_WRITE: before the kernel's
  * race.at-th read of user-writable memory in the step after it. */
 static void race_hook(void *ctx, const void *p, size_t len, const char *path, const char *what)
@@ -1121,13 +1131,11 @@ static int race_arm(struct atk_session *u, const struct atk_action *a)
 	k_tid_t t = ll_sof_core_thread(u->env, (unsigned)a->slot);
 
 	if (!sim_user_can_access(u->sim, t, u->ex.ptr, u->ex.len, true)) {
-		memset(&u->core_oops_info, 0, sizeof(u->core_oops_info));
-		u->core_oops_info.reason = SIM_OOPS_FAULT;
-		snprintf(u->core_oops_info.message, sizeof(u->core_oops_info.message),
-			 "core %d's LL thread may not write there: its store faults", a->slot);
-		u->core_oops = SIM_OOPS_FAULT;
-		tr(u, "      core %d's thread oopsed: %s\n", a->slot, u->core_oops_info.message);
-		return -EIO;
+		struct sim_oops o = { SIM_OOPS_FAULT, "" };
+
+		snprintf(o.message, sizeof(o.message), "core %d's LL thread may not write there: its "
+			 "store faults", a->slot);
+		return core_oopsed(u, a->slot, &o);
 	}
 	memset(&u->race, 0, sizeof(u->race));
 	u->race.armed = true;
@@ -1169,10 +1177,7 @@ static int on_core(struct atk_session *u, int core,
 
 		memset(&o, 0, sizeof(o));
 		sim_thread_oops(u->sim, t, &o);
-		tr(u, "      core %d's thread oopsed: %s\n", core, o.message);
-		u->core_oops = o.reason ? o.reason : SIM_OOPS_FAULT;
-		u->core_oops_info = o;
-		return -EIO;
+		return core_oopsed(u, core, &o);
 	}
 	return 0;
 }
