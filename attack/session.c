@@ -51,7 +51,7 @@ struct atk_session {
 	int core_oops;                /* a CORE_WRITE's oops reason (step_stopped) */
 	struct sim_oops core_oops_info;
 	struct {                      /* an interleaved CORE_WRITE, armed for the next step */
-		bool armed, done;
+		bool armed;           /* it ran once seen == at */
 		unsigned long step;   /* the step that armed it */
 		int core;
 		uint8_t *ptr;
@@ -1112,9 +1112,8 @@ static void race_hook(void *ctx, const void *p, size_t len, const char *path, co
 	char where[160];
 
 	(void)p, (void)len;
-	if (!u->race.armed || u->race.done || ++u->race.seen != u->race.at)
+	if (!u->race.armed || u->race.seen == u->race.at || ++u->race.seen != u->race.at)
 		return;
-	u->race.done = true;
 	describe(u, u->race.ptr, where, sizeof(where));
 	if (sim_store_by_other_core(u->sim, t, u->race.ptr, u->race.data, u->race.len))
 		tr(u, "      (core %d's LL thread may no longer write %s: nothing written)\n",
@@ -1155,7 +1154,7 @@ static void race_end(struct atk_session *u)
 {
 	if (!u->race.armed || u->step == u->race.step)
 		return;
-	if (!u->race.done)
+	if (u->race.seen < u->race.at)
 		tr(u, "      (core %d's write did not run: the step read user-writable memory %u "
 		      "time%s)\n", u->race.core, u->race.seen, u->race.seen == 1 ? "" : "s");
 	u->race.armed = false;
