@@ -1368,10 +1368,12 @@ int atk_scenario_run_observed(const struct atk_scenario *s, const char *layout, 
 				verdict_set(&escape, ATK_V_EXPLOITABLE, ev.by, ev.f.message);
 				escape.kind = ev.f.kind;
 			}
-			/* a changed kernel object, or the kernel acting on a user's
-			 * value: let the trace show what follows (an escalation's
-			 * next step) */
-			if (strcmp(ev.by, "kernel-object-changed") && strcmp(ev.by, "kernel-trusts-user"))
+			/* The run ends only where the target's kernel stops (it
+			 * faulted or hangs). After a store outside the footprint, a
+			 * changed object or a value taken from the user, the target
+			 * goes on: the trace shows what the kernel then does with
+			 * it (an escalation's next step). */
+			if (ev.f.kind == SIM_FINDING_KERNEL_FAULT || ev.f.kind == SIM_FINDING_HANG)
 				stop = ATK_V_EXPLOITABLE;
 			break;
 		case ATK_EV_DETECTED:

@@ -224,16 +224,37 @@ static void ipc_thread_entry(void *p1, void *p2, void *p3)
 
 /* ---- the timer domain ---------------------------------------------------- */
 
+/* What a forged semaphore pointer names, for the report: a k_sem the user
+ * lays out (Zephyr's k_sem_give then works on the user's wait queue and
+ * count), other kernel memory, or nothing mapped. */
+static void describe_forged_sem(const struct ll_sched *s, uint32_t sem, char *buf, size_t len)
+{
+	const void *p = sim_target_to_host(s->sim, sem, sizeof(struct k_sem));
+	char where[96], who[64];
+
+	if (!p) {
+		snprintf(buf, len, "nothing mapped there");
+		return;
+	}
+	sim_describe_addr(s->sim, p, where, sizeof(where));
+	if (sim_user_writable(s->sim, p, sizeof(struct k_sem), who, sizeof(who)))
+		snprintf(buf, len, "%.100s, user-writable (%.60s)", where, who);
+	else
+		snprintf(buf, len, "%.100s, kernel memory", where);
+}
+
 static void report_forged_sem(struct ll_sched *s)
 {
 	struct sim_finding f;
+	char names[256];
 
 	memset(&f, 0, sizeof(f));
 	f.kind = SIM_FINDING_KOBJ_CHANGED;
+	describe_forged_sem(s, s->kdata->sem, names, sizeof(names));
 	snprintf(f.message, sizeof(f.message),
-		 "timer ISR reads ll_sched domain.sem = 0x%08x (kernel wrote 0x%08x): it would "
-		 "give a k_sem at an address it did not set",
-		 (unsigned)s->kdata->sem, (unsigned)s->kdata_sem);
+		 "timer ISR would give a k_sem at 0x%08x, an address it did not set (read from "
+		 "ll_sched domain.sem, kernel wrote 0x%08x): %.120s",
+		 (unsigned)s->kdata->sem, (unsigned)s->kdata_sem, names);
 	snprintf(f.object, sizeof(f.object), "ll_sched domain");
 	snprintf(f.object_type, sizeof(f.object_type), "ll_sched_domain");
 	snprintf(f.field, sizeof(f.field), "sem");
