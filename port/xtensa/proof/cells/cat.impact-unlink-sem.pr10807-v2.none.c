@@ -1,5 +1,5 @@
 /*
- * Exported by `heapsim export --xtensa` from scenario impact-unlink-handler:
+ * Exported by `heapsim export --xtensa` from scenario impact-unlink-sem:
  * [confinement] on pr10807-v2, hardening none. Runs on the dc233c core (port/xtensa/proof):
  * the user thread's stores in ring 1, the syscalls in ring 0 on heap/'s sys_heap.
  */
@@ -12,16 +12,17 @@ static const struct proof_step steps[] = {
 	  .host = "alloc B" },
 	{ .op = PROOF_FREE, .region = PROOF_BUF, .off = 128, .cached = 1, .forged_heap = 0,
 	  .host = "free A" },
-	{ .op = PROOF_WRITE, .region = PROOF_BUF, .off = 76, .len = 2, .data = { 0xfa, 0x3f },
+	{ .op = PROOF_WRITE, .region = PROOF_BUF, .off = 76, .len = 2, .data = { 0xf8, 0x3f },
 	  .host = "write A.prev" },
-	{ .op = PROOF_WRITE, .region = PROOF_BUF, .off = 78, .len = 2, .data = { 0x34, 0x12 },
+	{ .op = PROOF_WRITE, .region = PROOF_BUF, .off = 78, .len = 2, .data = { 0x02, 0x40 },
 	  .host = "write A.next" },
 	{ .op = PROOF_ALLOC, .slot = 2, .bytes = 0x40, .align = 0x0, .flags = 0x2, .forged_heap = 0,
 	  .host = "alloc C" },
+	{ .op = PROOF_TICK, .bytes = 1, .host = "tick 1" },
 };
 
 const struct proof_program proof_program = {
-	.name = "scenario impact-unlink-handler",
+	.name = "scenario impact-unlink-sem",
 	.layout = "pr10807-v2",
 	.hardening = 0,
 	.region_bytes = 131072,
@@ -30,9 +31,9 @@ const struct proof_program proof_program = {
 	.kheap_bytes = 28,
 	.check_each_step = 0,
 	.host_class = "confinement",
-	.host_message = "sof_heap_alloc wrote 2 bytes outside its footprint at 0xa0031016: ll_sched_domain ll_sched domain +0x16 (handler)",
+	.host_message = "sof_heap_alloc wrote 2 bytes outside its footprint at 0xa0031006: ll_sched_domain ll_sched domain +0x6 (sem)",
 	.host_kernel_store = 1,
-	.host_store_off = 131030,
+	.host_store_off = 131014,
 	.host_store_len = 2,
 	.host_kobj_off = -1,
 	.host_past = 0,

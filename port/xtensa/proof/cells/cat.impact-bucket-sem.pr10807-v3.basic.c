@@ -1,6 +1,6 @@
 /*
- * Exported by `heapsim export --xtensa` from scenario impact-bucket-handler:
- * [confinement] on pr10807-v2, hardening none. Runs on the dc233c core (port/xtensa/proof):
+ * Exported by `heapsim export --xtensa` from scenario impact-bucket-sem:
+ * [confinement] on pr10807-v3, hardening basic. Runs on the dc233c core (port/xtensa/proof):
  * the user thread's stores in ring 1, the syscalls in ring 0 on heap/'s sys_heap.
  */
 #include "proof_prog.h"
@@ -16,9 +16,9 @@ static const struct proof_step steps[] = {
 	  .host = "write A.hdr+16" },
 	{ .op = PROOF_WRITE, .region = PROOF_BUF, .off = 138, .len = 2, .data = { 0x28, 0x00 },
 	  .host = "write A.hdr+18" },
-	{ .op = PROOF_WRITE, .region = PROOF_BUF, .off = 140, .len = 2, .data = { 0xfa, 0x3f },
+	{ .op = PROOF_WRITE, .region = PROOF_BUF, .off = 140, .len = 2, .data = { 0x00, 0x40 },
 	  .host = "write A.hdr+20" },
-	{ .op = PROOF_WRITE, .region = PROOF_BUF, .off = 142, .len = 2, .data = { 0x34, 0x12 },
+	{ .op = PROOF_WRITE, .region = PROOF_BUF, .off = 142, .len = 2, .data = { 0x02, 0x40 },
 	  .host = "write A.hdr+22" },
 	{ .op = PROOF_WRITE, .region = PROOF_BUF, .off = 296, .len = 2, .data = { 0x14, 0x00 },
 	  .host = "write A.hdr+176" },
@@ -30,21 +30,22 @@ static const struct proof_step steps[] = {
 	  .host = "write zheap+12" },
 	{ .op = PROOF_ALLOC, .slot = 2, .bytes = 0x40, .align = 0x0, .flags = 0x2, .forged_heap = 0,
 	  .host = "alloc C" },
+	{ .op = PROOF_TICK, .bytes = 1, .host = "tick 1" },
 };
 
 const struct proof_program proof_program = {
-	.name = "scenario impact-bucket-handler",
-	.layout = "pr10807-v2",
-	.hardening = 0,
+	.name = "scenario impact-bucket-sem",
+	.layout = "pr10807-v3",
+	.hardening = 1,
 	.region_bytes = 131072,
-	.buf_in_region = 64,
-	.kheap_in_region = 1,
+	.buf_in_region = 0,
+	.kheap_in_region = 0,
 	.kheap_bytes = 28,
 	.check_each_step = 0,
 	.host_class = "confinement",
-	.host_message = "sof_heap_alloc wrote 2 bytes outside its footprint at 0xa0031016: ll_sched_domain ll_sched domain +0x16 (handler)",
+	.host_message = "sof_heap_alloc wrote 2 bytes outside its footprint at 0xa0031006: ll_sched_domain ll_sched domain +0x6 (sem)",
 	.host_kernel_store = 1,
-	.host_store_off = 131030,
+	.host_store_off = 131078,
 	.host_store_len = 2,
 	.host_kobj_off = -1,
 	.host_past = 0,
