@@ -104,6 +104,8 @@ enum atk_base {
 			  * ll_schedule_domain, zephyr_ll, ipc_user, zephyr_ll_heap,
 			  * zephyr_ll_locks; nothing on other layouts */
 	ATK_BASE_SOF_SEM, /* SOF main: core idx's LL semaphore, a kernel k_sem */
+	ATK_BASE_BUF_END, /* the first byte past the heap buffer: the PR layouts'
+			   * kernel data, SOF main's next kernel-heap chunk */
 	ATK_BASE_COUNT,
 };
 

@@ -391,7 +391,7 @@ static int parse_kernel_base(struct parser *p, const char **sp, struct atk_addr 
 		if (eat(sp, ".sem"))
 			a->off = (int64_t)offsetof(struct ll_sched_kdata, sem);
 	} else if (eat(sp, "buf")) {
-		a->base = ATK_BASE_BUF;
+		a->base = eat(sp, ".end") ? ATK_BASE_BUF_END : ATK_BASE_BUF;
 	} else if (eat(sp, "var")) {
 		a->base = ATK_BASE_VAR;
 	} else if (eat(sp, "audit")) {

@@ -445,6 +445,11 @@ static bool env_region(struct atk_session *u, enum atk_base b, int idx, uint8_t 
 		*p = u->buf;
 		*size = u->buf_bytes;
 		return true;
+	case ATK_BASE_BUF_END:
+		/* what follows is the layout's: one chunk unit of it is named */
+		*p = u->buf + u->buf_bytes;
+		*size = SYS_HEAP_CHUNK_UNIT;
+		return true;
 	case ATK_BASE_KDATA:
 		*p = (uint8_t *)ll_sched_kdata(u->sched);
 		*size = sizeof(struct ll_sched_kdata);

@@ -182,6 +182,9 @@ void export_addr(FILE *f, const struct atk_addr *in, unsigned width, unsigned wo
 	case ATK_BASE_BUF:
 		fprintf(f, "buf");
 		break;
+	case ATK_BASE_BUF_END:
+		fprintf(f, "buf.end");
+		break;
 	case ATK_BASE_VAR:
 		fprintf(f, "var");
 		break;
