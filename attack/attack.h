@@ -385,6 +385,18 @@ int atk_session_user_read(struct atk_session *u, const struct atk_addr *a, unsig
 			  uint64_t *out);
 /* The heap's chunk field width in bytes (2 or 4; 2 on oob). */
 unsigned atk_session_field_width(struct atk_session *u);
+/*
+ * The blocks the layout itself allocated in the user heap before the first
+ * step (SOF main's zephyr_domain, ...), in address order: where each object
+ * starts (offset from the buffer) and the bytes it was allocated with (its
+ * registered size). Returns how many (at most max), 0 on an out-of-band heap,
+ * -1 when a used chunk holds no registered object (name gets its offset).
+ */
+struct atk_boot_block {
+	size_t off, bytes;
+	char name[32];
+};
+int atk_session_boot_blocks(struct atk_session *u, struct atk_boot_block *out, int max);
 
 /* ======================================================================== */
 /* Directories: the catalogue (and fuzz corpora), in name order              */

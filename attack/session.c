@@ -1297,6 +1297,41 @@ unsigned atk_session_field_width(struct atk_session *u)
 	return h.w;
 }
 
+int atk_session_boot_blocks(struct atk_session *u, struct atk_boot_block *out, int max)
+{
+	struct sys_heap_walk w;
+	struct sys_heap_chunk ch;
+	struct sim_kobj_info info;
+	struct hshape h;
+	int n = 0;
+
+	if (!u->sys)
+		return 0;
+	shape(u, &h);
+	for (sys_heap_walk_begin(&w, u->sys); sys_heap_walk_next(&w, &ch) && n < max;) {
+		uint8_t *mem = h.S + ch.offset + h.hdr;
+		size_t in;
+
+		if (!ch.used)
+			continue;
+		size_t room = (size_t)ch.size * SYS_HEAP_CHUNK_UNIT - h.hdr, k = 0;
+
+		/* the object starts where the aligned allocation put it: at the
+		 * chunk's memory or a little past it */
+		while (k < room && !sim_kobj_find(u->sim, mem + k, &info, &in))
+			k++;
+		out[n].off = (size_t)(mem + k - u->buf_uc);
+		if (k == room || in) {
+			snprintf(out[n].name, sizeof(out[n].name), "chunk %u", ch.id);
+			return -1;
+		}
+		out[n].bytes = info.size;
+		snprintf(out[n].name, sizeof(out[n].name), "%s", info.name ? info.name : "?");
+		n++;
+	}
+	return n;
+}
+
 /* ---- a user read (scenarios: what user code can learn) -------------------------- */
 
 int atk_session_user_read(struct atk_session *u, const struct atk_addr *a, unsigned width,

@@ -53,6 +53,7 @@ static void on_open(void *ctx, struct atk_session *u, const struct atk_session_c
 	x->kheap_ok = atk_session_eval_taddr(
 		u, &(struct atk_addr){ .base = ATK_BASE_KHEAP, .field = ATK_FIELD_NONE, .view = ATK_VIEW_UNCACHED },
 		&x->kheap_taddr);
+	x->nboot = atk_session_boot_blocks(u, x->boot, (int)(sizeof(x->boot) / sizeof(x->boot[0])));
 }
 
 static void on_step(void *ctx, struct atk_session *u, const struct atk_action *a,
@@ -419,6 +420,12 @@ static int export_cell(const char *file, const char *layout, const char *hard, c
 	free(text);
 	if (!s) {
 		fprintf(stderr, "%s: %s\n", file, err);
+		return HEAPSIM_EXIT_USAGE;
+	}
+	if (!atk_scenario_applies(s, layout, h)) {
+		fprintf(stderr, "heapsim export: %s does not apply to layout %s at %s (its layouts and "
+				"hardening lines): no such cell\n", file, layout, hard);
+		atk_scenario_free(s);
 		return HEAPSIM_EXIT_USAGE;
 	}
 	x = calloc(1, sizeof(*x));

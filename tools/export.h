@@ -23,6 +23,10 @@ struct export_run {
 	bool found;
 	struct atk_finding finding;
 	uint64_t finding_taddr;    /* the finding's address, uncached view */
+	/* the layout's own blocks in the user heap, before the first step
+	 * (atk_session_boot_blocks: -1 when one holds no registered object) */
+	struct atk_boot_block boot[16];
+	int nboot;
 	char name[96];             /* the input's SHA-1, or "scenario NAME" */
 };
 

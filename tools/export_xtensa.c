@@ -6,11 +6,18 @@
  * user region holding struct k_heap and then the buffer; v3: the buffer in
  * the user partition, struct k_heap in kernel memory). The host's verdict
  * goes with it; the target program computes its own and compares.
- * Not expressible (exit 2, said why): layouts other than pr10807-v2/-v3,
- * a 64-bit heap (the target is 32-bit), a user write outside the buffer and
- * the k_heap object.
+ * sof-main is laid out as v3 (the buffer user RW, struct k_heap in kernel
+ * memory), after the objects SOF main allocates in the user heap at boot
+ * (zephyr_domain, ...): the program allocates them first, and the target
+ * checks they land where the host put them.
+ * Not expressible (exit 2, said why): other layouts, a 64-bit heap (the
+ * target is 32-bit), a user write outside the buffer and the k_heap object,
+ * SOF main's own kernel paths (DMA, IPC, second cores, the grant) and the
+ * verdicts only they or its registry of user-heap objects decide
+ * (kernel-trusts-user, kernel-object-changed).
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -140,7 +147,7 @@ static bool put_step(FILE *f, const struct export_run *x, size_t i, bool v2, cha
 	return false;
 }
 
-/* The number after `word` in the host's message ("... runs N bytes past"). */
+/* The number after `word` in the host's message ("... wrote N bytes"). */
 static unsigned long long host_count(const char *msg, const char *word)
 {
 	const char *r = strstr(msg, word);
@@ -148,10 +155,24 @@ static unsigned long long host_count(const char *msg, const char *word)
 	return r ? strtoull(r + strlen(word), NULL, 10) : 0;
 }
 
+/* The cache operation's bytes past the buffer, from the host's message
+ * ("cache flush+invalidate of N bytes at 0xADDR ..."): ADDR is in the
+ * cached view, the buffer's offsets are the same in both. */
+static unsigned long long host_cache_past(const struct export_run *x, const char *msg)
+{
+	unsigned long n = 0, at = 0;
+	uint64_t start = x->buf_taddr - SIM_UNCACHED_BASE + SIM_CACHED_BASE;
+	const char *r = strstr(msg, "cache flush+invalidate of ");
+
+	if (!r || sscanf(r, "cache flush+invalidate of %lu bytes at 0x%lx", &n, &at) != 2)
+		return 0;
+	return at + n > start + x->buf_bytes ? at + n - (start + x->buf_bytes) : 0;
+}
+
 int export_xtensa(const struct export_run *x, const char *out)
 {
 	const struct atk_finding *fd = &x->finding;
-	bool v2 = !strcmp(x->cfg.layout, "pr10807-v2");
+	bool v2 = !strcmp(x->cfg.layout, "pr10807-v2"), sof = !strcmp(x->cfg.layout, "sof-main");
 	/* the session's default word size when the run did not set one */
 	unsigned word_bits = x->cfg.word_bits ? x->cfg.word_bits : 32;
 	/* a kernel store outside the footprint (not the cache operation's overrun) */
@@ -162,9 +183,20 @@ int export_xtensa(const struct export_run *x, const char *out)
 	FILE *f;
 	bool ok = true;
 
-	if (!v2 && strcmp(x->cfg.layout, "pr10807-v3")) {
+	if (!v2 && !sof && strcmp(x->cfg.layout, "pr10807-v3")) {
 		fprintf(stderr, "heapsim export: layout %s has no memory map in the Xtensa port (it has "
-				"pr10807-v2 and pr10807-v3)\n", x->cfg.layout);
+				"pr10807-v2, pr10807-v3 and sof-main)\n", x->cfg.layout);
+		return HEAPSIM_EXIT_USAGE;
+	}
+	if (sof && (fd->kind == SIM_FINDING_KERNEL_TRUSTS_USER || fd->kind == SIM_FINDING_KOBJ_CHANGED)) {
+		fprintf(stderr, "heapsim export: a [%s] finding on sof-main is decided by SOF main's kernel "
+				"paths and its registry of user-heap objects, which the Xtensa port does not "
+				"have\n", atk_finding_class(fd));
+		return HEAPSIM_EXIT_USAGE;
+	}
+	if (x->nboot < 0) {
+		fprintf(stderr, "heapsim export: the layout's block at buf+0x%zx (%s) is no registered "
+				"object: the target cannot place it\n", x->boot[0].off, x->boot[0].name);
 		return HEAPSIM_EXIT_USAGE;
 	}
 	if (word_bits != 32) {
@@ -181,6 +213,10 @@ int export_xtensa(const struct export_run *x, const char *out)
 		   "#include \"proof_prog.h\"\n\nstatic const struct proof_step steps[] = {\n",
 		x->name, atk_finding_class(fd), x->cfg.layout,
 		sys_heap_hardening_name((enum sys_heap_hardening)x->cfg.hardening));
+	for (int i = 0; i < x->nboot; i++)
+		fprintf(f, "\t{ .op = PROOF_ALLOC, .slot = PROOF_SLOT_BOOT, .off = %zu, .bytes = 0x%zx, "
+			   ".flags = 0x%x,\n\t  .host = \"boot: %s\" },\n",
+			x->boot[i].off, x->boot[i].bytes, SOF_MEM_FLAG_USER, x->boot[i].name);
 	for (size_t i = 0; ok && i < x->n; i++)
 		ok = put_step(f, x, i, v2, err, sizeof(err));
 	fprintf(f, "};\n\nconst struct proof_program proof_program = {\n"
@@ -199,7 +235,7 @@ int export_xtensa(const struct export_run *x, const char *out)
 	fprintf(f, "\n\t.host_kobj_off = %lld,\n\t.host_past = %llu,\n"
 		   "\t.nsteps = sizeof(steps) / sizeof(steps[0]),\n\t.steps = steps,\n};\n",
 		fd->kind == SIM_FINDING_KOBJ_CHANGED ? (long long)fd->offset : -1LL,
-		fd->kind == SIM_FINDING_CONFINEMENT && !kernel_store ? host_count(fd->message, " runs ") : 0ULL);
+		fd->kind == SIM_FINDING_CONFINEMENT && !kernel_store ? host_cache_past(x, fd->message) : 0ULL);
 	if (fclose(f) || !ok) {
 		if (!ok)
 			fprintf(stderr, "heapsim export: not expressible on the Xtensa target: %s\n", err);

@@ -20,6 +20,10 @@ enum proof_region {
 };
 
 #define PROOF_DATA_MAX 32
+/* alloc into no user slot: a block the layout allocates itself before the
+ * user's first step (SOF main's objects in the user heap); off is where the
+ * host placed it, which the target checks */
+#define PROOF_SLOT_BOOT 0xffu
 
 struct proof_step {
 	uint8_t op;          /* enum proof_op */
@@ -36,7 +40,7 @@ struct proof_step {
 
 struct proof_program {
 	const char *name;          /* the finding's input SHA-1 */
-	const char *layout;        /* pr10807-v2 or pr10807-v3 */
+	const char *layout;        /* pr10807-v2, pr10807-v3 or sof-main */
 	int hardening;             /* enum sys_heap_hardening */
 	uint32_t region_bytes;     /* the layout's user region (v2: k_heap + buffer) */
 	int32_t buf_in_region;     /* where the buffer starts in it */

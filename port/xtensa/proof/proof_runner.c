@@ -5,7 +5,10 @@
  * The layout's memory map: the LL heap buffer sits in the user partition
  * (ring 1 read/write); struct k_heap is there too on pr10807-v2 (at the
  * region's start, the buffer one cache line after it) and in kernel memory
- * (ring 0) on pr10807-v3. The user thread's raw stores run in ring 1, so
+ * (ring 0) on pr10807-v3 and sof-main. On sof-main the program first
+ * allocates the objects SOF main keeps in the user heap (PROOF_SLOT_BOOT),
+ * at the offsets the host had; what follows the buffer there (the kernel
+ * heap's next chunk) is outside every syscall's footprint, as on the host. The user thread's raw stores run in ring 1, so
  * the MMU decides what they may touch. Its syscalls run in ring 0 between
  * user steps, with SOF's checks (sched/ll_syscalls.c describes them) over
  * heap/'s sys_heap built for the target: the same heap code as the host.
@@ -55,6 +58,7 @@ static struct sys_heap ll_sys;
 static uint8_t *kheap, *buf;
 static uint32_t buf_bytes;
 static uint8_t *slot[SLOTS];
+static bool boot_misplaced; /* a layout object is not where the host had it */
 static uint32_t req[SLOTS];
 static bool live[SLOTS];
 
@@ -182,6 +186,14 @@ static void do_alloc(unsigned i, const struct proof_step *s)
 	p = sys_heap_aligned_alloc(&ll_sys, align, bytes);
 	kernel_store();
 	kernel_checks();
+	if (s->slot == PROOF_SLOT_BOOT) {
+		/* the layout's own object: it must sit where the host put it, or
+		 * every offset after it means other bytes */
+		printf("  %u. %s: buf%+ld\n", i + 1, s->host, p ? (long)(p - buf) : -1L);
+		if (p != buf + s->off)
+			boot_misplaced = true;
+		return;
+	}
 	printf("  %u. alloc %c: %s\n", i + 1, 'A' + s->slot, p ? "ok" : "NULL");
 	if (!p)
 		return;
@@ -355,6 +367,10 @@ int main(void)
 	check_name[0] = '\0';
 	if (!v_class[0])
 		verdict("no-finding", "the target saw nothing");
+	if (boot_misplaced) {
+		printf("FAIL the layout's own blocks are not where the host placed them\n");
+		return 1;
+	}
 	printf("target verdict: [%s] %s\n", v_class, v_detail);
 	printf("host verdict:   [%s] %s\n", pp->host_class, pp->host_message);
 	agree = !strcmp(v_class, pp->host_class);

@@ -31,7 +31,7 @@ const struct proof_program proof_program = {
 	.host_store_off = 0,
 	.host_store_len = 0,
 	.host_kobj_off = -1,
-	.host_past = 0,
+	.host_past = 109112,
 	.nsteps = sizeof(steps) / sizeof(steps[0]),
 	.steps = steps,
 };

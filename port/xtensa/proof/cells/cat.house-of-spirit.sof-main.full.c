@@ -1,0 +1,65 @@
+/*
+ * Exported by `heapsim export --xtensa` from scenario house-of-spirit:
+ * [other] on sof-main, hardening full. Runs on the dc233c core (port/xtensa/proof):
+ * the user thread's stores in ring 1, the syscalls in ring 0 on heap/'s sys_heap.
+ */
+#include "proof_prog.h"
+
+static const struct proof_step steps[] = {
+	{ .op = PROOF_ALLOC, .slot = PROOF_SLOT_BOOT, .off = 128, .bytes = 0x58, .flags = 0x2,
+	  .host = "boot: zephyr_domain" },
+	{ .op = PROOF_ALLOC, .slot = PROOF_SLOT_BOOT, .off = 320, .bytes = 0x10, .flags = 0x2,
+	  .host = "boot: ll_schedule_domain" },
+	{ .op = PROOF_ALLOC, .slot = PROOF_SLOT_BOOT, .off = 448, .bytes = 0x1c, .flags = 0x2,
+	  .host = "boot: zephyr_ll[0]" },
+	{ .op = PROOF_ALLOC, .slot = PROOF_SLOT_BOOT, .off = 576, .bytes = 0x1c, .flags = 0x2,
+	  .host = "boot: zephyr_ll[1]" },
+	{ .op = PROOF_ALLOC, .slot = PROOF_SLOT_BOOT, .off = 704, .bytes = 0x1c, .flags = 0x2,
+	  .host = "boot: zephyr_ll[2]" },
+	{ .op = PROOF_ALLOC, .slot = PROOF_SLOT_BOOT, .off = 832, .bytes = 0x2c, .flags = 0x2,
+	  .host = "boot: ipc_user" },
+	{ .op = PROOF_ALLOC, .slot = 0, .bytes = 0x100, .align = 0x0, .flags = 0x2, .forged_heap = 0,
+	  .host = "alloc A" },
+	{ .op = PROOF_ALLOC, .slot = 6, .bytes = 0x40, .align = 0x0, .flags = 0x2, .forged_heap = 0,
+	  .host = "alloc G" },
+	{ .op = PROOF_WRITE, .region = PROOF_BUF, .off = 970, .len = 2, .data = { 0x05, 0x00 },
+	  .host = "write A.hdr+18" },
+	{ .op = PROOF_WRITE, .region = PROOF_BUF, .off = 984, .len = 2, .data = { 0x02, 0x00 },
+	  .host = "write A.hdr+32" },
+	{ .op = PROOF_WRITE, .region = PROOF_BUF, .off = 986, .len = 2, .data = { 0x29, 0x00 },
+	  .host = "write A.hdr+34" },
+	{ .op = PROOF_WRITE, .region = PROOF_BUF, .off = 1144, .len = 2, .data = { 0x14, 0x00 },
+	  .host = "write A.hdr+192" },
+	{ .op = PROOF_WRITE, .region = PROOF_BUF, .off = 1146, .len = 2, .data = { 0x05, 0x00 },
+	  .host = "write A.hdr+194" },
+	{ .op = PROOF_WRITE, .region = PROOF_BUF, .off = 976, .len = 4, .data = { 0x8f, 0x7c, 0x12, 0x5a },
+	  .host = "write A.hdr+24" },
+	{ .op = PROOF_WRITE, .region = PROOF_BUF, .off = 1136, .len = 4, .data = { 0x99, 0x7c, 0x10, 0x5a },
+	  .host = "write A.hdr+184" },
+	{ .op = PROOF_WRITE, .region = PROOF_BUF, .off = 1152, .len = 4, .data = { 0x8f, 0x7c, 0xe4, 0x5a },
+	  .host = "write A.hdr+200" },
+	{ .op = PROOF_FREE, .region = PROOF_BUF, .off = 988, .cached = 0, .forged_heap = 0,
+	  .host = "free A.hdr+36" },
+	{ .op = PROOF_ALLOC, .slot = 1, .bytes = 0x40, .align = 0x0, .flags = 0x2, .forged_heap = 0,
+	  .host = "alloc B" },
+};
+
+const struct proof_program proof_program = {
+	.name = "scenario house-of-spirit",
+	.layout = "sof-main",
+	.hardening = 3,
+	.region_bytes = 131072,
+	.buf_in_region = 0,
+	.kheap_in_region = 0,
+	.kheap_bytes = 28,
+	.check_each_step = 0,
+	.host_class = "other",
+	.host_message = "sof_heap_alloc returned heap+0x400 (64 bytes), overlapping live block heap+0x3c0 (256 bytes): two owners for the same memory",
+	.host_kernel_store = 0,
+	.host_store_off = 0,
+	.host_store_len = 0,
+	.host_kobj_off = -1,
+	.host_past = 0,
+	.nsteps = sizeof(steps) / sizeof(steps[0]),
+	.steps = steps,
+};
