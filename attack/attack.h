@@ -389,8 +389,9 @@ unsigned atk_session_field_width(struct atk_session *u);
  * The blocks the layout itself allocated in the user heap before the first
  * step (SOF main's zephyr_domain, ...), in address order: where each object
  * starts (offset from the buffer) and the bytes it was allocated with (its
- * registered size). Returns how many (at most max), 0 on an out-of-band heap,
- * -1 when a used chunk holds no registered object (name gets its offset).
+ * registered size). Returns how many, 0 on an out-of-band heap, -1 when a
+ * used chunk holds no registered object or there are more than max (out[0]
+ * then says which: its name and offset).
  */
 struct atk_boot_block {
 	size_t off, bytes;

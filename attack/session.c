@@ -1308,21 +1308,24 @@ int atk_session_boot_blocks(struct atk_session *u, struct atk_boot_block *out, i
 	if (!u->sys)
 		return 0;
 	shape(u, &h);
-	for (sys_heap_walk_begin(&w, u->sys); sys_heap_walk_next(&w, &ch) && n < max;) {
+	for (sys_heap_walk_begin(&w, u->sys); sys_heap_walk_next(&w, &ch);) {
 		uint8_t *mem = h.S + ch.offset + h.hdr;
-		size_t in;
+		size_t room = (size_t)ch.size * SYS_HEAP_CHUNK_UNIT - h.hdr, k = 0, in = 0;
 
 		if (!ch.used)
 			continue;
-		size_t room = (size_t)ch.size * SYS_HEAP_CHUNK_UNIT - h.hdr, k = 0;
-
+		if (n == max) {
+			snprintf(out[0].name, sizeof(out[0].name), "more than %d blocks", max);
+			return -1;
+		}
 		/* the object starts where the aligned allocation put it: at the
 		 * chunk's memory or a little past it */
 		while (k < room && !sim_kobj_find(u->sim, mem + k, &info, &in))
 			k++;
 		out[n].off = (size_t)(mem + k - u->buf_uc);
 		if (k == room || in) {
-			snprintf(out[n].name, sizeof(out[n].name), "chunk %u", ch.id);
+			out[0].off = out[n].off;
+			snprintf(out[0].name, sizeof(out[0].name), "chunk %u", ch.id);
 			return -1;
 		}
 		out[n].bytes = info.size;

@@ -195,8 +195,9 @@ int export_xtensa(const struct export_run *x, const char *out)
 		return HEAPSIM_EXIT_USAGE;
 	}
 	if (x->nboot < 0) {
-		fprintf(stderr, "heapsim export: the layout's block at buf+0x%zx (%s) is no registered "
-				"object: the target cannot place it\n", x->boot[0].off, x->boot[0].name);
+		fprintf(stderr, "heapsim export: the target cannot place the layout's own blocks in the "
+				"user heap (%s, at buf+0x%zx: no registered object, or too many)\n",
+			x->boot[0].name, x->boot[0].off);
 		return HEAPSIM_EXIT_USAGE;
 	}
 	if (word_bits != 32) {
