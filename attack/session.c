@@ -1315,7 +1315,8 @@ int atk_session_boot_blocks(struct atk_session *u, struct atk_boot_block *out, i
 		if (!ch.used)
 			continue;
 		if (n == max) {
-			snprintf(out[0].name, sizeof(out[0].name), "more than %d blocks", max);
+			out[0].off = (size_t)(mem - u->buf_uc);
+			snprintf(out[0].name, sizeof(out[0].name), "block %d", max + 1);
 			return -1;
 		}
 		/* the object starts where the aligned allocation put it: at the

@@ -238,9 +238,9 @@ static void describe_forged_sem(const struct ll_sched *s, uint32_t sem, char *bu
 	}
 	sim_describe_addr(s->sim, p, where, sizeof(where));
 	if (sim_user_writable(s->sim, p, sizeof(struct k_sem), who, sizeof(who)))
-		snprintf(buf, len, "%.100s, user-writable (%.60s)", where, who);
+		snprintf(buf, len, "user-writable (%.60s): %.100s", who, where);
 	else
-		snprintf(buf, len, "%.100s, kernel memory", where);
+		snprintf(buf, len, "kernel memory: %.100s", where);
 }
 
 static void report_forged_sem(struct ll_sched *s)

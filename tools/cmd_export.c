@@ -62,6 +62,12 @@ static void on_step(void *ctx, struct atk_session *u, const struct atk_action *a
 	struct export_run *x = ctx;
 	struct export_step *s;
 
+	/* the program ends with the first escape's step: what a scenario run
+	 * does after it (the kernel going on) is the host's trace, not the
+	 * proof (the harness stops there by itself) */
+	if (x->escaped)
+		return;
+	x->escaped = ev->cls == ATK_EV_ESCAPE;
 	/* the first finding decides, as in the harness and the scenario runner */
 	if (ev->cls >= ATK_EV_DETECTED && ev->cls <= ATK_EV_ESCAPE && !x->found) {
 		x->found = true;

@@ -21,6 +21,7 @@ struct export_run {
 	struct export_step steps[EXPORT_MAX_STEPS]; /* the steps that ran, in order */
 	size_t n;
 	bool found;
+	bool escaped;              /* steps after the first escape are not recorded */
 	struct atk_finding finding;
 	uint64_t finding_taddr;    /* the finding's address, uncached view */
 	/* the layout's own blocks in the user heap, before the first step

@@ -178,6 +178,8 @@ int export_xtensa(const struct export_run *x, const char *out)
 	/* a kernel store outside the footprint (not the cache operation's overrun) */
 	bool kernel_store = fd->kind == SIM_FINDING_CONFINEMENT && !strstr(fd->message, "cache flush") &&
 			    x->finding_taddr;
+	/* confinement by the cached free path's flush+invalidate past the buffer */
+	bool cache_overrun = fd->kind == SIM_FINDING_CONFINEMENT && strstr(fd->message, "cache flush");
 	char err[512] = "", *text = NULL;
 	size_t len = 0;
 	FILE *f;
@@ -192,6 +194,11 @@ int export_xtensa(const struct export_run *x, const char *out)
 		fprintf(stderr, "heapsim export: a [%s] finding on sof-main is decided by SOF main's kernel "
 				"paths and its registry of user-heap objects, which the Xtensa port does not "
 				"have\n", atk_finding_class(fd));
+		return HEAPSIM_EXIT_USAGE;
+	}
+	if (cache_overrun && !host_cache_past(x, fd->message)) {
+		fprintf(stderr, "heapsim export: cannot read the cache operation's length and start from "
+				"the host's finding (\"%s\"): the target could not compare them\n", fd->message);
 		return HEAPSIM_EXIT_USAGE;
 	}
 	if (x->nboot < 0) {
@@ -236,7 +243,7 @@ int export_xtensa(const struct export_run *x, const char *out)
 	fprintf(f, "\n\t.host_kobj_off = %lld,\n\t.host_past = %llu,\n"
 		   "\t.nsteps = sizeof(steps) / sizeof(steps[0]),\n\t.steps = steps,\n};\n",
 		fd->kind == SIM_FINDING_KOBJ_CHANGED ? (long long)fd->offset : -1LL,
-		fd->kind == SIM_FINDING_CONFINEMENT && !kernel_store ? host_cache_past(x, fd->message) : 0ULL);
+		cache_overrun ? host_cache_past(x, fd->message) : 0ULL);
 	if (fclose(f) || !ok) {
 		if (!ok)
 			fprintf(stderr, "heapsim export: not expressible on the Xtensa target: %s\n", err);

@@ -10,8 +10,6 @@ static const struct proof_step steps[] = {
 	  .host = "alloc A" },
 	{ .op = PROOF_WRITE, .region = PROOF_BUF, .off = -44, .len = 4, .data = { 0x01, 0x00, 0x00, 0x00 },
 	  .host = "write kheap.lock@uncached" },
-	{ .op = PROOF_ALLOC, .slot = 1, .bytes = 0x40, .align = 0x0, .flags = 0x2, .forged_heap = 0,
-	  .host = "alloc B" },
 };
 
 const struct proof_program proof_program = {

@@ -30,7 +30,6 @@ static const struct proof_step steps[] = {
 	  .host = "write zheap+12" },
 	{ .op = PROOF_ALLOC, .slot = 2, .bytes = 0x40, .align = 0x0, .flags = 0x2, .forged_heap = 0,
 	  .host = "alloc C" },
-	{ .op = PROOF_TICK, .bytes = 1, .host = "tick 1" },
 };
 
 const struct proof_program proof_program = {

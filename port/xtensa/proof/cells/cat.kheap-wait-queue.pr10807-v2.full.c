@@ -10,10 +10,6 @@ static const struct proof_step steps[] = {
 	  .host = "alloc A" },
 	{ .op = PROOF_WRITE, .region = PROOF_BUF, .off = -52, .len = 4, .data = { 0x00, 0x10, 0x03, 0xa0 },
 	  .host = "write kheap.wait_q" },
-	{ .op = PROOF_WRITE, .region = PROOF_BUF, .off = -48, .len = 4, .data = { 0x00, 0x10, 0x03, 0xa0 },
-	  .host = "write kheap+16" },
-	{ .op = PROOF_FREE, .region = PROOF_BUF, .off = 128, .cached = 1, .forged_heap = 0,
-	  .host = "free A" },
 };
 
 const struct proof_program proof_program = {
