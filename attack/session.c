@@ -608,6 +608,12 @@ bool atk_session_eval_chunkid(struct atk_session *u, const struct atk_addr *a, u
 	shape(u, &h);
 	p = sim_uncached(u->sim, p);
 	*out = (uint64_t)(p - h.S) / SYS_HEAP_CHUNK_UNIT;
+	/* the heap follows ids forward only, as far as its field holds: say
+	 * when this one cannot name ADDR (the field write keeps the low bits) */
+	if (p < h.S || *out > (h.w == 2 ? 0xffffu : 0xffffffffu))
+		tr(u, "      note: chunkid(0x%08x): the address lies %s, where no %u-bit chunk id "
+		      "reaches; the value wraps\n", (unsigned)sim_host_to_target(u->sim, p),
+		   p < h.S ? "before the heap start" : "too far past it", h.w * 8);
 	return true;
 }
 
