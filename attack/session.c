@@ -591,9 +591,25 @@ bool atk_session_eval_taddr(struct atk_session *u, const struct atk_addr *a, uin
 	bool ok;
 	void *p = resolve(u, a, &ok);
 
+	uint8_t *p0;
+	size_t size;
+
 	if (!ok)
 		return false;
-	*out = sim_host_in_arena(u->sim, p, 1) ? sim_host_to_target(u->sim, p) : (uint64_t)(uintptr_t)p;
+	if (sim_host_in_arena(u->sim, p, 1)) {
+		*out = sim_host_to_target(u->sim, p);
+		return true;
+	}
+	/* past the arena: the base's target address plus the offsets, in the
+	 * target's 32 bits (not the host pointer the sum makes) */
+	if (region(u, a->base, a->idx, &p0, &size) && p0 && sim_host_in_arena(u->sim, p0, 1)) {
+		uint8_t *b = a->view == ATK_VIEW_UNCACHED ? sim_uncached(u->sim, p0)
+			     : a->view == ATK_VIEW_CACHED ? sim_cached(u->sim, p0) : p0;
+
+		*out = (uint32_t)(sim_host_to_target(u->sim, b) + (uint32_t)((uintptr_t)p - (uintptr_t)p0));
+		return true;
+	}
+	*out = (uint64_t)(uintptr_t)p; /* null or an absolute address: the number itself */
 	return true;
 }
 
