@@ -530,8 +530,9 @@ size_t atk_session_region_size(struct atk_session *u, enum atk_base base, int id
 }
 
 /* A pointer value for an address expression; *ok false when its base names
- * nothing now (empty slot, no free chunk). Addresses outside the arena are
- * kept as forged pointers: only the verifier ever looks at them. */
+ * nothing now (empty slot, no free chunk). Offsets add in the target's 32-bit
+ * address space; an address outside the arena is kept as a forged pointer
+ * whose value is that target address: only the verifier ever looks at it. */
 static void *resolve(struct atk_session *u, const struct atk_addr *a, bool *ok)
 {
 	struct hshape h;
@@ -549,13 +550,23 @@ static void *resolve(struct atk_session *u, const struct atk_addr *a, bool *ok)
 		return p ? p : (void *)(uintptr_t)a->off;
 	}
 	shape(u, &h);
-	v = (uintptr_t)p + (uintptr_t)a->off;
+	v = (uintptr_t)a->off;
 	if (a->field >= 0)
 		v += (uintptr_t)a->field * h.w;
-	p = (uint8_t *)v;
-	if (a->view != ATK_VIEW_ASIS && sim_host_in_arena(u->sim, p, 1))
-		p = sim_to_view(u->sim, p, a->view == ATK_VIEW_CACHED ? SIM_VIEW_CACHED : SIM_VIEW_UNCACHED);
-	return p;
+	if (p && sim_host_in_arena(u->sim, p, 1)) {
+		/* in the target's address space, modulo 2^32: a sum that leaves
+		 * the base's view names what the target has there, not whatever
+		 * the host mapped next to it */
+		uint32_t t;
+		uint8_t *q;
+
+		if (a->view != ATK_VIEW_ASIS)
+			p = sim_to_view(u->sim, p, a->view == ATK_VIEW_CACHED ? SIM_VIEW_CACHED : SIM_VIEW_UNCACHED);
+		t = (uint32_t)(sim_host_to_target(u->sim, p) + (uint32_t)v);
+		q = to_host(u, t);
+		return q ? q : (void *)(uintptr_t)t;
+	}
+	return (uint8_t *)((uintptr_t)p + v);
 }
 
 bool atk_session_eval_id(struct atk_session *u, int slot, uint64_t *out)
@@ -591,25 +602,10 @@ bool atk_session_eval_taddr(struct atk_session *u, const struct atk_addr *a, uin
 	bool ok;
 	void *p = resolve(u, a, &ok);
 
-	uint8_t *p0;
-	size_t size;
-
 	if (!ok)
 		return false;
-	if (sim_host_in_arena(u->sim, p, 1)) {
-		*out = sim_host_to_target(u->sim, p);
-		return true;
-	}
-	/* past the arena: the base's target address plus the offsets, in the
-	 * target's 32 bits (not the host pointer the sum makes) */
-	if (region(u, a->base, a->idx, &p0, &size) && p0 && sim_host_in_arena(u->sim, p0, 1)) {
-		uint8_t *b = a->view == ATK_VIEW_UNCACHED ? sim_uncached(u->sim, p0)
-			     : a->view == ATK_VIEW_CACHED ? sim_cached(u->sim, p0) : p0;
-
-		*out = (uint32_t)(sim_host_to_target(u->sim, b) + (uint32_t)((uintptr_t)p - (uintptr_t)p0));
-		return true;
-	}
-	*out = (uint64_t)(uintptr_t)p; /* null or an absolute address: the number itself */
+	/* outside the arena resolve gives the target address itself */
+	*out = sim_host_in_arena(u->sim, p, 1) ? sim_host_to_target(u->sim, p) : (uint64_t)(uintptr_t)p;
 	return true;
 }
 
