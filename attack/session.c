@@ -990,6 +990,21 @@ static bool step_ready(struct atk_session *u, const struct atk_action *a, char *
 		}
 		tr(u, "      (a new user thread takes over)\n");
 	}
+	if (a->kind == ATK_ACT_WRITE && !u->cfg.precheck_writes) {
+		/* a store where the target maps nothing faults there, as a store
+		 * the thread's rights refuse does (the fuzzer skips both) */
+		bool ok;
+		void *p = resolve(u, &a->at, &ok);
+
+		if (ok && !sim_host_in_arena(u->sim, p, 1)) {
+			memset(&ev->f, 0, sizeof(ev->f));
+			snprintf(ev->f.message, sizeof(ev->f.message),
+				 "user store to 0x%08x: nothing is mapped there", (unsigned)(uintptr_t)p);
+			tr(u, "%4lu. %s\n", u->step, ev->f.message);
+			event_set(u, ev, ATK_EV_BLOCKED, "fault");
+			return false;
+		}
+	}
 	if (!prepare(u, a, what, wlen)) {
 		tr(u, "%4lu. (skipped: nothing to act on)\n", u->step);
 		event_set(u, ev, ATK_EV_SKIPPED, "unresolved");
