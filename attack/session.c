@@ -26,6 +26,7 @@ struct uexec {
 	uint8_t data[ATK_DATA_MAX];
 	unsigned len;
 	void *ret;
+	bool unmapped;         /* a write's address: nothing is mapped there */
 };
 
 struct atk_session {
@@ -937,8 +938,12 @@ static bool prepare(struct atk_session *u, const struct atk_action *a, char *wha
 		int n;
 
 		x->ptr = resolve(u, &a->at, &ok);
-		if (!ok || !x->ptr || !sim_host_in_arena(u->sim, x->ptr, 1))
+		if (!ok)
 			return false;
+		if (!x->ptr || !sim_host_in_arena(u->sim, x->ptr, 1)) {
+			x->unmapped = true;
+			return false;
+		}
 		if (a->width == ATK_WIDTH_FIELD) {
 			struct hshape h;
 
@@ -990,22 +995,17 @@ static bool step_ready(struct atk_session *u, const struct atk_action *a, char *
 		}
 		tr(u, "      (a new user thread takes over)\n");
 	}
-	if (a->kind == ATK_ACT_WRITE && !u->cfg.precheck_writes) {
-		/* a store where the target maps nothing faults there, as a store
-		 * the thread's rights refuse does (the fuzzer skips both) */
-		bool ok;
-		void *p = resolve(u, &a->at, &ok);
-
-		if (ok && !sim_host_in_arena(u->sim, p, 1)) {
+	if (!prepare(u, a, what, wlen)) {
+		/* a user store where the target maps nothing faults there, as a
+		 * store the thread's rights refuse does (the fuzzer skips both) */
+		if (a->kind == ATK_ACT_WRITE && u->ex.unmapped && !u->cfg.precheck_writes) {
 			memset(&ev->f, 0, sizeof(ev->f));
 			snprintf(ev->f.message, sizeof(ev->f.message),
-				 "user store to 0x%08x: nothing is mapped there", (unsigned)(uintptr_t)p);
+				 "user store to 0x%08x: nothing is mapped there", (unsigned)(uintptr_t)u->ex.ptr);
 			tr(u, "%4lu. %s\n", u->step, ev->f.message);
 			event_set(u, ev, ATK_EV_BLOCKED, "fault");
 			return false;
 		}
-	}
-	if (!prepare(u, a, what, wlen)) {
 		tr(u, "%4lu. (skipped: nothing to act on)\n", u->step);
 		event_set(u, ev, ATK_EV_SKIPPED, "unresolved");
 		return false;

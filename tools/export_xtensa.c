@@ -160,11 +160,11 @@ static unsigned long long host_count(const char *msg, const char *word)
  * cached view, the buffer's offsets are the same in both. */
 static unsigned long long host_cache_past(const struct export_run *x, const char *msg)
 {
-	unsigned long n = 0, at = 0;
+	unsigned long long n = 0, at = 0;
 	uint64_t start = x->buf_taddr - SIM_UNCACHED_BASE + SIM_CACHED_BASE;
 	const char *r = strstr(msg, "cache flush+invalidate of ");
 
-	if (!r || sscanf(r, "cache flush+invalidate of %lu bytes at 0x%lx", &n, &at) != 2)
+	if (!r || sscanf(r, "cache flush+invalidate of %llu bytes at 0x%llx", &n, &at) != 2)
 		return 0;
 	return at + n > start + x->buf_bytes ? at + n - (start + x->buf_bytes) : 0;
 }
@@ -175,11 +175,12 @@ int export_xtensa(const struct export_run *x, const char *out)
 	bool v2 = !strcmp(x->cfg.layout, "pr10807-v2"), sof = !strcmp(x->cfg.layout, "sof-main");
 	/* the session's default word size when the run did not set one */
 	unsigned word_bits = x->cfg.word_bits ? x->cfg.word_bits : 32;
-	/* a kernel store outside the footprint (not the cache operation's overrun) */
-	bool kernel_store = fd->kind == SIM_FINDING_CONFINEMENT && !strstr(fd->message, "cache flush") &&
-			    x->finding_taddr;
-	/* confinement by the cached free path's flush+invalidate past the buffer */
+	/* confinement by the cached free path's flush+invalidate past the buffer
+	 * (how far, from the host's message), or by a kernel store outside the
+	 * footprint */
 	bool cache_overrun = fd->kind == SIM_FINDING_CONFINEMENT && strstr(fd->message, "cache flush");
+	unsigned long long past = cache_overrun ? host_cache_past(x, fd->message) : 0;
+	bool kernel_store = fd->kind == SIM_FINDING_CONFINEMENT && !cache_overrun && x->finding_taddr;
 	char err[512] = "", *text = NULL;
 	size_t len = 0;
 	FILE *f;
@@ -196,7 +197,7 @@ int export_xtensa(const struct export_run *x, const char *out)
 				"have\n", atk_finding_class(fd));
 		return HEAPSIM_EXIT_USAGE;
 	}
-	if (cache_overrun && !host_cache_past(x, fd->message)) {
+	if (cache_overrun && !past) {
 		fprintf(stderr, "heapsim export: cannot read the cache operation's length and start from "
 				"the host's finding (\"%s\"): the target could not compare them\n", fd->message);
 		return HEAPSIM_EXIT_USAGE;
@@ -243,7 +244,7 @@ int export_xtensa(const struct export_run *x, const char *out)
 	fprintf(f, "\n\t.host_kobj_off = %lld,\n\t.host_past = %llu,\n"
 		   "\t.nsteps = sizeof(steps) / sizeof(steps[0]),\n\t.steps = steps,\n};\n",
 		fd->kind == SIM_FINDING_KOBJ_CHANGED ? (long long)fd->offset : -1LL,
-		cache_overrun ? host_cache_past(x, fd->message) : 0ULL);
+		past);
 	if (fclose(f) || !ok) {
 		if (!ok)
 			fprintf(stderr, "heapsim export: not expressible on the Xtensa target: %s\n", err);

@@ -8,10 +8,11 @@
  * (ring 0) on pr10807-v3 and sof-main. On sof-main the program first
  * allocates the objects SOF main keeps in the user heap (PROOF_SLOT_BOOT),
  * at the offsets the host had; what follows the buffer there (the kernel
- * heap's next chunk) is outside every syscall's footprint, as on the host. The user thread's raw stores run in ring 1, so
- * the MMU decides what they may touch. Its syscalls run in ring 0 between
- * user steps, with SOF's checks (sched/ll_syscalls.c describes them) over
- * heap/'s sys_heap built for the target: the same heap code as the host.
+ * heap's next chunk) is outside every syscall's footprint, as on the host.
+ * The user thread's raw stores run in ring 1, so the MMU decides what they
+ * may touch. Its syscalls run in ring 0 between user steps, with SOF's
+ * checks (sched/ll_syscalls.c describes them) over heap/'s sys_heap built
+ * for the target: the same heap code as the host.
  *
  * Oracles, as the fuzz_user_syscalls harness applies them: the first of
  *   kernel-object-changed  a user store changed the k_heap object
