@@ -106,6 +106,8 @@ enum atk_base {
 	ATK_BASE_SOF_SEM, /* SOF main: core idx's LL semaphore, a kernel k_sem */
 	ATK_BASE_BUF_END, /* the first byte past the heap buffer: the PR layouts'
 			   * kernel data, SOF main's next kernel-heap chunk */
+	ATK_BASE_KSEM,    /* the LL scheduler's k_sem (a kernel object; firmware symbols give
+			   * its address) */
 	ATK_BASE_COUNT,
 };
 

@@ -386,6 +386,8 @@ static int parse_kernel_base(struct parser *p, const char **sp, struct atk_addr 
 			a->off = (int64_t)offsetof(struct k_heap, lock);
 		else if (eat(sp, ".wait_q"))
 			a->off = (int64_t)offsetof(struct k_heap, wait_q);
+	} else if (eat(sp, "ksem")) {
+		a->base = ATK_BASE_KSEM;
 	} else if (eat(sp, "kdata")) {
 		a->base = ATK_BASE_KDATA;
 		if (eat(sp, ".sem"))

@@ -455,6 +455,10 @@ static bool env_region(struct atk_session *u, enum atk_base b, int idx, uint8_t 
 		*p = (uint8_t *)ll_sched_kdata(u->sched);
 		*size = sizeof(struct ll_sched_kdata);
 		return true;
+	case ATK_BASE_KSEM:
+		*p = (uint8_t *)ll_sched_sem(u->sched);
+		*size = sizeof(struct k_sem);
+		return true;
 	case ATK_BASE_AUDIT: {
 		const struct sim_audit_item *it;
 

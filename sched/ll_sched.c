@@ -36,6 +36,7 @@ struct ll_sched {
 
 	struct ll_core core;             /* the task list and its rules */
 	uint64_t processed;
+	uint64_t ungiven;                /* ticks whose ISR did not give sem */
 
 	void (*ipc_fn)(void *arg);
 	void *ipc_arg;
@@ -282,11 +283,18 @@ static void ll_timer_fn(struct sim *sim, void *arg)
 		return;
 	}
 	if (s->kdata->sem != s->kdata_sem) {
-		/* the kernel would follow a pointer it did not write: report, and
-		 * stop ticking rather than give a forged object */
+		/* the kernel follows a pointer it did not write: report it once.
+		 * One into user-writable memory names a k_sem the user lays out:
+		 * give it as Zephyr would, every tick. Anything else is not
+		 * followed (the ISR stops giving). */
+		const void *p = sim_target_to_host(s->sim, s->kdata->sem, sizeof(struct k_sem));
+
 		if (!s->kdata_reported)
 			report_forged_sem(s);
 		s->kdata_reported = true;
+		if (p && sim_user_writable(s->sim, p, sizeof(struct k_sem), NULL, 0))
+			sim_k_sem_give_at(s->sim, s->kdata->sem, "zephyr_domain_timer_fn");
+		s->ungiven++;
 		return;
 	}
 	k_sem_give(s->sem);
@@ -434,24 +442,33 @@ static bool alive(const struct ll_sched *s, k_tid_t t)
 	return st != SIM_THREAD_EXITED && st != SIM_THREAD_OOPSED && st != SIM_THREAD_ABORTED;
 }
 
+void ll_sched_tick_ungiven(struct ll_sched *s)
+{
+	if (s)
+		s->ungiven++;
+}
+
+/* A tick is the LL thread's run, or a timer expiry whose ISR gave it nothing
+ * (a forged semaphore): either way one period, so `tick N` is N ISR runs. */
 uint64_t ll_sched_run_ticks(struct ll_sched *s, uint64_t n)
 {
-	uint64_t start, target, last;
+	uint64_t start, ungiven0, done = 0, last;
 	unsigned stalls = 0;
 
 	if (!s || !s->started)
 		return 0;
 	start = s->processed;
-	target = start + n;
-	while (s->processed < target && alive(s, s->thread)) {
+	ungiven0 = s->ungiven;
+	while (done < n && alive(s, s->thread)) {
 		enum sim_run_result r;
 
-		last = s->processed;
-		r = sim_run(s->sim, sim_now_us(s->sim) + (target - s->processed) * s->cfg.period_us);
+		last = done;
+		r = sim_run(s->sim, sim_now_us(s->sim) + (n - done) * s->cfg.period_us);
+		done = (s->processed - start) + (s->ungiven - ungiven0);
 		if (r == SIM_RUN_BUDGET || r == SIM_RUN_STOPPED || r == SIM_RUN_IDLE)
 			break;
 		/* no progress twice in a row: ticks are not getting through */
-		stalls = s->processed == last ? stalls + 1 : 0;
+		stalls = done == last ? stalls + 1 : 0;
 		if (stalls >= 2)
 			break;
 	}

@@ -215,11 +215,15 @@ static void give_sem(struct ll_env *env, uint32_t sem_t, const struct k_sem *exp
 		return;
 	}
 	/* A forged pointer: the ISR gives whatever k_sem is there. One that is a
-	 * real k_sem is given (a wake-up the user chose); anything else would be
-	 * memory corruption on the target, reported by the oracle already. */
+	 * real k_sem is given (a wake-up the user chose); one in user-writable
+	 * memory is a k_sem the user lays out, given as Zephyr would; kernel
+	 * memory that is no k_sem is not followed (the oracle has reported the
+	 * forged pointer). */
 	p = sim_target_to_host(env->sim, sem_t, sizeof(struct k_sem));
 	if (p && sim_kobj_find(env->sim, p, &info, &in) && info.type == K_OBJ_SEM && !in)
 		k_sem_give(p);
+	else if (p && sim_user_writable(env->sim, p, sizeof(struct k_sem), NULL, 0))
+		sim_k_sem_give_at(env->sim, sem_t, "zephyr_domain_timer_fn");
 }
 
 static void sof_timer_isr(struct ll_sched *s, void *ctx)
@@ -227,8 +231,8 @@ static void sof_timer_isr(struct ll_sched *s, void *ctx)
 	struct ll_env *env = ctx;
 	struct ll_sof *sof = env->sof;
 	char what[64];
+	bool gave = false; /* core 0's LL thread got its semaphore */
 
-	(void)s;
 	/* the domain comes from the kernel k_timer's user data */
 	for (unsigned core = 0; core < sof->cores; core++) {
 		struct sof_domain_thread *dt = &sof->zd->domain_thread[core];
@@ -242,7 +246,10 @@ static void sof_timer_isr(struct ll_sched *s, void *ctx)
 		sem = sim_kread32(&dt->sem, "zephyr_domain_timer_fn", what, SIM_KREAD_KOBJ,
 				  SIM_KREAD_UNDECLARED, taddr(env, sof->core_sem[core]));
 		give_sem(env, sem, sof->core_sem[core]);
+		gave |= core == 0 && sem == taddr(env, sof->core_sem[0]);
 	}
+	if (!gave)
+		ll_sched_tick_ungiven(s);
 }
 
 /* ---- secondary cores' LL threads ---------------------------------------------- */

@@ -441,6 +441,14 @@ int k_sem_init(struct k_sem *sem, unsigned initial, unsigned limit);
 int k_sem_take(struct k_sem *sem, k_timeout_t timeout);
 void k_sem_give(struct k_sem *sem);
 unsigned k_sem_count_get(struct k_sem *sem);
+/* Zephyr's k_sem_give on whatever lies at target address `sem`, for a kernel
+ * path (`path`: the SOF/Zephyr function) that gives a semaphore through a
+ * pointer it did not set: the bytes are read as the target lays out a k_sem
+ * and its first waiter's k_thread (sim/zsem_give.c). Stores outside
+ * user-writable memory are KERNEL_TRUSTS_USER findings, as is readying a
+ * thread; a load or store where nothing is mapped, or misaligned, is a
+ * KERNEL_FAULT. False when the kernel faulted. */
+bool sim_k_sem_give_at(struct sim *sim, uint32_t sem, const char *path);
 
 struct k_mutex {
 	_wait_q_t wait_q;

@@ -186,6 +186,9 @@ void export_addr(FILE *f, const struct atk_addr *in, unsigned width, unsigned wo
 			fprintf(f, "kdata");
 		}
 		break;
+	case ATK_BASE_KSEM:
+		fprintf(f, "ksem");
+		break;
 	case ATK_BASE_BUF:
 		fprintf(f, "buf");
 		break;
