@@ -154,7 +154,7 @@ static void test_unmapped_or_misaligned_link_faults(void **state)
 	assert_int_equal(get32(b + 4), 0x77); /* the second store never happened */
 	sem = sem_with_waiter(ta(b), ta(F.upart + 0x102), 0x10, 0);
 	assert_false(sim_k_sem_give_at(F.s, ta(sem), "test"));
-	assert_non_null(strstr(last_finding()->message, "unaligned"));
+	assert_non_null(strstr(last_finding()->message, "misaligned"));
 	assert_false(sim_k_sem_give_at(F.s, 0x10, "test")); /* the k_sem itself */
 	assert_int_equal(fx_count_findings(&F, SIM_FINDING_KERNEL_FAULT), 3);
 	fx_fini(&F);
