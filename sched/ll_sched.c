@@ -16,7 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sched.h"
+#include "sched_internal.h"
 
 #define FREE_WAIT_PERIODS 100 /* SOF: LL_TIMER_PERIOD_US * 100 */
 #define IPC_TIMEOUT_TICKS 1000
@@ -37,6 +37,7 @@ struct ll_sched {
 	struct ll_core core;             /* the task list and its rules */
 	uint64_t processed;
 	uint64_t ungiven;                /* ticks whose ISR did not give sem */
+	bool isr_faulted;                /* a forged give faulted: the kernel is dead */
 
 	void (*ipc_fn)(void *arg);
 	void *ipc_arg;
@@ -230,7 +231,7 @@ static void ipc_thread_entry(void *p1, void *p2, void *p3)
  * count), other kernel memory, or nothing mapped. */
 static void describe_forged_sem(const struct ll_sched *s, uint32_t sem, char *buf, size_t len)
 {
-	const void *p = sim_target_to_host(s->sim, sem, sizeof(struct k_sem));
+	const void *p = sim_target_to_host(s->sim, sem, SIM_K_SEM_TARGET_BYTES);
 	char where[96], who[64];
 
 	if (!p) {
@@ -238,7 +239,7 @@ static void describe_forged_sem(const struct ll_sched *s, uint32_t sem, char *bu
 		return;
 	}
 	sim_describe_addr(s->sim, p, where, sizeof(where));
-	if (sim_user_writable(s->sim, p, sizeof(struct k_sem), who, sizeof(who)))
+	if (sim_user_writable(s->sim, p, SIM_K_SEM_TARGET_BYTES, who, sizeof(who)))
 		snprintf(buf, len, "user-writable (%.60s): %.100s", who, where);
 	else
 		snprintf(buf, len, "kernel memory: %.100s", where);
@@ -283,21 +284,37 @@ static void ll_timer_fn(struct sim *sim, void *arg)
 		return;
 	}
 	if (s->kdata->sem != s->kdata_sem) {
-		/* the kernel follows a pointer it did not write: report it once.
-		 * One into user-writable memory names a k_sem the user lays out:
-		 * give it as Zephyr would, every tick. Anything else is not
-		 * followed (the ISR stops giving). */
-		const void *p = sim_target_to_host(s->sim, s->kdata->sem, sizeof(struct k_sem));
-
+		/* the kernel follows a pointer it did not write: report it once */
 		if (!s->kdata_reported)
 			report_forged_sem(s);
 		s->kdata_reported = true;
-		if (p && sim_user_writable(s->sim, p, sizeof(struct k_sem), NULL, 0))
-			sim_k_sem_give_at(s->sim, s->kdata->sem, "zephyr_domain_timer_fn");
-		s->ungiven++;
+		if (ll_sched_give_forged(s, s->kdata->sem) != s->sem)
+			s->ungiven++;
 		return;
 	}
 	k_sem_give(s->sem);
+}
+
+struct k_sem *ll_sched_give_forged(struct ll_sched *s, uint32_t sem)
+{
+	struct sim_kobj_info info;
+	size_t in;
+	void *p = sim_target_to_host(s->sim, sem, SIM_K_SEM_TARGET_BYTES);
+
+	if (!p || s->isr_faulted)
+		return NULL;
+	if (sim_kobj_find(s->sim, p, &info, &in) && info.type == K_OBJ_SEM && !in) {
+		/* the object's own view: the simulator keys its wait queues by it */
+		struct k_sem *k = sim_target_to_host(s->sim, info.taddr, sizeof(*k));
+
+		if (k)
+			k_sem_give(k);
+		return k;
+	}
+	if (sim_user_writable(s->sim, p, SIM_K_SEM_TARGET_BYTES, NULL, 0) &&
+	    !sim_k_sem_give_at(s->sim, sem, "zephyr_domain_timer_fn"))
+		s->isr_faulted = true;
+	return NULL;
 }
 
 /* ---- lifetime ------------------------------------------------------------ */

@@ -204,26 +204,15 @@ void ll_sof_destroy(struct ll_env *env)
 
 /* ---- the timer ISR: zephyr_domain_timer_fn ---------------------------------- */
 
-static void give_sem(struct ll_env *env, uint32_t sem_t, const struct k_sem *expect)
+/* The k_sem given for real, or NULL. A forged pointer (reported by the
+ * oracle already) is followed as ll_sched_give_forged says. */
+static struct k_sem *give_sem(struct ll_env *env, uint32_t sem_t, struct k_sem *expect)
 {
-	struct sim_kobj_info info;
-	size_t in;
-	void *p;
-
 	if (sem_t == taddr(env, expect)) {
-		k_sem_give((struct k_sem *)expect);
-		return;
+		k_sem_give(expect);
+		return expect;
 	}
-	/* A forged pointer: the ISR gives whatever k_sem is there. One that is a
-	 * real k_sem is given (a wake-up the user chose); one in user-writable
-	 * memory is a k_sem the user lays out, given as Zephyr would; kernel
-	 * memory that is no k_sem is not followed (the oracle has reported the
-	 * forged pointer). */
-	p = sim_target_to_host(env->sim, sem_t, sizeof(struct k_sem));
-	if (p && sim_kobj_find(env->sim, p, &info, &in) && info.type == K_OBJ_SEM && !in)
-		k_sem_give(p);
-	else if (p && sim_user_writable(env->sim, p, sizeof(struct k_sem), NULL, 0))
-		sim_k_sem_give_at(env->sim, sem_t, "zephyr_domain_timer_fn");
+	return ll_sched_give_forged(env->sched, sem_t);
 }
 
 static void sof_timer_isr(struct ll_sched *s, void *ctx)
@@ -245,8 +234,7 @@ static void sof_timer_isr(struct ll_sched *s, void *ctx)
 		snprintf(what, sizeof(what), "zephyr_domain.domain_thread[%u].sem", core);
 		sem = sim_kread32(&dt->sem, "zephyr_domain_timer_fn", what, SIM_KREAD_KOBJ,
 				  SIM_KREAD_UNDECLARED, taddr(env, sof->core_sem[core]));
-		give_sem(env, sem, sof->core_sem[core]);
-		gave |= core == 0 && sem == taddr(env, sof->core_sem[0]);
+		gave |= give_sem(env, sem, sof->core_sem[core]) == sof->core_sem[0];
 	}
 	if (!gave)
 		ll_sched_tick_ungiven(s);

@@ -132,9 +132,6 @@ struct ll_sched_kdata *ll_sched_kdata(const struct ll_sched *s);
 struct k_sem *ll_sched_sem(const struct ll_sched *s);
 /* Replaces the timer ISR (see ll_sched_config.isr) before the timer starts. */
 void ll_sched_set_isr(struct ll_sched *s, void (*isr)(struct ll_sched *s, void *ctx), void *ctx);
-/* Such an ISR calls this for a tick in which it did not give the LL thread's
- * semaphore: ll_sched_run_ticks counts that expiry as the tick. */
-void ll_sched_tick_ungiven(struct ll_sched *s);
 
 /* ======================================================================== */
 /* SOF heap syscalls                                                          */

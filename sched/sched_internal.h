@@ -9,6 +9,21 @@
  * words): what SOF would keep instead of struct k_heap. Addresses are
  * target addresses; the host struct oob_heap is the kernel's private copy.
  */
+/*
+ * For an ISR set with ll_sched_set_isr. A tick in which it did not give the
+ * LL thread's semaphore: ll_sched_run_ticks counts that expiry as the tick.
+ */
+void ll_sched_tick_ungiven(struct ll_sched *s);
+/*
+ * The timer ISR gives a semaphore through a pointer it did not set
+ * (zephyr_domain_timer_fn): a registered k_sem is given (a wake-up the user
+ * chose); one in user-writable memory is a k_sem the user lays out, given as
+ * Zephyr would (sim_k_sem_give_at); other kernel memory, or nothing, is not
+ * followed. After a kernel fault the target's kernel is dead and nothing is
+ * given any more. Returns the registered k_sem given, or NULL.
+ */
+struct k_sem *ll_sched_give_forged(struct ll_sched *s, uint32_t sem);
+
 struct ll_oob_kheap {
 	struct k_spinlock lock;
 	uint32_t meta;        /* metadata buffer (kernel-only) */

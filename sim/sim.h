@@ -449,6 +449,7 @@ unsigned k_sem_count_get(struct k_sem *sem);
  * thread; a load or store where nothing is mapped, or misaligned, is a
  * KERNEL_FAULT. False when the kernel faulted. */
 bool sim_k_sem_give_at(struct sim *sim, uint32_t sem, const char *path);
+#define SIM_K_SEM_TARGET_BYTES 16u /* a k_sem on the target: wait_q head, tail, count, limit */
 
 struct k_mutex {
 	_wait_q_t wait_q;

@@ -284,6 +284,9 @@ void sim_thread_die(struct sim *s, struct sim_thread *t, int reason, const char 
 int sim_pend_curr(struct sim *s, struct k_spinlock *lock, _wait_q_t *wq, k_timeout_t timeout);
 int sim_unpend_all(struct sim *s, _wait_q_t *wq);
 struct sim_thread *sim_unpend_first(struct sim *s, _wait_q_t *wq);
+/* Wakes t out of whatever wait queue it pends on (swap result 0); false if
+ * it pends on none. */
+bool sim_unpend_thread(struct sim *s, struct sim_thread *t);
 bool sim_waitq_check(struct sim *s, _wait_q_t *wq);
 void sim_threads_free(struct sim *s);
 void sim_oops_current(struct sim *s, int reason, const char *fmt, ...)

@@ -547,6 +547,17 @@ struct sim_thread *sim_unpend_first(struct sim *s, _wait_q_t *wq)
 	return m[0];
 }
 
+bool sim_unpend_thread(struct sim *s, struct sim_thread *t)
+{
+	if (!t->pended_on)
+		return false;
+	waitq_remove(s, t);
+	t->swap_result = 0;
+	make_ready(s, t);
+	sim_event(s, SIM_EV_WAKE, "%s woken", t->name);
+	return true;
+}
+
 int sim_unpend_all(struct sim *s, _wait_q_t *wq)
 {
 	int n = 0;

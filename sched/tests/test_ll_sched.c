@@ -329,6 +329,52 @@ static void test_user_mode_thread_and_kernel_data(void **state)
 	ll_env_destroy(env);
 }
 
+static size_t count_kind(struct sim *sim, enum sim_finding_kind k)
+{
+	size_t n, c = 0;
+	const struct sim_finding *f = sim_findings(sim, &n);
+
+	for (size_t i = 0; i < n; i++)
+		c += f[i].kind == k;
+	return c;
+}
+
+/* A forged semaphore pointer into the user's buffer: every timer period is a
+ * tick even though the LL thread gets nothing (one ISR per tick); a give
+ * that faults kills the kernel, so later ticks give nothing more. */
+static void test_forged_sem_ticks_and_fault(void **state)
+{
+	struct ll_env_config c;
+	struct ll_env *env = NULL;
+	struct ll_sched_kdata *kd;
+	struct sim *sim;
+	size_t bytes;
+	uint8_t *buf, *f;
+	uint32_t t0, fsem, waiter;
+
+	(void)state;
+	ll_env_config_default(&c);
+	c.layout = "pr10807-v3";
+	assert_int_equal(ll_env_create(&c, &env), 0);
+	g_sched = ll_env_sched(env);
+	sim = ll_env_sim(env);
+	kd = ll_sched_kdata(g_sched);
+	buf = ll_env_heap_buffer(env, &bytes);
+	f = buf + bytes / 2; /* inside the free chunk: zeros, user RW */
+	fsem = (uint32_t)sim_host_to_target(sim, f);
+	waiter = fsem + 0x40;
+	kd->sem = fsem;
+	t0 = kd->ticks;
+	assert_int_equal(ll_sched_run_ticks(g_sched, 3), 0);
+	assert_int_equal(kd->ticks - t0, 3);
+	assert_int_equal(count_kind(sim, SIM_FINDING_KOBJ_CHANGED), 1);
+	memcpy(f, &waiter, 4); /* a waiter whose links are NULL: the unlink faults */
+	assert_int_equal(ll_sched_run_ticks(g_sched, 4), 0);
+	assert_int_equal(kd->ticks - t0, 7);
+	assert_int_equal(count_kind(sim, SIM_FINDING_KERNEL_FAULT), 1);
+	ll_env_destroy(env);
+}
+
 static void test_kernel_variant(void **state)
 {
 	struct ll_env *env = setup_env(false);
@@ -375,6 +421,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_free_rules, ll_test_teardown),
 		cmocka_unit_test_teardown(test_schedule_self_while_running, ll_test_teardown),
 		cmocka_unit_test_teardown(test_user_mode_thread_and_kernel_data, ll_test_teardown),
+		cmocka_unit_test_teardown(test_forged_sem_ticks_and_fault, ll_test_teardown),
 		cmocka_unit_test_teardown(test_kernel_variant, ll_test_teardown),
 		cmocka_unit_test_teardown(test_bad_arguments, ll_test_teardown),
 	};

@@ -129,11 +129,66 @@ static void test_a_ready_waiter_joins_the_run_queue(void **state)
 	a = F.upart + 0x100;
 	sem = sem_with_waiter(ta(a), ta(a), 0x02, -16);
 	assert_true(sim_k_sem_give_at(F.s, ta(sem), "test"));
-	assert_int_equal(sem[0x40 + 13], 0);
+	assert_int_equal(sem[0x40 + 13], 0x80); /* not pending; queued */
 	assert_int_equal(fx_count_findings(&F, SIM_FINDING_KERNEL_TRUSTS_USER), 1);
 	f = last_finding();
 	assert_non_null(strstr(f->message, "run queue (0x"));
 	assert_non_null(strstr(f->message, "prio -16"));
+	fx_fini(&F);
+}
+
+/* Each state that keeps a thread from running, and one already queued: the
+ * waiter is unlinked and no longer pending, but not queued (again). */
+static void test_a_waiter_that_may_not_run_stays_out(void **state)
+{
+	static const uint8_t states[] = { 0x01, 0x04, 0x08, 0x10, 0x80 };
+	uint8_t *sem, *a;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(states); i++) {
+		fx_init(&F);
+		a = F.upart + 0x100;
+		sem = sem_with_waiter(ta(a), ta(a), states[i] | 0x02, 0);
+		assert_true(sim_k_sem_give_at(F.s, ta(sem), "test"));
+		assert_int_equal(sem[0x40 + 13], states[i]);
+		assert_int_equal(get32(sem + 0x40), 0);
+		assert_int_equal(fx_count_findings(&F, SIM_FINDING_KERNEL_TRUSTS_USER), 0);
+		fx_fini(&F);
+	}
+}
+
+/* A waiter that is one of the simulator's threads is woken its own way (its
+ * k_thread image is not Zephyr's), reported as a wake-up the user chose. */
+static int took;
+
+static void taker(void *a, void *b, void *c)
+{
+	(void)b, (void)c;
+	took = k_sem_take(a, K_FOREVER) == 0 ? 1 : -1;
+}
+
+static void test_a_simulator_thread_is_woken(void **state)
+{
+	struct k_sem *ks;
+	k_tid_t t;
+	uint8_t *sem;
+
+	(void)state;
+	fx_init(&F);
+	took = 0;
+	ks = sim_kobj_alloc(F.s, sizeof(*ks), 8, "sem");
+	assert_int_equal(k_sem_init(ks, 0, 1), 0);
+	t = fx_thread(&F, "taker", taker, ks, 5, false);
+	sim_run(F.s, 1000);
+	assert_int_equal(took, 0); /* pended */
+	sem = F.upart;
+	memset(sem, 0, 16);
+	put32(sem, ta(t));
+	assert_true(sim_k_sem_give_at(F.s, ta(sem), "test"));
+	assert_int_equal(fx_count_findings(&F, SIM_FINDING_KERNEL_FAULT), 0);
+	assert_non_null(strstr(last_finding()->message, "wakes taker"));
+	sim_run(F.s, 2000);
+	assert_int_equal(took, 1);
 	fx_fini(&F);
 }
 
@@ -167,6 +222,8 @@ int main(void)
 		cmocka_unit_test(test_unlink_in_user_memory),
 		cmocka_unit_test(test_store_into_kernel_memory_is_reported),
 		cmocka_unit_test(test_a_ready_waiter_joins_the_run_queue),
+		cmocka_unit_test(test_a_waiter_that_may_not_run_stays_out),
+		cmocka_unit_test(test_a_simulator_thread_is_woken),
 		cmocka_unit_test(test_unmapped_or_misaligned_link_faults),
 	};
 
