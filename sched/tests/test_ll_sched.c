@@ -368,6 +368,20 @@ static void test_forged_sem_ticks_and_fault(void **state)
 	assert_int_equal(ll_sched_run_ticks(g_sched, 3), 0);
 	assert_int_equal(kd->ticks - t0, 3);
 	assert_int_equal(count_kind(sim, SIM_FINDING_KOBJ_CHANGED), 1);
+	/* a wait queue that names the LL thread: the give wakes it (the
+	 * simulator's way) and it runs its tick, one per period */
+	{
+		uint32_t th = (uint32_t)sim_host_to_target(sim, ll_sched_thread(g_sched));
+		struct ll_sched_stats st0, st1;
+
+		ll_sched_stats_get(g_sched, &st0);
+		memcpy(f, &th, 4);
+		assert_int_equal(ll_sched_run_ticks(g_sched, 2), 2);
+		ll_sched_stats_get(g_sched, &st1);
+		assert_int_equal(st1.ticks_processed - st0.ticks_processed, 2);
+		assert_int_equal(kd->ticks - t0, 5);
+		t0 += 2;
+	}
 	memcpy(f, &waiter, 4); /* a waiter whose links are NULL: the unlink faults */
 	assert_int_equal(ll_sched_run_ticks(g_sched, 4), 0);
 	assert_int_equal(kd->ticks - t0, 7);
