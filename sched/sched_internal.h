@@ -5,11 +5,6 @@
 #include "sched.h"
 
 /*
- * The oob layout's heap object, in kernel memory (arena layout, 32-bit
- * words): what SOF would keep instead of struct k_heap. Addresses are
- * target addresses; the host struct oob_heap is the kernel's private copy.
- */
-/*
  * For an ISR set with ll_sched_set_isr. A tick in which it did not give the
  * LL thread's semaphore: ll_sched_run_ticks counts that expiry as the tick.
  */
@@ -24,6 +19,11 @@ void ll_sched_tick_ungiven(struct ll_sched *s);
  */
 struct k_sem *ll_sched_give_forged(struct ll_sched *s, uint32_t sem);
 
+/*
+ * The oob layout's heap object, in kernel memory (arena layout, 32-bit
+ * words): what SOF would keep instead of struct k_heap. Addresses are
+ * target addresses; the host struct oob_heap is the kernel's private copy.
+ */
 struct ll_oob_kheap {
 	struct k_spinlock lock;
 	uint32_t meta;        /* metadata buffer (kernel-only) */
