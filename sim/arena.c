@@ -327,6 +327,7 @@ struct sim *sim_create(const struct sim_config *cfg)
 	for (size_t i = 0; i < s->kernel_pages; i++)
 		s->page_region[i] = 0;
 	s->kbrk = 16; /* offset 0 stays unused: no object at the view base */
+	s->krec = cfg->kernel_bytes;
 
 	for (unsigned i = 0; i <= SIM_MAX_THREADS; i++)
 		s->threads[i].sc_id = -1;
@@ -718,7 +719,7 @@ void *sim_kobj_alloc(struct sim *s, size_t bytes, size_t align, const char *name
 	if (!bytes || (align & (align - 1)))
 		return NULL;
 	off = (s->kbrk + align - 1) & ~(align - 1);
-	if (off > s->cfg.kernel_bytes || bytes > s->cfg.kernel_bytes - off)
+	if (off > s->krec || bytes > s->krec - off)
 		return NULL;
 	s->kbrk = off + bytes;
 	if (name)

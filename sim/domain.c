@@ -127,7 +127,7 @@ int k_mem_domain_init(struct k_mem_domain *domain, uint8_t num_parts,
 			free(d->urights);
 			return err;
 		}
-		o->initialized = true;
+		sim_kobj_mark_initialized(s, o);
 		sim_copy_name(d->name, o->name, sizeof(d->name));
 		s->ndomains++;
 	}

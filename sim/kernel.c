@@ -90,7 +90,7 @@ static void mark_init(struct sim *s, void *obj)
 	struct sim_kobj *o = sim_kobj_lookup_exact(s, obj);
 
 	if (o)
-		o->initialized = true;
+		sim_kobj_mark_initialized(s, o);
 }
 
 int k_sem_init(struct k_sem *sem, unsigned initial, unsigned limit)
@@ -267,7 +267,7 @@ int k_heap_init_cfg(struct k_heap *h, void *mem, size_t bytes, const struct sys_
 	if (name)
 		sim_copy_name(o->name, name, sizeof(o->name));
 	o->heap = heap;
-	o->initialized = true;
+	sim_kobj_mark_initialized(s, o);
 	memset(h, 0, sizeof(*h));
 	h->heap.heap = sim_host_to_target(s, heap->heap);
 	h->heap.init_mem = sim_host_to_target(s, mem);

@@ -48,6 +48,16 @@ static const struct sim_field thread_fields[] = {
 	F(struct k_thread, state, "state", NULL),
 	F(struct k_thread, options, "options", NULL),
 };
+/* Zephyr's struct k_object (kernel/include... sys/kobject.h: name, perms,
+ * type, flags, data; __packed, __aligned(4)) with CONFIG_MAX_THREAD_BYTES 4,
+ * as SOF's user-space overlay sets it. */
+static const struct sim_field record_fields[] = {
+	{ 0, 4, "name", NULL },
+	{ 4, SIM_KOBJ_PERM_BYTES, "perms", NULL },
+	{ 4 + SIM_KOBJ_PERM_BYTES, 1, "type", NULL },
+	{ 5 + SIM_KOBJ_PERM_BYTES, 1, "flags", NULL },
+	{ 6 + SIM_KOBJ_PERM_BYTES, 4, "data", NULL },
+};
 static const struct sim_field domain_fields[] = {
 	F(struct k_mem_domain, num_partitions, "num_partitions", NULL),
 	F(struct k_mem_domain, id, "id", NULL),
@@ -114,6 +124,8 @@ static struct sim_kobj *new_slot(struct sim *s)
 	return &s->kobjs[s->nkobjs++];
 }
 
+static void rec_name(struct sim *s, const struct sim_kobj *o);
+
 void sim_kobj_set_name(struct sim *s, void *addr, const char *name)
 {
 	size_t off;
@@ -131,6 +143,129 @@ void sim_kobj_set_name(struct sim *s, void *addr, const char *name)
 		o->view = v;
 	}
 	sim_copy_name(o->name, name, sizeof(o->name));
+	rec_name(s, o);
+}
+
+/* ---- k_object records -------------------------------------------------------------- */
+
+/*
+ * Zephyr keeps what the syscall gate checks about an object (its address,
+ * which threads may use it, its type, whether it is initialised) in a
+ * struct k_object in kernel RAM: the generated table for static objects, a
+ * dyn_obj from the kernel heap for k_object_alloc'd ones. Kernel objects a
+ * syscall can name (threads, semaphores, mutexes) get such a record here, in
+ * the kernel region's top, allocated downward so that no other kernel
+ * object moves; k_object_validate decides from its bytes. A kernel store
+ * into a record (a forged wait-queue link, say) therefore changes what the
+ * gate allows, as on the target. Permission bit id-1 is thread id's (its
+ * Zephyr thread index); ids past the record's 32 bits keep theirs in the
+ * registry.
+ */
+#define REC_BYTES 16
+#define REC_NAME 0
+#define REC_PERMS 4
+#define REC_TYPE (REC_PERMS + SIM_KOBJ_PERM_BYTES)
+#define REC_FLAGS (REC_TYPE + 1)
+#define REC_DATA (REC_TYPE + 2)
+#define REC_FLAG_INITIALIZED 0x01u
+
+static bool has_record(enum k_objects t)
+{
+	return t == K_OBJ_THREAD || t == K_OBJ_SEM || t == K_OBJ_MUTEX;
+}
+
+static uint8_t *rec_bytes(const struct sim *s, const struct sim_kobj *o)
+{
+	return s->backdoor + o->rec;
+}
+
+static void rec_put(struct sim *s, const struct sim_kobj *o, size_t at, const void *v, size_t n)
+{
+	sim_bd_write(s, s->view[0] + o->rec + at, v, n);
+}
+
+static void rec_name(struct sim *s, const struct sim_kobj *o)
+{
+	char name[SIM_NAME_MAX];
+	struct sim_kobj *r;
+
+	if (!o->rec)
+		return;
+	r = slot_at(s, o->rec);
+	sim_fmt(name, sizeof(name), "of %s", o->name);
+	if (r)
+		sim_copy_name(r->name, name, sizeof(r->name));
+}
+
+/* Gives the object at index i its record; false when the kernel region is full. */
+static bool rec_create(struct sim *s, size_t i)
+{
+	struct sim_kobj *o = &s->kobjs[i], *r;
+	size_t at = (s->krec - REC_BYTES) & ~(size_t)3;
+	uint8_t img[REC_BYTES] = { 0 };
+	uint32_t name = (uint32_t)((o->view == SIM_VIEW_CACHED ? SIM_CACHED_BASE : SIM_UNCACHED_BASE) + o->off);
+	int err;
+
+	if (s->krec < REC_BYTES || at < s->kbrk)
+		return false;
+	memcpy(img + REC_NAME, &name, 4);
+	img[REC_TYPE] = (uint8_t)o->type;
+	r = sim_kobj_add(s, s->view[0] + at, REC_BYTES, K_OBJ_DATA, "k_object", NULL, record_fields,
+			 sizeof(record_fields) / sizeof(record_fields[0]), &err);
+	if (!r)
+		return false;
+	r->initialized = true;
+	s->krec = at;
+	o = &s->kobjs[i]; /* the registry may have moved */
+	o->rec = at;
+	sim_bd_write(s, s->view[0] + at, img, sizeof(img));
+	rec_name(s, o);
+	return true;
+}
+
+bool sim_kobj_perm_test(const struct sim *s, const struct sim_kobj *o, uint32_t id)
+{
+	if (!id)
+		return false;
+	if (o->rec && id <= 8 * SIM_KOBJ_PERM_BYTES)
+		return rec_bytes(s, o)[REC_PERMS + (id - 1) / 8] >> ((id - 1) % 8) & 1;
+	return o->perms >> (id - 1) & 1;
+}
+
+void sim_kobj_perm_grant(struct sim *s, struct sim_kobj *o, uint32_t id)
+{
+	if (!id)
+		return;
+	if (o->rec && id <= 8 * SIM_KOBJ_PERM_BYTES) {
+		uint8_t b = rec_bytes(s, o)[REC_PERMS + (id - 1) / 8] | (uint8_t)(1u << ((id - 1) % 8));
+
+		rec_put(s, o, REC_PERMS + (id - 1) / 8, &b, 1);
+		return;
+	}
+	o->perms |= 1ull << (id - 1);
+}
+
+void sim_kobj_set_thread_index(struct sim *s, struct sim_kobj *o, uint32_t id)
+{
+	if (o->rec)
+		rec_put(s, o, REC_DATA, &id, 4);
+}
+
+void sim_kobj_mark_initialized(struct sim *s, struct sim_kobj *o)
+{
+	o->initialized = true;
+	if (o->rec) {
+		uint8_t f = rec_bytes(s, o)[REC_FLAGS] | REC_FLAG_INITIALIZED;
+
+		rec_put(s, o, REC_FLAGS, &f, 1);
+	}
+}
+
+void *sim_kobj_record(struct sim *s, const void *obj)
+{
+	struct sim_kobj *o = s ? sim_kobj_lookup_exact(s, obj) : NULL;
+
+	return o && o->rec ? s->view[0] + o->rec : NULL;
 }
 
 struct sim_kobj *sim_kobj_add(struct sim *s, void *addr, size_t size, enum k_objects type,
@@ -174,7 +309,8 @@ struct sim_kobj *sim_kobj_add(struct sim *s, void *addr, size_t size, enum k_obj
 	sim_copy_name(o->type_name, type_name ? type_name : k_object_type_name(type),
 		      sizeof(o->type_name));
 	o->owner = s->current ? s->current->id : 0;
-	o->perms = s->current ? 1ull << (s->current->id - 1) : 0;
+	o->perms = 0;
+	o->rec = 0;
 	o->registered = true;
 	if (f) {
 		o->fields = f;
@@ -182,6 +318,18 @@ struct sim_kobj *sim_kobj_add(struct sim *s, void *addr, size_t size, enum k_obj
 	} else {
 		builtin_fields(o);
 	}
+	if (has_record(type)) {
+		size_t i = (size_t)(o - s->kobjs);
+
+		if (!rec_create(s, i)) {
+			s->kobjs[i].registered = false;
+			*err = -ENOMEM;
+			return NULL;
+		}
+		o = &s->kobjs[i];
+	}
+	if (s->current)
+		sim_kobj_perm_grant(s, o, s->current->id);
 	return o;
 }
 
@@ -199,7 +347,8 @@ int sim_kobj_register(struct sim *s, void *addr, size_t size, enum k_objects typ
 		return err;
 	if (name)
 		sim_copy_name(o->name, name, sizeof(o->name));
-	o->initialized = true;
+	rec_name(s, o);
+	sim_kobj_mark_initialized(s, o);
 	return 0;
 }
 
@@ -277,6 +426,9 @@ bool sim_kobj_find(const struct sim *s, const void *p, struct sim_kobj_info *out
 		out->size = o->size;
 		out->owner = o->owner;
 		out->perms = o->perms;
+		for (uint32_t id = 1; o->rec && id <= 8 * SIM_KOBJ_PERM_BYTES; id++)
+			if (sim_kobj_perm_test(s, o, id))
+				out->perms |= 1ull << (id - 1);
 		out->initialized = o->initialized;
 	}
 	if (offset)
@@ -289,18 +441,30 @@ int k_object_validate(const void *obj, enum k_objects type, int init)
 	struct sim *s = g_sim;
 	struct sim_kobj *o;
 	struct sim_thread *t;
+	bool initialized;
 
 	if (!s)
 		return -EBADF;
 	o = sim_kobj_lookup_exact(s, obj);
 	if (!o || (type != K_OBJ_ANY && o->type != type))
 		return -EBADF;
+	initialized = o->initialized;
+	if (o->rec) {
+		/* Zephyr's gate reads these from the record, whatever they now hold */
+		const uint8_t *r = rec_bytes(s, o);
+		uint32_t name;
+
+		memcpy(&name, r + REC_NAME, 4);
+		if (name != (uint32_t)sim_host_to_target(s, obj) || r[REC_TYPE] != (uint8_t)o->type)
+			return -EBADF;
+		initialized = r[REC_FLAGS] & REC_FLAG_INITIALIZED;
+	}
 	t = s->current;
-	if (t && t->user && !(o->perms & (1ull << (t->id - 1))))
+	if (t && t->user && !sim_kobj_perm_test(s, o, t->id))
 		return -EPERM;
-	if (init > 0 && !o->initialized)
+	if (init > 0 && !initialized)
 		return -EINVAL;
-	if (init < 0 && o->initialized)
+	if (init < 0 && initialized)
 		return -EADDRINUSE;
 	return 0;
 }
@@ -312,7 +476,7 @@ void k_object_access_grant(const void *obj, k_tid_t thread)
 	struct sim_thread *t = s ? sim_thread_of(s, thread) : NULL;
 
 	if (o && t)
-		o->perms |= 1ull << (t->id - 1);
+		sim_kobj_perm_grant(s, o, t->id);
 }
 
 /* ---- naming addresses ------------------------------------------------------------ */

@@ -579,6 +579,17 @@ bool sim_kobj_find(const struct sim *sim, const void *p, struct sim_kobj_info *o
 int k_object_validate(const void *obj, enum k_objects type, int init);
 void k_object_access_grant(const void *obj, k_tid_t thread);
 
+/*
+ * A thread, semaphore or mutex has a record in kernel memory with what the
+ * gate checks (sim/kobj.c): Zephyr's struct k_object, 16 bytes: name (the
+ * object's target address) +0, perms +4 (bit id-1 for thread id), type +8
+ * (enum k_objects), flags +9 (bit 0: initialised), data +10 (a thread's id).
+ * k_object_validate decides from those bytes. Returns the record (arena
+ * memory), or NULL for other objects.
+ */
+#define SIM_KOBJ_PERM_BYTES 4 /* CONFIG_MAX_THREAD_BYTES */
+void *sim_kobj_record(struct sim *sim, const void *obj);
+
 /* Describes an address for traces: "kernel+0x42c cached: k_heap ll_heap
  * +0x14 (lock.locked)" or "region ll_heap_buf+0x1f8 uncached: chunk 63
  * FREE_NEXT". Always NUL-terminated, deterministic. */

@@ -82,7 +82,9 @@ struct sim_kobj {
 	const struct sim_field *fields;
 	unsigned nfields;
 	uint32_t owner;
-	uint64_t perms;
+	uint64_t perms;          /* permission bits of ids past the record's (or all
+				  * of them when it has none) */
+	size_t rec;              /* arena offset of its struct k_object record, 0: none */
 	bool initialized;
 	bool registered;         /* false: only a name reserved by sim_kobj_alloc */
 	struct sys_heap *heap;   /* K_OBJ_HEAP: the host sys_heap (owned) */
@@ -159,6 +161,8 @@ struct sim {
 	int16_t *page_region;    /* per page: region index or -1 */
 	size_t kernel_pages;
 	size_t kbrk;             /* kernel-object bump pointer (offset) */
+	size_t krec;             /* k_object records: allocated downward from the
+				  * kernel region's end (offset of the lowest) */
 
 	struct sim_domain domains[SIM_MAX_DOMAINS];
 	unsigned ndomains;
@@ -274,6 +278,12 @@ struct sim_kobj *sim_kobj_add(struct sim *s, void *addr, size_t size, enum k_obj
 			      const char *type_name, const char *name, const struct sim_field *f,
 			      unsigned nf, int *err);
 const char *sim_kobj_field(const struct sim_kobj *o, size_t inoff, const char **group);
+/* Permission of thread id on o, and granting it (the record's bits when o
+ * has one and the id fits in it); the object's initialised state. */
+bool sim_kobj_perm_test(const struct sim *s, const struct sim_kobj *o, uint32_t id);
+void sim_kobj_perm_grant(struct sim *s, struct sim_kobj *o, uint32_t id);
+void sim_kobj_set_thread_index(struct sim *s, struct sim_kobj *o, uint32_t id);
+void sim_kobj_mark_initialized(struct sim *s, struct sim_kobj *o);
 void sim_kobj_free_all(struct sim *s);
 void sim_region_label(const struct sim *s, size_t off, char *buf, size_t len);
 

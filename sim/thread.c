@@ -300,7 +300,8 @@ k_tid_t sim_thread_create(struct sim *s, const struct sim_thread_params *pp)
 		return NULL;
 	}
 	sim_copy_name(o->name, t->name, sizeof(o->name));
-	o->initialized = true;
+	sim_kobj_set_thread_index(s, o, t->id);
+	sim_kobj_mark_initialized(s, o);
 	t->used = true;
 	t->prio = pp->prio;
 	t->user = (pp->options & K_USER) != 0;
@@ -311,11 +312,11 @@ k_tid_t sim_thread_create(struct sim *s, const struct sim_thread_params *pp)
 	t->wake_at = UINT64_MAX;
 	t->sc_id = -1;
 	/* A thread may always use itself; K_INHERIT_PERMS copies its creator's. */
-	o->perms |= 1ull << (t->id - 1);
+	sim_kobj_perm_grant(s, o, t->id);
 	if (me && (pp->options & K_INHERIT_PERMS))
 		for (size_t i = 0; i < s->nkobjs; i++)
-			if (s->kobjs[i].perms & (1ull << (me->id - 1)))
-				s->kobjs[i].perms |= 1ull << (t->id - 1);
+			if (s->kobjs[i].registered && sim_kobj_perm_test(s, &s->kobjs[i], me->id))
+				sim_kobj_perm_grant(s, &s->kobjs[i], t->id);
 	{
 		struct k_thread img = { 0, 0, t->id, pp->prio, 0, pp->options };
 

@@ -66,15 +66,16 @@ static void test_clean_layout_passes(void **state)
 	fx_thread(&F, "ll", noop, NULL, 5, true);
 	assert_int_equal(sim_audit(F.s, &a), 0);
 	assert_int_equal(a.count, 0);
-	/* kdata, domain, heap, sem, thread */
-	assert_int_equal(a.objects_checked, 5);
+	/* kdata, domain, heap, sem, thread, and the k_object records of the
+	 * sem and the thread (the gate's permission bits: kernel-trusted too) */
+	assert_int_equal(a.objects_checked, 7);
 	assert_int_equal(a.heaps_checked, 1);
 	text = audit_text(&a, false);
 	assert_non_null(strstr(text, "clean"));
 	free(text);
 	text = audit_text(&a, true);
 	assert_string_equal(text,
-			    "{\"objects_checked\":5,\"heaps_checked\":1,\"clean\":true,\"exposed\":[]}\n");
+			    "{\"objects_checked\":7,\"heaps_checked\":1,\"clean\":true,\"exposed\":[]}\n");
 	free(text);
 	sim_audit_free(&a);
 	fx_fini(&F);

@@ -447,6 +447,60 @@ static void test_kernel_objects_from_user_mode(void **state)
 	fx_fini(&F);
 }
 
+static void user_gives(void *a, void *b, void *c)
+{
+	(void)b, (void)c;
+	k_sem_give(a);
+	progress++;
+}
+
+/* The gate decides from the object's k_object record in kernel memory: a
+ * kernel store there changes what a user thread may do, as on the target. */
+static void test_record_decides_the_gate(void **state)
+{
+	k_tid_t before, forged, retyped;
+	uint8_t *rec;
+	uint32_t name, id;
+
+	(void)state;
+	setup_syscalls();
+	rec = sim_kobj_record(F.s, ksem);
+	assert_non_null(rec);
+	assert_null(sim_kobj_record(F.s, obj_a)); /* kernel data: no syscall names it */
+	memcpy(&name, rec, 4);
+	assert_int_equal(name, (uint32_t)sim_host_to_target(F.s, ksem));
+	assert_int_equal(rec[8], K_OBJ_SEM);
+	assert_int_equal(rec[9] & 1, 1); /* initialised */
+	before = fx_thread(&F, "before", user_gives, ksem, 5, true);
+	forged = fx_thread(&F, "forged", user_gives, ksem, 6, true);
+	/* a thread's own record carries its index (data, +10) */
+	memcpy(&id, sim_kobj_record(F.s, forged) + 10, 4);
+	assert_int_equal(id, forged->id);
+	assert_int_equal(sim_run(F.s, UINT64_MAX), SIM_RUN_IDLE);
+	assert_oops(before, SIM_OOPS_SYSCALL_VERIFY, "-EPERM");
+	assert_oops(forged, SIM_OOPS_SYSCALL_VERIFY, "-EPERM");
+	assert_int_equal(ksem->count, 0);
+
+	/* a store of the forged thread's permission bit: its give goes through */
+	forged = fx_thread(&F, "forged2", user_gives, ksem, 6, true);
+	rec[4 + (forged->id - 1) / 8] |= (uint8_t)(1u << ((forged->id - 1) % 8));
+	assert_int_equal(sim_run(F.s, UINT64_MAX), SIM_RUN_IDLE);
+	assert_int_equal(sim_thread_state(F.s, forged), SIM_THREAD_EXITED);
+	assert_int_equal(ksem->count, 1);
+
+	/* the record's type byte rewritten: the object is no k_sem to the gate,
+	 * even for a thread granted it */
+	retyped = fx_thread(&F, "retyped", user_gives, ksem, 7, true);
+	k_object_access_grant(ksem, retyped);
+	rec[8] = 0x40;
+	assert_int_equal(sim_run(F.s, UINT64_MAX), SIM_RUN_IDLE);
+	assert_oops(retyped, SIM_OOPS_SYSCALL_VERIFY, "-EBADF");
+	assert_int_equal(k_object_validate(ksem, K_OBJ_SEM, 1), -EBADF);
+	rec[8] = K_OBJ_SEM;
+	assert_int_equal(k_object_validate(ksem, K_OBJ_SEM, 1), 0);
+	fx_fini(&F);
+}
+
 static void user_domain_call(void *a, void *b, void *c)
 {
 	(void)b, (void)c;
@@ -547,6 +601,7 @@ int main(void)
 		cmocka_unit_test(test_confinement_catches_neighbour_write),
 		cmocka_unit_test(test_confinement_off),
 		cmocka_unit_test(test_kernel_objects_from_user_mode),
+		cmocka_unit_test(test_record_decides_the_gate),
 		cmocka_unit_test(test_supervisor_only_calls),
 		cmocka_unit_test(test_kernel_caller_skips_gate),
 		cmocka_unit_test(test_definition_ctx_reaches_each_function),
