@@ -108,6 +108,8 @@ enum atk_base {
 			   * kernel data, SOF main's next kernel-heap chunk */
 	ATK_BASE_KSEM,    /* the LL scheduler's k_sem (a kernel object; firmware symbols give
 			   * its address) */
+	ATK_BASE_KSEM_KOBJ, /* that k_sem's struct k_object record, the syscall gate's
+			     * (kernel memory; sim_kobj_record) */
 	ATK_BASE_COUNT,
 };
 
@@ -169,6 +171,8 @@ enum atk_action_kind {
 	ATK_ACT_CORE_WRITE,
 	ATK_ACT_GRANT,      /* SOF main: core `slot`'s bring-up grant (user_ll_grant_access) */
 	ATK_ACT_CORE_GIVE,  /* SOF main: core `slot`'s LL thread calls k_sem_give(at) */
+	ATK_ACT_GIVE,       /* the acting thread calls k_sem_give(at) (a syscall: its
+			     * permission on the object is checked) */
 };
 
 #define ATK_WIDTH_FIELD 100    /* write width: the heap's chunk field width */

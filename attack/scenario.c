@@ -387,7 +387,7 @@ static int parse_kernel_base(struct parser *p, const char **sp, struct atk_addr 
 		else if (eat(sp, ".wait_q"))
 			a->off = (int64_t)offsetof(struct k_heap, wait_q);
 	} else if (eat(sp, "ksem")) {
-		a->base = ATK_BASE_KSEM;
+		a->base = eat(sp, ".kobj") ? ATK_BASE_KSEM_KOBJ : ATK_BASE_KSEM;
 	} else if (eat(sp, "kdata")) {
 		a->base = ATK_BASE_KDATA;
 		if (eat(sp, ".sem"))
@@ -966,6 +966,17 @@ static bool parse_sof_step(struct parser *p, char **tok, int n)
 	return true;
 }
 
+/* give ADDR: the acting thread's k_sem_give syscall */
+static bool parse_give(struct parser *p, char **tok, int n)
+{
+	struct atk_action *a;
+
+	if (n != 2)
+		return fail(p, "usage: give ADDR");
+	a = new_act(p, ATK_ACT_GIVE);
+	return a && parse_addr(p, tok[1], &a->at);
+}
+
 static bool parse_tick(struct parser *p, char **tok, int n)
 {
 	struct atk_action *a;
@@ -1054,6 +1065,8 @@ static bool parse_line(struct parser *p, char *line)
 	if (!strcmp(tok[0], "dma") || !strcmp(tok[0], "ipc") || !strcmp(tok[0], "core") ||
 	    !strcmp(tok[0], "grant") || !strcmp(tok[0], "on"))
 		return parse_sof_step(p, tok, n);
+	if (!strcmp(tok[0], "give"))
+		return parse_give(p, tok, n);
 	if (!strcmp(tok[0], "read"))
 		return parse_read(p, tok, n);
 	if (!strcmp(tok[0], "expect") || !strcmp(tok[0], "expect-chain"))

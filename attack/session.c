@@ -89,6 +89,10 @@ static void actor_do(struct uexec *x)
 	case ATK_ACT_DMA_PUT:
 		(void)ll_sof_dma_put(ll_env_of(sim_current()));
 		break;
+	case ATK_ACT_GIVE:
+		/* through the gate: an object the thread may not use oopses it */
+		k_sem_give((struct k_sem *)x->ptr);
+		break;
 	case ATK_ACT_TICK:
 	case ATK_ACT_IPC:
 	case ATK_ACT_CORE_WRITE:
@@ -459,6 +463,10 @@ static bool env_region(struct atk_session *u, enum atk_base b, int idx, uint8_t 
 		*p = (uint8_t *)ll_sched_sem(u->sched);
 		*size = sizeof(struct k_sem);
 		return true;
+	case ATK_BASE_KSEM_KOBJ:
+		*p = sim_kobj_record(u->sim, ll_sched_sem(u->sched));
+		*size = 16;
+		return *p != NULL;
 	case ATK_BASE_AUDIT: {
 		const struct sim_audit_item *it;
 
@@ -932,6 +940,13 @@ static bool prepare(struct atk_session *u, const struct atk_action *a, char *wha
 		describe(u, x->ptr, where, sizeof(where));
 		snprintf(what, wlen, "core %d's LL thread calls k_sem_give(%s)", a->slot, where);
 		return true;
+	case ATK_ACT_GIVE:
+		x->ptr = resolve(u, &a->at, &ok);
+		if (!ok || !x->ptr || !sim_host_in_arena(u->sim, x->ptr, 1))
+			return false;
+		describe(u, x->ptr, where, sizeof(where));
+		snprintf(what, wlen, "k_sem_give(%s)", where);
+		return true;
 	case ATK_ACT_CORE_WRITE:
 		if (!ll_sof_core_thread(u->env, (unsigned)a->slot) || a->slot < 1)
 			return false;
@@ -1276,6 +1291,15 @@ void atk_session_step(struct atk_session *u, const struct atk_action *a, struct 
 	}
 	if (a->kind == ATK_ACT_CORE_GIVE && u->done)
 		tr(u, "      -> given: the syscall gate let core %d's thread use the object\n", a->slot);
+	if (a->kind == ATK_ACT_GIVE && u->done) {
+		const uint8_t *rec = sim_kobj_record(u->sim, u->ex.ptr);
+
+		tr(u, "      -> given: the syscall gate let the user thread use the object");
+		if (rec)
+			tr(u, " (its k_object perms %02x %02x %02x %02x hold the thread's index %u)",
+			   rec[4], rec[5], rec[6], rec[7], (unsigned)(u->actor->id - 1));
+		tr(u, "\n");
+	}
 	step_judge(u, a, rc, old, ev);
 	race_end(u);
 	if (ev->cls >= ATK_EV_DETECTED && ev->cls <= ATK_EV_ESCAPE)

@@ -189,6 +189,9 @@ void export_addr(FILE *f, const struct atk_addr *in, unsigned width, unsigned wo
 	case ATK_BASE_KSEM:
 		fprintf(f, "ksem");
 		break;
+	case ATK_BASE_KSEM_KOBJ:
+		fprintf(f, "ksem.kobj");
+		break;
 	case ATK_BASE_BUF:
 		fprintf(f, "buf");
 		break;
@@ -319,6 +322,10 @@ static void put_action(FILE *f, const struct export_run *x, const struct atk_act
 		break;
 	case ATK_ACT_CORE_GIVE:
 		fprintf(f, "core %d give ", a->slot);
+		export_addr(f, &a->at, w, wb);
+		break;
+	case ATK_ACT_GIVE:
+		fprintf(f, "give ");
 		export_addr(f, &a->at, w, wb);
 		break;
 	}
