@@ -941,8 +941,9 @@ static bool prepare(struct atk_session *u, const struct atk_action *a, char *wha
 		snprintf(what, wlen, "core %d's LL thread calls k_sem_give(%s)", a->slot, where);
 		return true;
 	case ATK_ACT_GIVE:
+		/* any pointer: the gate refuses what names no semaphore */
 		x->ptr = resolve(u, &a->at, &ok);
-		if (!ok || !x->ptr || !sim_host_in_arena(u->sim, x->ptr, 1))
+		if (!ok)
 			return false;
 		describe(u, x->ptr, where, sizeof(where));
 		snprintf(what, wlen, "k_sem_give(%s)", where);
@@ -1293,11 +1294,16 @@ void atk_session_step(struct atk_session *u, const struct atk_action *a, struct 
 		tr(u, "      -> given: the syscall gate let core %d's thread use the object\n", a->slot);
 	if (a->kind == ATK_ACT_GIVE && u->done) {
 		const uint8_t *rec = sim_kobj_record(u->sim, u->ex.ptr);
+		const uint8_t *own = sim_kobj_record(u->sim, u->actor);
+		uint32_t index;
 
 		tr(u, "      -> given: the syscall gate let the user thread use the object");
-		if (rec)
-			tr(u, " (its k_object perms %02x %02x %02x %02x hold the thread's index %u)",
-			   rec[4], rec[5], rec[6], rec[7], (unsigned)(u->actor->id - 1));
+		if (rec && own) {
+			memcpy(&index, own + 10, 4);
+			tr(u, " (its k_object perms %02x %02x %02x %02x; the thread's index, %u, %s)",
+			   rec[4], rec[5], rec[6], rec[7], (unsigned)index,
+			   index < 32 && rec[4 + index / 8] >> (index % 8) & 1 ? "is set" : "is not set");
+		}
 		tr(u, "\n");
 	}
 	step_judge(u, a, rc, old, ev);

@@ -168,6 +168,7 @@ void sim_kobj_set_name(struct sim *s, void *addr, const char *name)
 #define REC_FLAGS (REC_TYPE + 1)
 #define REC_DATA (REC_TYPE + 2)
 #define REC_FLAG_INITIALIZED 0x01u
+#define REC_FLAG_PUBLIC 0x02u /* any thread may use it (k_object_access_all_grant) */
 
 static bool has_record(enum k_objects t)
 {
@@ -197,8 +198,13 @@ static void rec_name(struct sim *s, const struct sim_kobj *o)
 		sim_copy_name(r->name, name, sizeof(r->name));
 }
 
-/* Gives the object at index i its record; false when the kernel region is full. */
-static bool rec_create(struct sim *s, size_t i)
+static bool rec_room(const struct sim *s)
+{
+	return s->krec >= REC_BYTES && ((s->krec - REC_BYTES) & ~(size_t)3) >= s->kbrk;
+}
+
+/* Gives the object at index i its record: 0, or the registry's error. */
+static int rec_create(struct sim *s, size_t i)
 {
 	struct sim_kobj *o = &s->kobjs[i], *r;
 	size_t at = (s->krec - REC_BYTES) & ~(size_t)3;
@@ -206,26 +212,44 @@ static bool rec_create(struct sim *s, size_t i)
 	uint32_t name = (uint32_t)((o->view == SIM_VIEW_CACHED ? SIM_CACHED_BASE : SIM_UNCACHED_BASE) + o->off);
 	int err;
 
-	if (s->krec < REC_BYTES || at < s->kbrk)
-		return false;
+	if (!rec_room(s))
+		return -ENOMEM;
 	memcpy(img + REC_NAME, &name, 4);
 	img[REC_TYPE] = (uint8_t)o->type;
 	r = sim_kobj_add(s, s->view[0] + at, REC_BYTES, K_OBJ_DATA, "k_object", NULL, record_fields,
 			 sizeof(record_fields) / sizeof(record_fields[0]), &err);
 	if (!r)
-		return false;
+		return err;
 	r->initialized = true;
 	s->krec = at;
 	o = &s->kobjs[i]; /* the registry may have moved */
 	o->rec = at;
 	sim_bd_write(s, s->view[0] + at, img, sizeof(img));
 	rec_name(s, o);
-	return true;
+	return 0;
+}
+
+/* Removes o's record (its slot, its bytes; the space when it is the lowest). */
+static void rec_remove(struct sim *s, size_t rec)
+{
+	struct sim_kobj *r = slot_at(s, rec);
+	uint8_t zero[REC_BYTES] = { 0 };
+
+	sim_bd_write(s, s->view[0] + rec, zero, sizeof(zero));
+	if (r)
+		*r = s->kobjs[--s->nkobjs];
+	if (rec == s->krec)
+		s->krec += REC_BYTES;
+}
+
+bool sim_kobj_is_record(const struct sim_kobj *o)
+{
+	return o->fields == record_fields;
 }
 
 bool sim_kobj_perm_test(const struct sim *s, const struct sim_kobj *o, uint32_t id)
 {
-	if (!id)
+	if (!id || id > 64)
 		return false;
 	if (o->rec && id <= 8 * SIM_KOBJ_PERM_BYTES)
 		return rec_bytes(s, o)[REC_PERMS + (id - 1) / 8] >> ((id - 1) % 8) & 1;
@@ -245,10 +269,21 @@ void sim_kobj_perm_grant(struct sim *s, struct sim_kobj *o, uint32_t id)
 	o->perms |= 1ull << (id - 1);
 }
 
-void sim_kobj_set_thread_index(struct sim *s, struct sim_kobj *o, uint32_t id)
+void sim_kobj_set_thread_index(struct sim *s, struct sim_kobj *o, uint32_t index)
 {
 	if (o->rec)
-		rec_put(s, o, REC_DATA, &id, 4);
+		rec_put(s, o, REC_DATA, &index, 4);
+}
+
+uint32_t sim_kobj_thread_index(const struct sim *s, const struct sim_thread *t)
+{
+	const struct sim_kobj *o = sim_kobj_lookup_exact((struct sim *)s, t->k);
+	uint32_t index;
+
+	if (!o || !o->rec)
+		return t->id - 1;
+	memcpy(&index, rec_bytes(s, o) + REC_DATA, 4);
+	return index;
 }
 
 void sim_kobj_mark_initialized(struct sim *s, struct sim_kobj *o)
@@ -274,7 +309,8 @@ struct sim_kobj *sim_kobj_add(struct sim *s, void *addr, size_t size, enum k_obj
 {
 	size_t off;
 	enum sim_view v;
-	struct sim_kobj *o;
+	struct sim_kobj *o, saved;
+	bool fresh;
 
 	if (!size || !sim_locate(s, addr, size, &off, &v)) {
 		*err = -EINVAL;
@@ -288,8 +324,15 @@ struct sim_kobj *sim_kobj_add(struct sim *s, void *addr, size_t size, enum k_obj
 			return NULL;
 		}
 	}
+	if (has_record(type) && !rec_room(s)) {
+		*err = -ENOMEM;
+		return NULL;
+	}
 	o = slot_at(s, off);
-	if (!o) {
+	fresh = !o;
+	if (o) {
+		saved = *o;
+	} else {
 		o = new_slot(s);
 		if (!o) {
 			*err = -ENOMEM;
@@ -320,10 +363,15 @@ struct sim_kobj *sim_kobj_add(struct sim *s, void *addr, size_t size, enum k_obj
 	}
 	if (has_record(type)) {
 		size_t i = (size_t)(o - s->kobjs);
+		int e = rec_create(s, i);
 
-		if (!rec_create(s, i)) {
-			s->kobjs[i].registered = false;
-			*err = -ENOMEM;
+		if (e) {
+			/* as it was: a fresh slot is the last (the failed add appended none) */
+			if (fresh)
+				s->nkobjs--;
+			else
+				s->kobjs[i] = saved;
+			*err = e;
 			return NULL;
 		}
 		o = &s->kobjs[i];
@@ -363,6 +411,10 @@ int sim_kobj_unregister(struct sim *s, void *addr)
 	o = slot_at(s, off);
 	if (!o || !o->registered)
 		return -ENOENT;
+	if (o->rec) {
+		rec_remove(s, o->rec);
+		o = slot_at(s, off); /* the removal may have moved it */
+	}
 	if (o->heap)
 		free(o->heap);
 	*o = s->kobjs[--s->nkobjs];
@@ -429,7 +481,8 @@ bool sim_kobj_find(const struct sim *s, const void *p, struct sim_kobj_info *out
 		for (uint32_t id = 1; o->rec && id <= 8 * SIM_KOBJ_PERM_BYTES; id++)
 			if (sim_kobj_perm_test(s, o, id))
 				out->perms |= 1ull << (id - 1);
-		out->initialized = o->initialized;
+		out->initialized = o->rec ? rec_bytes(s, o)[REC_FLAGS] & REC_FLAG_INITIALIZED
+					  : o->initialized;
 	}
 	if (offset)
 		*offset = in;
@@ -441,7 +494,7 @@ int k_object_validate(const void *obj, enum k_objects type, int init)
 	struct sim *s = g_sim;
 	struct sim_kobj *o;
 	struct sim_thread *t;
-	bool initialized;
+	bool initialized, public;
 
 	if (!s)
 		return -EBADF;
@@ -449,8 +502,14 @@ int k_object_validate(const void *obj, enum k_objects type, int init)
 	if (!o || (type != K_OBJ_ANY && o->type != type))
 		return -EBADF;
 	initialized = o->initialized;
+	public = false;
 	if (o->rec) {
-		/* Zephyr's gate reads these from the record, whatever they now hold */
+		/* Zephyr's gate reads these from the record, whatever they now hold.
+		 * A name or type that no longer says what the object is: the
+		 * lookup (kept here) or the type check fails (-EBADF); the target's
+		 * other outcomes of such a store (a rewritten dynamic object's name
+		 * making another address that object, a type rewritten to a type
+		 * asked for) are not modelled (docs/sim.md). */
 		const uint8_t *r = rec_bytes(s, o);
 		uint32_t name;
 
@@ -458,9 +517,12 @@ int k_object_validate(const void *obj, enum k_objects type, int init)
 		if (name != (uint32_t)sim_host_to_target(s, obj) || r[REC_TYPE] != (uint8_t)o->type)
 			return -EBADF;
 		initialized = r[REC_FLAGS] & REC_FLAG_INITIALIZED;
+		public = r[REC_FLAGS] & REC_FLAG_PUBLIC;
 	}
 	t = s->current;
-	if (t && t->user && !sim_kobj_perm_test(s, o, t->id))
+	/* the bit is the thread's index, read from its own record as Zephyr's
+	 * thread_index_get does */
+	if (t && t->user && !public && !sim_kobj_perm_test(s, o, sim_kobj_thread_index(s, t) + 1))
 		return -EPERM;
 	if (init > 0 && !initialized)
 		return -EINVAL;

@@ -282,7 +282,11 @@ const char *sim_kobj_field(const struct sim_kobj *o, size_t inoff, const char **
  * has one and the id fits in it); the object's initialised state. */
 bool sim_kobj_perm_test(const struct sim *s, const struct sim_kobj *o, uint32_t id);
 void sim_kobj_perm_grant(struct sim *s, struct sim_kobj *o, uint32_t id);
-void sim_kobj_set_thread_index(struct sim *s, struct sim_kobj *o, uint32_t id);
+/* A thread's index (its permission bit): data of its record, else id-1. */
+void sim_kobj_set_thread_index(struct sim *s, struct sim_kobj *o, uint32_t index);
+uint32_t sim_kobj_thread_index(const struct sim *s, const struct sim_thread *t);
+/* Is o a k_object record (of another object)? */
+bool sim_kobj_is_record(const struct sim_kobj *o);
 void sim_kobj_mark_initialized(struct sim *s, struct sim_kobj *o);
 void sim_kobj_free_all(struct sim *s);
 void sim_region_label(const struct sim *s, size_t off, char *buf, size_t len);

@@ -300,7 +300,7 @@ k_tid_t sim_thread_create(struct sim *s, const struct sim_thread_params *pp)
 		return NULL;
 	}
 	sim_copy_name(o->name, t->name, sizeof(o->name));
-	sim_kobj_set_thread_index(s, o, t->id);
+	sim_kobj_set_thread_index(s, o, t->id - 1);
 	sim_kobj_mark_initialized(s, o);
 	t->used = true;
 	t->prio = pp->prio;
@@ -313,10 +313,15 @@ k_tid_t sim_thread_create(struct sim *s, const struct sim_thread_params *pp)
 	t->sc_id = -1;
 	/* A thread may always use itself; K_INHERIT_PERMS copies its creator's. */
 	sim_kobj_perm_grant(s, o, t->id);
+	/* (as Zephyr's wordlist_cb: not on the creator's own thread object) */
 	if (me && (pp->options & K_INHERIT_PERMS))
-		for (size_t i = 0; i < s->nkobjs; i++)
-			if (s->kobjs[i].registered && sim_kobj_perm_test(s, &s->kobjs[i], me->id))
-				sim_kobj_perm_grant(s, &s->kobjs[i], t->id);
+		for (size_t i = 0, me_off = (size_t)((uint8_t *)me->k - s->view[0]); i < s->nkobjs; i++) {
+			struct sim_kobj *q = &s->kobjs[i];
+
+			if (q->registered && !sim_kobj_is_record(q) && q->off != me_off &&
+			    sim_kobj_perm_test(s, q, sim_kobj_thread_index(s, me) + 1))
+				sim_kobj_perm_grant(s, q, t->id);
+		}
 	{
 		struct k_thread img = { 0, 0, t->id, pp->prio, 0, pp->options };
 

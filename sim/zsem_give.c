@@ -16,8 +16,10 @@
  * after the Zephyr function it stands for (kernel/sem.c, kernel/sched.c,
  * include/zephyr/sys/dlist.h):
  *
- *   z_impl_k_sem_give  z_sched_wake(&sem->wait_q) or, no waiter, count += count != limit
- *   z_sched_wake       the first waiter: the list head unless the list is empty (head names
+ *   z_impl_k_sem_give  z_unpend_first_thread(&sem->wait_q) and z_ready_thread on what it
+ *                      returns or, no waiter, count += count != limit
+ *   z_unpend_first_thread
+ *                      the first waiter: the list head unless the list is empty (head names
  *                      the list itself) or NULL (z_priq_simple_best)
  *   unpend_thread_no_timeout
  *                      sys_dlist_remove(node): node->prev->next = node->next,
@@ -28,7 +30,7 @@
  *                      the run queue's own links are not modelled
  *
  * Not modelled, because their offsets depend on the configuration: the
- * swap return value and swap data z_sched_wake stores into the thread, and
+ * swap return value arch_thread_return_value_set stores into the thread, and
  * the thread's timeout node (z_abort_thread_timeout reads it as unlinked
  * here). A store into kernel memory is reported; a load or store where
  * nothing is mapped is a kernel fault, and so is a misaligned one, as on
@@ -187,7 +189,7 @@ static bool wake_sim_thread(const struct give *g, uint32_t th, struct sim_thread
 	return true;
 }
 
-/* z_sched_wake on the waiter th: unlink, unpend, ready. The run queue's own
+/* z_unpend_first_thread and z_ready_thread on the waiter th: unlink, unpend, ready. The run queue's own
  * links are not modelled; the thread is marked queued, as queue_thread does. */
 static bool wake(const struct give *g, uint32_t th)
 {

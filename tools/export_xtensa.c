@@ -138,13 +138,13 @@ static bool put_step(FILE *f, const struct export_run *x, size_t i, bool v2, cha
 	case ATK_ACT_IPC:
 	case ATK_ACT_CORE_WRITE:
 	case ATK_ACT_GRANT:
-	case ATK_ACT_GIVE:
-		snprintf(err, elen, "step %zu is a k_sem_give syscall, which the target program does "
-			 "not model (its kernel side is the heap syscalls)", i + 1);
-		return false;
 	case ATK_ACT_CORE_GIVE:
 		snprintf(err, elen, "step %zu is a SOF-main step (DMA, IPC or a second core), which the "
 			 "target program does not model", i + 1);
+		return false;
+	case ATK_ACT_GIVE:
+		snprintf(err, elen, "step %zu is a k_sem_give syscall, which the target program does "
+			 "not model (its kernel side is the heap syscalls)", i + 1);
 		return false;
 	}
 	snprintf(err, elen, "step %zu: unknown action", i + 1);

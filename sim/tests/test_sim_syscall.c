@@ -456,48 +456,99 @@ static void user_gives(void *a, void *b, void *c)
 
 /* The gate decides from the object's k_object record in kernel memory: a
  * kernel store there changes what a user thread may do, as on the target. */
+static uint8_t *record_of(const void *obj)
+{
+	uint8_t *rec = sim_kobj_record(F.s, obj);
+
+	assert_non_null(rec);
+	return rec;
+}
+
+static void set_bit(uint8_t *rec, uint32_t index)
+{
+	rec[4 + index / 8] |= (uint8_t)(1u << (index % 8));
+}
+
 static void test_record_decides_the_gate(void **state)
 {
-	k_tid_t before, forged, retyped;
+	k_tid_t before, forged, adopter, retyped;
 	uint8_t *rec;
-	uint32_t name, id;
+	uint32_t name, index;
 
 	(void)state;
 	setup_syscalls();
-	rec = sim_kobj_record(F.s, ksem);
-	assert_non_null(rec);
+	rec = record_of(ksem);
 	assert_null(sim_kobj_record(F.s, obj_a)); /* kernel data: no syscall names it */
 	memcpy(&name, rec, 4);
 	assert_int_equal(name, (uint32_t)sim_host_to_target(F.s, ksem));
 	assert_int_equal(rec[8], K_OBJ_SEM);
 	assert_int_equal(rec[9] & 1, 1); /* initialised */
 	before = fx_thread(&F, "before", user_gives, ksem, 5, true);
-	forged = fx_thread(&F, "forged", user_gives, ksem, 6, true);
-	/* a thread's own record carries its index (data, +10) */
-	memcpy(&id, sim_kobj_record(F.s, forged) + 10, 4);
-	assert_int_equal(id, forged->id);
 	assert_int_equal(sim_run(F.s, UINT64_MAX), SIM_RUN_IDLE);
 	assert_oops(before, SIM_OOPS_SYSCALL_VERIFY, "-EPERM");
-	assert_oops(forged, SIM_OOPS_SYSCALL_VERIFY, "-EPERM");
 	assert_int_equal(ksem->count, 0);
 
-	/* a store of the forged thread's permission bit: its give goes through */
-	forged = fx_thread(&F, "forged2", user_gives, ksem, 6, true);
-	rec[4 + (forged->id - 1) / 8] |= (uint8_t)(1u << ((forged->id - 1) % 8));
+	/* a thread's own record carries its index (data, +10): its bit */
+	forged = fx_thread(&F, "forged", user_gives, ksem, 6, true);
+	memcpy(&index, record_of(forged) + 10, 4);
+	assert_int_equal(index, forged->id - 1);
+	set_bit(rec, index);
 	assert_int_equal(sim_run(F.s, UINT64_MAX), SIM_RUN_IDLE);
 	assert_int_equal(sim_thread_state(F.s, forged), SIM_THREAD_EXITED);
 	assert_int_equal(ksem->count, 1);
 
-	/* the record's type byte rewritten: the object is no k_sem to the gate,
-	 * even for a thread granted it */
+	/* a thread whose own index is rewritten to a permitted one adopts it */
+	adopter = fx_thread(&F, "adopter", user_gives, ksem, 6, true);
+	memcpy(record_of(adopter) + 10, &index, 4);
+	assert_int_equal(sim_run(F.s, UINT64_MAX), SIM_RUN_IDLE);
+	assert_int_equal(sim_thread_state(F.s, adopter), SIM_THREAD_EXITED);
+
+	/* the record's type byte rewritten: no k_sem to the gate, even for a
+	 * thread granted it; the initialised flag cleared: -EINVAL */
 	retyped = fx_thread(&F, "retyped", user_gives, ksem, 7, true);
 	k_object_access_grant(ksem, retyped);
 	rec[8] = 0x40;
 	assert_int_equal(sim_run(F.s, UINT64_MAX), SIM_RUN_IDLE);
 	assert_oops(retyped, SIM_OOPS_SYSCALL_VERIFY, "-EBADF");
-	assert_int_equal(k_object_validate(ksem, K_OBJ_SEM, 1), -EBADF);
 	rec[8] = K_OBJ_SEM;
 	assert_int_equal(k_object_validate(ksem, K_OBJ_SEM, 1), 0);
+	rec[9] &= (uint8_t)~1u;
+	assert_int_equal(k_object_validate(ksem, K_OBJ_SEM, 1), -EINVAL);
+	rec[9] |= 1;
+
+	/* the public flag: any thread, none granted */
+	rec[9] |= 2;
+	before = fx_thread(&F, "public", user_gives, ksem, 5, true);
+	assert_int_equal(sim_run(F.s, UINT64_MAX), SIM_RUN_IDLE);
+	assert_int_equal(sim_thread_state(F.s, before), SIM_THREAD_EXITED);
+	fx_fini(&F);
+}
+
+/* A record goes with its object; its space comes back when it is the lowest. */
+static void test_record_lifetime(void **state)
+{
+	struct k_mutex *m;
+	struct sim_kobj_info info;
+	uint8_t *rec;
+
+	(void)state;
+	setup_syscalls();
+	m = sim_kobj_alloc(F.s, sizeof(*m), 8, "m");
+	assert_int_equal(sim_kobj_register(F.s, m, sizeof(*m), K_OBJ_MUTEX, NULL, "m", NULL, 0), 0);
+	rec = record_of(m);
+	assert_true(sim_kobj_find(F.s, rec + 4, &info, NULL));
+	assert_string_equal(info.type_name, "k_object");
+	assert_string_equal(info.name, "of m");
+	assert_true(sim_kobj_find(F.s, m, &info, NULL));
+	assert_true(info.initialized);
+	rec[9] = 0; /* the registry's view follows the record */
+	assert_true(sim_kobj_find(F.s, m, &info, NULL));
+	assert_false(info.initialized);
+	assert_int_equal(sim_kobj_unregister(F.s, m), 0);
+	assert_false(sim_kobj_find(F.s, rec + 4, NULL, NULL));
+	assert_int_equal(rec[8], 0);
+	assert_int_equal(sim_kobj_register(F.s, m, sizeof(*m), K_OBJ_MUTEX, NULL, "m", NULL, 0), 0);
+	assert_ptr_equal(record_of(m), rec);
 	fx_fini(&F);
 }
 
@@ -602,6 +653,7 @@ int main(void)
 		cmocka_unit_test(test_confinement_off),
 		cmocka_unit_test(test_kernel_objects_from_user_mode),
 		cmocka_unit_test(test_record_decides_the_gate),
+		cmocka_unit_test(test_record_lifetime),
 		cmocka_unit_test(test_supervisor_only_calls),
 		cmocka_unit_test(test_kernel_caller_skips_gate),
 		cmocka_unit_test(test_definition_ctx_reaches_each_function),
