@@ -465,7 +465,7 @@ static bool env_region(struct atk_session *u, enum atk_base b, int idx, uint8_t 
 		return true;
 	case ATK_BASE_KSEM_KOBJ:
 		*p = sim_kobj_record(u->sim, ll_sched_sem(u->sched));
-		*size = 16;
+		*size = SIM_KOBJ_REC_BYTES;
 		return *p != NULL;
 	case ATK_BASE_AUDIT: {
 		const struct sim_audit_item *it;
@@ -1299,10 +1299,13 @@ void atk_session_step(struct atk_session *u, const struct atk_action *a, struct 
 
 		tr(u, "      -> given: the syscall gate let the user thread use the object");
 		if (rec && own) {
-			memcpy(&index, own + 10, 4);
+			const uint8_t *perms = rec + SIM_KOBJ_REC_PERMS;
+
+			memcpy(&index, own + SIM_KOBJ_REC_DATA, 4);
 			tr(u, " (its k_object perms %02x %02x %02x %02x; the thread's index, %u, %s)",
-			   rec[4], rec[5], rec[6], rec[7], (unsigned)index,
-			   index < 32 && rec[4 + index / 8] >> (index % 8) & 1 ? "is set" : "is not set");
+			   perms[0], perms[1], perms[2], perms[3], (unsigned)index,
+			   index < 8 * SIM_KOBJ_PERM_BYTES && perms[index / 8] >> (index % 8) & 1
+				   ? "is set" : "is not set");
 		}
 		tr(u, "\n");
 	}

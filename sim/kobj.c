@@ -52,11 +52,11 @@ static const struct sim_field thread_fields[] = {
  * type, flags, data; __packed, __aligned(4)) with CONFIG_MAX_THREAD_BYTES 4,
  * as SOF's user-space overlay sets it. */
 static const struct sim_field record_fields[] = {
-	{ 0, 4, "name", NULL },
-	{ 4, SIM_KOBJ_PERM_BYTES, "perms", NULL },
-	{ 4 + SIM_KOBJ_PERM_BYTES, 1, "type", NULL },
-	{ 5 + SIM_KOBJ_PERM_BYTES, 1, "flags", NULL },
-	{ 6 + SIM_KOBJ_PERM_BYTES, 4, "data", NULL },
+	{ SIM_KOBJ_REC_NAME, 4, "name", NULL },
+	{ SIM_KOBJ_REC_PERMS, SIM_KOBJ_PERM_BYTES, "perms", NULL },
+	{ SIM_KOBJ_REC_TYPE, 1, "type", NULL },
+	{ SIM_KOBJ_REC_FLAGS, 1, "flags", NULL },
+	{ SIM_KOBJ_REC_DATA, 4, "data", NULL },
 };
 static const struct sim_field domain_fields[] = {
 	F(struct k_mem_domain, num_partitions, "num_partitions", NULL),
@@ -157,18 +157,24 @@ void sim_kobj_set_name(struct sim *s, void *addr, const char *name)
  * the kernel region's top, allocated downward so that no other kernel
  * object moves; k_object_validate decides from its bytes. A kernel store
  * into a record (a forged wait-queue link, say) therefore changes what the
- * gate allows, as on the target. Permission bit id-1 is thread id's (its
- * Zephyr thread index); ids past the record's 32 bits keep theirs in the
- * registry.
+ * gate allows, as on the target. A thread's index (its permission bit) is
+ * id-1, kept in its own record's data; ids past the record's 32 bits keep
+ * their bits in the registry.
  */
-#define REC_BYTES 16
-#define REC_NAME 0
-#define REC_PERMS 4
-#define REC_TYPE (REC_PERMS + SIM_KOBJ_PERM_BYTES)
-#define REC_FLAGS (REC_TYPE + 1)
-#define REC_DATA (REC_TYPE + 2)
+#define REC_BYTES SIM_KOBJ_REC_BYTES
+#define REC_NAME SIM_KOBJ_REC_NAME
+#define REC_PERMS SIM_KOBJ_REC_PERMS
+#define REC_TYPE SIM_KOBJ_REC_TYPE
+#define REC_FLAGS SIM_KOBJ_REC_FLAGS
+#define REC_DATA SIM_KOBJ_REC_DATA
 #define REC_FLAG_INITIALIZED 0x01u
 #define REC_FLAG_PUBLIC 0x02u /* any thread may use it (k_object_access_all_grant) */
+
+/* The object's target address, through the view it was registered by. */
+static uint32_t kobj_taddr(const struct sim_kobj *o)
+{
+	return (uint32_t)((o->view == SIM_VIEW_CACHED ? SIM_CACHED_BASE : SIM_UNCACHED_BASE) + o->off);
+}
 
 static bool has_record(enum k_objects t)
 {
@@ -198,18 +204,20 @@ static void rec_name(struct sim *s, const struct sim_kobj *o)
 		sim_copy_name(r->name, name, sizeof(r->name));
 }
 
+/* Records go downward from the region's end (a page multiple) in steps of
+ * REC_BYTES, so krec stays aligned; the next one lies at krec - REC_BYTES. */
 static bool rec_room(const struct sim *s)
 {
-	return s->krec >= REC_BYTES && ((s->krec - REC_BYTES) & ~(size_t)3) >= s->kbrk;
+	return s->krec >= s->kbrk + REC_BYTES;
 }
 
 /* Gives the object at index i its record: 0, or the registry's error. */
 static int rec_create(struct sim *s, size_t i)
 {
 	struct sim_kobj *o = &s->kobjs[i], *r;
-	size_t at = (s->krec - REC_BYTES) & ~(size_t)3;
+	size_t at = s->krec - REC_BYTES;
 	uint8_t img[REC_BYTES] = { 0 };
-	uint32_t name = (uint32_t)((o->view == SIM_VIEW_CACHED ? SIM_CACHED_BASE : SIM_UNCACHED_BASE) + o->off);
+	uint32_t name = kobj_taddr(o);
 	int err;
 
 	if (!rec_room(s))
@@ -473,8 +481,7 @@ bool sim_kobj_find(const struct sim *s, const void *p, struct sim_kobj_info *out
 		out->type = o->type;
 		out->type_name = o->type_name;
 		out->name = o->name;
-		out->taddr = (o->view == SIM_VIEW_CACHED ? SIM_CACHED_BASE : SIM_UNCACHED_BASE) +
-			     (sim_taddr_t)o->off;
+		out->taddr = kobj_taddr(o);
 		out->size = o->size;
 		out->owner = o->owner;
 		out->perms = o->perms;
@@ -514,7 +521,7 @@ int k_object_validate(const void *obj, enum k_objects type, int init)
 		uint32_t name;
 
 		memcpy(&name, r + REC_NAME, 4);
-		if (name != (uint32_t)sim_host_to_target(s, obj) || r[REC_TYPE] != (uint8_t)o->type)
+		if (name != kobj_taddr(o) || r[REC_TYPE] != (uint8_t)o->type)
 			return -EBADF;
 		initialized = r[REC_FLAGS] & REC_FLAG_INITIALIZED;
 		public = r[REC_FLAGS] & REC_FLAG_PUBLIC;

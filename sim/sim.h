@@ -581,13 +581,20 @@ void k_object_access_grant(const void *obj, k_tid_t thread);
 
 /*
  * A thread, semaphore or mutex has a record in kernel memory with what the
- * gate checks (sim/kobj.c): Zephyr's struct k_object, 16 bytes: name (the
- * object's target address) +0, perms +4 (bit id-1 for thread id), type +8
- * (enum k_objects), flags +9 (bit 0: initialised), data +10 (a thread's id).
- * k_object_validate decides from those bytes. Returns the record (arena
- * memory), or NULL for other objects.
+ * gate checks (sim/kobj.c): Zephyr's struct k_object, __packed: name (the
+ * object's target address), perms (bit i for thread index i), type (enum
+ * k_objects), flags (bit 0 initialised, bit 1 public), data (a thread's
+ * index, id-1). k_object_validate decides from those bytes.
+ * sim_kobj_record returns the record (arena memory), or NULL for other
+ * objects.
  */
 #define SIM_KOBJ_PERM_BYTES 4 /* CONFIG_MAX_THREAD_BYTES */
+#define SIM_KOBJ_REC_NAME 0
+#define SIM_KOBJ_REC_PERMS 4
+#define SIM_KOBJ_REC_TYPE (SIM_KOBJ_REC_PERMS + SIM_KOBJ_PERM_BYTES)
+#define SIM_KOBJ_REC_FLAGS (SIM_KOBJ_REC_TYPE + 1)
+#define SIM_KOBJ_REC_DATA (SIM_KOBJ_REC_TYPE + 2)
+#define SIM_KOBJ_REC_BYTES 16 /* __aligned(4) */
 void *sim_kobj_record(struct sim *sim, const void *obj);
 
 /* Describes an address for traces: "kernel+0x42c cached: k_heap ll_heap

@@ -314,14 +314,18 @@ k_tid_t sim_thread_create(struct sim *s, const struct sim_thread_params *pp)
 	/* A thread may always use itself; K_INHERIT_PERMS copies its creator's. */
 	sim_kobj_perm_grant(s, o, t->id);
 	/* (as Zephyr's wordlist_cb: not on the creator's own thread object) */
-	if (me && (pp->options & K_INHERIT_PERMS))
-		for (size_t i = 0, me_off = (size_t)((uint8_t *)me->k - s->view[0]); i < s->nkobjs; i++) {
+	if (me && (pp->options & K_INHERIT_PERMS)) {
+		size_t me_off = (size_t)((uint8_t *)me->k - s->view[0]);
+		uint32_t me_bit = sim_kobj_thread_index(s, me) + 1;
+
+		for (size_t i = 0; i < s->nkobjs; i++) {
 			struct sim_kobj *q = &s->kobjs[i];
 
 			if (q->registered && !sim_kobj_is_record(q) && q->off != me_off &&
-			    sim_kobj_perm_test(s, q, sim_kobj_thread_index(s, me) + 1))
+			    sim_kobj_perm_test(s, q, me_bit))
 				sim_kobj_perm_grant(s, q, t->id);
 		}
+	}
 	{
 		struct k_thread img = { 0, 0, t->id, pp->prio, 0, pp->options };
 
